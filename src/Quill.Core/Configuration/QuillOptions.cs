@@ -1,0 +1,47 @@
+namespace Quill.Core.Configuration;
+
+/// <summary>Everything the operator asked for on the command line, with pen's defaults (manual wins where they differ).</summary>
+public sealed record QuillOptions
+{
+    public ListenSpec? Listen { get; init; }
+    public IReadOnlyList<ServerSpec> Servers { get; init; } = [];
+
+    /// <summary>-e: used only when no regular server accepts.</summary>
+    public ServerSpec? Emergency { get; init; }
+    /// <summary>-B: where clients denied by client_acl go.</summary>
+    public ServerSpec? Abuse { get; init; }
+
+    public SelectionFlags Selection { get; init; }
+
+    /// <summary>-b: seconds a server stays blacklisted after a failed connect.</summary>
+    public int BlacklistSeconds { get; init; } = 30;
+    /// <summary>-c: client table slots.</summary>
+    public int ClientsMax { get; init; } = 2048;
+    /// <summary>-T: seconds after which a client is forgotten; 0 = never.</summary>
+    public int TrackingSeconds { get; init; }
+    /// <summary>-t: connect timeout in seconds (the manual's 5, not pen 0.34.1's 3).</summary>
+    public int ConnectTimeoutSeconds { get; init; } = 5;
+    /// <summary>-x: simultaneous connections; more clients wait in the listen backlog.</summary>
+    public int ConnectionsMax { get; init; } = 256;
+    /// <summary>-q: listen backlog (minimum 50).</summary>
+    public int ListenBacklog { get; init; } = 500;
+    /// <summary>-m: accepts per wake-up (minimum 1).</summary>
+    public int MultiAccept { get; init; } = 100;
+
+    /// <summary>-d, counted.</summary>
+    public int DebugLevel { get; init; }
+    /// <summary>-a: data dumps in ASCII.</summary>
+    public bool Ascii { get; init; }
+    /// <summary>-f: stay in the foreground.</summary>
+    public bool Foreground { get; init; }
+    /// <summary>-X: enable the exit control command.</summary>
+    public bool ExitEnabled { get; init; }
+    /// <summary>-p: pid file, written without newline and removed on exit.</summary>
+    public string? PidFile { get; init; }
+
+    /// <summary>-o / -O penctl commands, in command-line order.</summary>
+    public IReadOnlyList<string> Commands { get; init; } = [];
+
+    /// <summary>Notices for obsolete or adjusted options, printed once at start (e.g. "multi_accept bumped to 1").</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+}

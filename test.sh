@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test: installs the real peers the end-to-end tests use when missing, builds, tests,
+# and ends with "N passed, N failed" counted from the test results.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+needed=()
+command -v pen >/dev/null || needed+=(pen)
+command -v nginx >/dev/null || needed+=(nginx-light)
+command -v curl >/dev/null || needed+=(curl)
+if [ ${#needed[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing ${needed[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}" >/dev/null
+  else
+    echo "warning: ${needed[*]} missing and not root; tests that need them are skipped" >&2
+  fi
+fi
+
+results=TestResults
+rm -rf "$results"
+dotnet test Quill.slnx --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
