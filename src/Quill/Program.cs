@@ -1,1 +1,26 @@
-return 0;
+using Quill.Core.Configuration;
+using Quill.Demo;
+using Quill.Hosting;
+
+var parsed = CommandLineParser.Parse(args, EtcServices.Load(EtcServices.DefaultPath, "tcp"));
+switch (parsed)
+{
+    case CommandLineResult.ShowHelp:
+        Console.Out.Write(CommandLineParser.Usage);
+        return 0;
+    case CommandLineResult.ShowVersion:
+        Console.Out.WriteLine($"quill {typeof(BalancerHost).Assembly.GetName().Version?.ToString(3)}");
+        return 0;
+    case CommandLineResult.Error error:
+        Console.Error.WriteLine($"quill: {error.Message}");
+        Console.Error.WriteLine("Try 'quill --help' for usage.");
+        return 2;
+}
+
+using var signals = new ShutdownSignals();
+return parsed switch
+{
+    CommandLineResult.Demo demo => await DemoRunner.RunAsync(demo.Options, TimeProvider.System, signals.Stopping),
+    CommandLineResult.Run run => await BalancerHost.RunAsync(run.Options, TimeProvider.System, signals.Stopping),
+    _ => throw new InvalidOperationException($"unhandled command line result {parsed}"),
+};
