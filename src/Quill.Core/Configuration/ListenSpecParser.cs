@@ -36,14 +36,12 @@ internal static class ListenSpecParser
         reason = "";
         if (text.StartsWith('['))
         {
-            var close = text.IndexOf(']', StringComparison.Ordinal);
-            host = close < 0 ? "" : text[1..close];
-            var rest = close < 0 ? "" : text[(close + 1)..];
-            portText = rest.StartsWith(':') ? rest[1..] : "";
-            reason = close < 0 ? "missing ']'"
-                : rest.Length == 0 ? "missing port after ']'"
-                : !rest.StartsWith(':') ? $"expected ':' after ']' but found '{rest}'"
-                : "";
+            if (BracketedHost.TrySplit(text, out host, out var afterColon, out reason) && afterColon is null)
+            {
+                reason = "missing port after ']'";
+            }
+
+            portText = afterColon ?? "";
         }
         else
         {

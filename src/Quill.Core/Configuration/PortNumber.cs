@@ -9,7 +9,7 @@ internal static class PortNumber
     public static bool TryParse(string text, Func<string, int?> services, out int port, out string error)
     {
         error = "";
-        if (text.All(char.IsAsciiDigit) && text.Length > 0)
+        if (text.Length > 0 && text.All(char.IsAsciiDigit))
         {
             if (!WholeNumber.TryParse(text, out port) || port is < 1 or > Max)
             {

@@ -40,13 +40,8 @@ internal static class ServerSpecParser
         reason = "";
         if (text.StartsWith('['))
         {
-            var close = text.IndexOf(']', StringComparison.Ordinal);
-            host = close < 0 ? "" : text[1..close];
-            var rest = close < 0 ? "" : text[(close + 1)..];
-            fields = rest.Length > 1 ? rest[1..].Split(':') : [];
-            reason = close < 0 ? "missing ']'"
-                : rest.Length > 0 && !rest.StartsWith(':') ? $"expected ':' after ']' but found '{rest}'"
-                : "";
+            BracketedHost.TrySplit(text, out host, out var afterColon, out reason);
+            fields = string.IsNullOrEmpty(afterColon) ? [] : afterColon.Split(':');
         }
         else
         {

@@ -462,4 +462,26 @@ public class CommandLineParserTests
     {
         Assert.Equal("-U (UDP mode) is not available yet", Error("--demo", "-U"));
     }
+
+    public static TheoryData<char> AllLetters() => [.. OptionTable.GetoptString.Where(char.IsAsciiLetter)];
+
+    [Theory]
+    [MemberData(nameof(AllLetters))]
+    public void Parse_EveryPenOption_IsKnown(char letter)
+    {
+        var takesValue = OptionTable.GetoptString.Contains($"{letter}:", StringComparison.Ordinal);
+        string[] args = takesValue ? [$"-{letter}", "1", "8080"] : [$"-{letter}", "8080"];
+
+        var result = Parse(args);
+
+        if (result is CommandLineResult.Error error)
+        {
+            Assert.DoesNotContain("unknown option", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"-{letter}", error.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.IsType<CommandLineResult.Run>(result);
+        }
+    }
 }
