@@ -40,7 +40,7 @@ public static class CommandLineParser
             return new CommandLineResult.ShowHelp();
         }
 
-        if (Finish(operands[0], draft, services, out var options) is { } listenError)
+        if (ReadListenAndSpareServers(operands[0], draft, services, out var options) is { } listenError)
         {
             return listenError;
         }
@@ -68,12 +68,12 @@ public static class CommandLineParser
         }
 
         var listen = operands.Count == 1 ? operands[0] : OptionTable.DemoListen;
-        return Finish(listen, draft, services, out var options) ?? (CommandLineResult)new CommandLineResult.Demo(options);
+        return ReadListenAndSpareServers(listen, draft, services, out var options) ?? (CommandLineResult)new CommandLineResult.Demo(options);
     }
 
     /// <summary>Reads the listen spec and the -e / -B servers, which default to its port.</summary>
     /// <returns>Null when all is well, else the error.</returns>
-    private static CommandLineResult.Error? Finish(
+    private static CommandLineResult.Error? ReadListenAndSpareServers(
         string listenText, CommandLineDraft draft, Func<string, int?> services, out QuillOptions options)
     {
         options = draft.Options;

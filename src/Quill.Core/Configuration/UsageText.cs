@@ -6,7 +6,7 @@ internal static class UsageText
     public const string Text = """
         usage:
           quill [-C addr:port] [-X] [-b sec] [-c N] [-e host[:port]] \
-                [-t sec] [-x N] [-w dir] [-UHPWadfhrs] \
+                [-t sec] [-x N] [-w file] [-UHPWadfhrs] \
                 [-o option] \
                 [-E certfile] [-K keyfile] \
                 [-G cacertfile] [-A cacertdir] \
