@@ -4,10 +4,96 @@ namespace Quill.Core.Configuration;
 public static class CommandLineParser
 {
     /// <summary>pen's usage text, adapted to quill.</summary>
-    public static string Usage => throw new NotImplementedException();
+    public static string Usage => UsageText.Text;
 
     /// <param name="args">The arguments after the program name.</param>
     /// <param name="services">Looks up service names such as "http" or "smtp" (/etc/services); null when unknown.</param>
-    public static CommandLineResult Parse(IReadOnlyList<string> args, Func<string, int?> services) =>
-        throw new NotImplementedException();
+    public static CommandLineResult Parse(IReadOnlyList<string> args, Func<string, int?> services)
+    {
+        var getopt = GetoptTokenizer.Tokenize(args, OptionTable.GetoptString);
+        var draft = new CommandLineDraft();
+        foreach (var option in getopt.Options)
+        {
+            if (OptionApplier.Apply(option, draft) is { } stop)
+            {
+                return stop;
+            }
+        }
+
+        if (FindLateOption(getopt) is { } late)
+        {
+            return new CommandLineResult.Error(
+                $"option '{late}' after the listen address '{getopt.Operands[0]}': options must come before the listen address");
+        }
+
+        return draft.Demo ? ParseDemo(getopt.Operands, draft, services) : ParseRun(getopt.Operands, draft, services);
+    }
+
+    private static string? FindLateOption(GetoptResult getopt) =>
+        getopt.OperandsAfterDoubleDash ? null : getopt.Operands.Skip(1).FirstOrDefault(a => a.Length > 1 && a[0] == '-');
+
+    private static CommandLineResult ParseRun(IReadOnlyList<string> operands, CommandLineDraft draft, Func<string, int?> services)
+    {
+        // pen prints its usage when there is nothing to listen on.
+        if (operands.Count == 0)
+        {
+            return new CommandLineResult.ShowHelp();
+        }
+
+        if (ReadListenAndSpareServers(operands[0], draft, services, out var options) is { } listenError)
+        {
+            return listenError;
+        }
+
+        var servers = new List<ServerSpec>();
+        foreach (var text in operands.Skip(1))
+        {
+            if (!ServerSpecParser.TryParse(text, ListenPort(options.Listen!), services, out var server, out var error))
+            {
+                return new CommandLineResult.Error(error);
+            }
+
+            servers.Add(server!);
+        }
+
+        return new CommandLineResult.Run(options with { Servers = servers });
+    }
+
+    private static CommandLineResult ParseDemo(IReadOnlyList<string> operands, CommandLineDraft draft, Func<string, int?> services)
+    {
+        if (operands.Count > 1)
+        {
+            return new CommandLineResult.Error(
+                $"--demo runs its own backends, so servers cannot be given: remove '{operands[1]}'");
+        }
+
+        var listen = operands.Count == 1 ? operands[0] : OptionTable.DemoListen;
+        return ReadListenAndSpareServers(listen, draft, services, out var options) ?? (CommandLineResult)new CommandLineResult.Demo(options);
+    }
+
+    /// <summary>Reads the listen spec and the -e / -B servers, which default to its port.</summary>
+    /// <returns>Null when all is well, else the error.</returns>
+    private static CommandLineResult.Error? ReadListenAndSpareServers(
+        string listenText, CommandLineDraft draft, Func<string, int?> services, out QuillOptions options)
+    {
+        options = draft.Options;
+        if (!ListenSpecParser.TryParse(listenText, services, out var listen, out var error))
+        {
+            return new CommandLineResult.Error(error);
+        }
+
+        options = options with { Listen = listen };
+        var listenPort = ListenPort(listen!);
+        ServerSpec? emergency = null, abuse = null;
+        if ((draft.EmergencyText is { } e && !ServerSpecParser.TryParse(e, listenPort, services, out emergency, out error, "emergency server (-e)"))
+            || (draft.AbuseText is { } b && !ServerSpecParser.TryParse(b, listenPort, services, out abuse, out error, "abuse server (-B)")))
+        {
+            return new CommandLineResult.Error(error);
+        }
+
+        options = options with { Emergency = emergency, Abuse = abuse };
+        return null;
+    }
+
+    private static int? ListenPort(ListenSpec listen) => listen.IsUnix ? null : listen.Port;
 }

@@ -1,0 +1,74 @@
+namespace Quill.Core.Configuration;
+
+/// <summary>pen's usage text, adapted to quill: every option, quill's defaults, and what is not available yet.</summary>
+internal static class UsageText
+{
+    public const string Text = """
+        usage:
+          quill [-C addr:port] [-X] [-b sec] [-c N] [-e host[:port]] \
+                [-t sec] [-x N] [-w file] [-UHPWadfhrs] \
+                [-o option] \
+                [-E certfile] [-K keyfile] \
+                [-G cacertfile] [-A cacertdir] \
+                [-Z] [-R] [-L protocol] \
+                [host:]port|/path/to/socket h1[:p1[:maxc1[:hard1[:weight1[:prio1]]]]] [h2[:p2[:maxc2[:hard2[:weight2[:prio2]]]]]] ...
+          quill --demo [options] [[host:]port]
+          quill --help | -?
+          quill --version
+
+          -B host:port  abuse server for naughty clients
+          -C port       control port (not available yet)
+          -D            obsolete, accepted and ignored
+          -F file       name of configuration file (not available yet)
+          -H            add X-Forwarded-For header in http requests (not available yet)
+          -N            use hash for initial server selection without save server
+          -O option     use option in penctl format
+          -P            obsolete, accepted and ignored
+          -Q            obsolete, accepted and ignored
+          -S N          obsolete, accepted and ignored (the server table grows as needed)
+          -T sec        tracking time in seconds (0 = forever) [0]
+          -U            use udp protocol support (not available yet)
+          -W            use weight for server selection
+          -X            enable 'exit' command for control port
+          -a            debugging dumps in ascii format
+          -b sec        blacklist time in seconds [30]
+          -c N          max number of clients [2048]
+          -d            debugging on (repeat -d for more)
+          -e host:port  emergency server of last resort
+          -f            stay in foreground
+          -h            use hash for initial server selection
+          -i service    Windows only
+          -j dir        run in chroot (not available yet)
+          -l file       logging on (not available yet)
+          -m N          accept at most N connections at a time [100]
+          -n            obsolete, accepted and ignored
+          -o option     use option in penctl format
+          -p file       write pid to file
+          -q N          listen queue length, at least 50 [500]
+          -r            bypass client tracking in server selection
+          -s            stubborn selection, i.e. don't fail over
+          -t sec        connect timeout in seconds [5]
+          -u user       run as alternative user (not available yet)
+          -w file       save statistics in HTML format in a file (not available yet)
+          -x N          max number of simultaneous connections [256]
+          -E certfile   use the given certificate in PEM format (not available yet)
+          -K keyfile    use the given key in PEM format (not available yet)
+          -G cacertfile file containing the CA's certificate (not available yet)
+          -A cacertdir  directory containing CA certificates in hashed format (not available yet)
+          -Z            use SSL compatibility mode (not available yet)
+          -R            require valid peer certificate (not available yet)
+          -L protocol   TLS protocol version (not available yet)
+          --demo        run quill in front of two built-in demo backends; listens on 8080 unless given
+          --help, -?    show this text
+          --version     show the version
+
+        The listen address is a port, host:port, [v6addr]:port or a unix socket path (any text with '/').
+        A server is host[:port[:soft[:hard[:weight[:prio]]]]], [v6addr][:port...] or a unix socket path;
+        the port defaults to the listen port and may be a service name from /etc/services.
+        Options must come before the listen address.
+
+        example:
+          quill smtp mailhost1:smtp mailhost2:25 mailhost3
+
+        """;
+}

@@ -1,0 +1,46 @@
+using Xunit;
+using Quill.Core.Configuration;
+
+namespace Quill.Core.Tests.Configuration;
+
+public class UsageTextTests
+{
+    private static string[] Lines => CommandLineParser.Usage.Split('\n');
+
+    public static TheoryData<char> AllLetters() => [.. OptionTable.GetoptString.Where(char.IsAsciiLetter)];
+
+    public static TheoryData<char> LaterLetters() => [.. NotYetAvailableOptions.Letters];
+
+    [Theory]
+    [MemberData(nameof(AllLetters))]
+    public void Usage_DocumentsEveryOption(char letter)
+    {
+        Assert.Contains(Lines, line => line.TrimStart().StartsWith($"-{letter} ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(LaterLetters))]
+    public void Usage_MarksLaterWorkOptions(char letter)
+    {
+        var line = Lines.Single(l => l.TrimStart().StartsWith($"-{letter} ", StringComparison.Ordinal));
+
+        Assert.EndsWith("(not available yet)", line);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("--version")]
+    [InlineData("--demo")]
+    [InlineData("-?")]
+    public void Usage_DocumentsLongOptions(string option)
+    {
+        Assert.Contains(option, CommandLineParser.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Usage_StatesQuillDefaults()
+    {
+        Assert.Contains("connect timeout in seconds [5]", CommandLineParser.Usage, StringComparison.Ordinal);
+        Assert.Contains("max number of simultaneous connections [256]", CommandLineParser.Usage, StringComparison.Ordinal);
+    }
+}
