@@ -105,10 +105,11 @@ internal static class Loopback
         socket.Dispose();
     }
 
-    public static string TempDirectory()
+    public static Socket ListenUnix(UnixDomainSocketEndPoint endPoint)
     {
-        var path = Path.Combine(Path.GetTempPath(), "quill-net-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(path);
-        return path;
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(endPoint);
+        socket.Listen(10);
+        return socket;
     }
 }

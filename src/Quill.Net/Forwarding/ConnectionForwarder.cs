@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 
 namespace Quill.Net.Forwarding;
@@ -10,7 +11,12 @@ public static class ConnectionForwarder
     /// Never throws for socket errors or cancellation; the result says whether the connection ended cleanly.
     /// </summary>
     /// <param name="cancellationToken">Process shutdown: closes both sockets at once.</param>
-    public static async ValueTask<ForwardResult> ForwardAsync(Socket client, Socket server, CancellationToken cancellationToken)
+    public static ValueTask<ForwardResult> ForwardAsync(Socket client, Socket server, CancellationToken cancellationToken) =>
+        ForwardAsync(client, server, ArrayPool<byte>.Shared, cancellationToken);
+
+    /// <param name="pool">Where each direction rents its chunk buffer; tests pass a counting pool.</param>
+    internal static async ValueTask<ForwardResult> ForwardAsync(
+        Socket client, Socket server, ArrayPool<byte> pool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(server);
@@ -22,8 +28,8 @@ public static class ConnectionForwarder
         using (cancellationToken.UnsafeRegister(static state => ((Closer)state!).Close(), closer))
         {
             Action close = closer.Close;
-            var toServerPump = DirectionPump.RunAsync(client, server, close);
-            var toClientPump = DirectionPump.RunAsync(server, client, close);
+            var toServerPump = DirectionPump.RunAsync(client, server, pool, close);
+            var toClientPump = DirectionPump.RunAsync(server, client, pool, close);
             toServer = await toServerPump.ConfigureAwait(false);
             toClient = await toClientPump.ConfigureAwait(false);
         }

@@ -14,7 +14,7 @@ internal static class DirectionPump
 
     /// <summary>Runs until the source sends EOF (forwarded as a half-close) or either socket fails.</summary>
     /// <param name="onFailure">Called once when this direction fails, so the other direction stops too.</param>
-    public static async ValueTask<PumpResult> RunAsync(Socket source, Socket destination, Action onFailure)
+    public static async ValueTask<PumpResult> RunAsync(Socket source, Socket destination, ArrayPool<byte> pool, Action onFailure)
     {
         long moved = 0;
         try
@@ -24,7 +24,7 @@ internal static class DirectionPump
                 // Zero-byte receive: completes when data or EOF is readable, so an idle connection holds no buffer.
                 await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
 
-                var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                var buffer = pool.Rent(ChunkSize);
                 try
                 {
                     var received = await source.ReceiveAsync(buffer.AsMemory(0, ChunkSize), SocketFlags.None).ConfigureAwait(false);
@@ -44,7 +44,7 @@ internal static class DirectionPump
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    pool.Return(buffer);
                 }
             }
         }

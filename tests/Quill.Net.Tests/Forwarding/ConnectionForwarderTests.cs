@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -14,8 +15,9 @@ public sealed class ConnectionForwarderTests
         var request = RandomBytes(size, seed: 1);
         var reply = RandomBytes(size, seed: 2);
         await using var connection = await ProxiedConnection.OpenAsync();
+        var pool = new CountingPool();
 
-        var forward = connection.ForwardAsync(CancellationToken.None);
+        var forward = connection.ForwardAsync(pool, CancellationToken.None);
         var clientSends = Loopback.SendAllAsync(connection.Client, request, shutdown: true);
         var serverSends = Loopback.SendAllAsync(connection.Server, reply, shutdown: true);
         var serverReceives = Loopback.HashToEndAsync(connection.Server, size);
@@ -29,6 +31,24 @@ public sealed class ConnectionForwarderTests
         Assert.Equal(size, atClient.Length);
         Assert.Equal(SHA256.HashData(reply), atClient.Hash);
         Assert.Equal(new ForwardResult(size, size, Clean: true), await forward.WaitAsync(Loopback.Timeout));
+        Assert.InRange(pool.Peak, 1, 2);
+        Assert.Equal(0, pool.Outstanding);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_IdleConnection_HoldsNoBuffer()
+    {
+        await using var connection = await ProxiedConnection.OpenAsync();
+        var pool = new CountingPool();
+        var forward = connection.ForwardAsync(pool, CancellationToken.None);
+
+        await Loopback.SendAllAsync(connection.Client, "one chunk"u8.ToArray(), shutdown: false);
+        var buffer = new byte[9];
+        Assert.Equal(9, await connection.Server.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Loopback.Timeout));
+
+        Assert.True(await pool.AllReturnedAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(1, pool.Peak);
+        Assert.False(forward.IsCompleted);
     }
 
     [Fact]
@@ -79,39 +99,24 @@ public sealed class ConnectionForwarderTests
         }
     }
 
-    [Fact]
-    public async Task ForwardAsync_ClientResetMidTransfer_ClosesBothWithoutThrowing()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ForwardAsync_PeerResetsMidTransfer_ClosesBothWithoutThrowing(bool clientResets)
     {
         await using var connection = await ProxiedConnection.OpenAsync();
+        var (resetting, surviving) = clientResets ? (connection.Client, connection.Server) : (connection.Server, connection.Client);
         var forward = connection.ForwardAsync(CancellationToken.None);
-        var flood = FloodAsync(connection.Server);
+        var flood = FloodAsync(surviving);
         var buffer = new byte[4096];
-        Assert.True(await connection.Client.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Loopback.Timeout) > 0);
+        Assert.True(await resetting.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Loopback.Timeout) > 0);
 
-        Loopback.Reset(connection.Client);
+        Loopback.Reset(resetting);
 
         var result = await forward.WaitAsync(Loopback.Timeout);
         Assert.False(result.Clean);
-        Assert.True(result.BytesToClient > 0);
-        Assert.True(await Loopback.SeesClosedAsync(connection.Server));
-        await flood.WaitAsync(Loopback.Timeout);
-    }
-
-    [Fact]
-    public async Task ForwardAsync_ServerResetMidTransfer_ClosesBothWithoutThrowing()
-    {
-        await using var connection = await ProxiedConnection.OpenAsync();
-        var forward = connection.ForwardAsync(CancellationToken.None);
-        var flood = FloodAsync(connection.Client);
-        var buffer = new byte[4096];
-        Assert.True(await connection.Server.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Loopback.Timeout) > 0);
-
-        Loopback.Reset(connection.Server);
-
-        var result = await forward.WaitAsync(Loopback.Timeout);
-        Assert.False(result.Clean);
-        Assert.True(result.BytesToServer > 0);
-        Assert.True(await Loopback.SeesClosedAsync(connection.Client));
+        Assert.True((clientResets ? result.BytesToClient : result.BytesToServer) > 0);
+        Assert.True(await Loopback.SeesClosedAsync(surviving));
         await flood.WaitAsync(Loopback.Timeout);
     }
 
@@ -136,31 +141,22 @@ public sealed class ConnectionForwarderTests
     [Fact]
     public async Task ForwardAsync_UnixBackend_Forwards()
     {
-        var directory = Loopback.TempDirectory();
-        try
-        {
-            var endPoint = new UnixDomainSocketEndPoint(Path.Combine(directory, "backend.sock"));
-            using var backend = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            backend.Bind(endPoint);
-            backend.Listen(1);
-            var (client, proxyClient) = await Loopback.ConnectedPairAsync();
-            using var clientSide = client;
-            using var proxyServer = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await proxyServer.ConnectAsync(endPoint).WaitAsync(Loopback.Timeout);
-            using var server = await backend.AcceptAsync().WaitAsync(Loopback.Timeout);
+        using var directory = new TempDirectory();
+        var endPoint = directory.SocketEndPoint("backend.sock");
+        using var backend = Loopback.ListenUnix(endPoint);
+        var (client, proxyClient) = await Loopback.ConnectedPairAsync();
+        using var clientSide = client;
+        using var proxyServer = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await proxyServer.ConnectAsync(endPoint).WaitAsync(Loopback.Timeout);
+        using var server = await backend.AcceptAsync().WaitAsync(Loopback.Timeout);
 
-            var forward = ConnectionForwarder.ForwardAsync(proxyClient, proxyServer, CancellationToken.None).AsTask();
-            await Loopback.SendAllAsync(client, "over unix"u8.ToArray(), shutdown: true);
-            Assert.Equal("over unix"u8.ToArray(), await Loopback.ReadToEndAsync(server));
-            await Loopback.SendAllAsync(server, "back"u8.ToArray(), shutdown: true);
+        var forward = ConnectionForwarder.ForwardAsync(proxyClient, proxyServer, CancellationToken.None).AsTask();
+        await Loopback.SendAllAsync(client, "over unix"u8.ToArray(), shutdown: true);
+        Assert.Equal("over unix"u8.ToArray(), await Loopback.ReadToEndAsync(server));
+        await Loopback.SendAllAsync(server, "back"u8.ToArray(), shutdown: true);
 
-            Assert.Equal("back"u8.ToArray(), await Loopback.ReadToEndAsync(client));
-            Assert.Equal(new ForwardResult(9, 4, Clean: true), await forward.WaitAsync(Loopback.Timeout));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.Equal("back"u8.ToArray(), await Loopback.ReadToEndAsync(client));
+        Assert.Equal(new ForwardResult(9, 4, Clean: true), await forward.WaitAsync(Loopback.Timeout));
     }
 
     private static byte[] RandomBytes(int length, int seed)
@@ -214,6 +210,9 @@ public sealed class ConnectionForwarderTests
 
         public Task<ForwardResult> ForwardAsync(CancellationToken cancellationToken) =>
             ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, cancellationToken).AsTask();
+
+        public Task<ForwardResult> ForwardAsync(ArrayPool<byte> pool, CancellationToken cancellationToken) =>
+            ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, pool, cancellationToken).AsTask();
 
         public ValueTask DisposeAsync()
         {

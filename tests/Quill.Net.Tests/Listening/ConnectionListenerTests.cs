@@ -25,29 +25,22 @@ public sealed class ConnectionListenerTests
     [Fact]
     public async Task Open_UnixPath_ReplacesExistingFileAndDisposeRemovesIt()
     {
-        var directory = Loopback.TempDirectory();
-        try
-        {
-            var path = Path.Combine(directory, "quill.sock");
-            await File.WriteAllTextAsync(path, "stale");
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "quill.sock");
+        await File.WriteAllTextAsync(path, "stale");
 
-            using (var listener = ConnectionListener.Open(new UnixDomainSocketEndPoint(path), backlog: 50))
-            {
-                using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                var accept = listener.AcceptAsync(CancellationToken.None).AsTask();
-                await client.ConnectAsync(new UnixDomainSocketEndPoint(path)).WaitAsync(Loopback.Timeout);
-                using var accepted = await accept.WaitAsync(Loopback.Timeout);
-                await client.SendAsync("x"u8.ToArray(), SocketFlags.None).WaitAsync(Loopback.Timeout);
-                var buffer = new byte[1];
-                Assert.Equal(1, await accepted.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Loopback.Timeout));
-            }
-
-            Assert.False(File.Exists(path));
-        }
-        finally
+        using (var listener = ConnectionListener.Open(new UnixDomainSocketEndPoint(path), backlog: 50))
         {
-            Directory.Delete(directory, recursive: true);
+            using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            var accept = listener.AcceptAsync(CancellationToken.None).AsTask();
+            await client.ConnectAsync(new UnixDomainSocketEndPoint(path)).WaitAsync(Loopback.Timeout);
+            using var accepted = await accept.WaitAsync(Loopback.Timeout);
+            await client.SendAsync("x"u8.ToArray(), SocketFlags.None).WaitAsync(Loopback.Timeout);
+            var buffer = new byte[1];
+            Assert.Equal(1, await accepted.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Loopback.Timeout));
         }
+
+        Assert.False(File.Exists(path));
     }
 
     [Fact]

@@ -27,27 +27,18 @@ public sealed class UpstreamConnectorTests
     [Fact]
     public async Task ConnectAsync_UnixBackend_Connects()
     {
-        var directory = Loopback.TempDirectory();
-        try
-        {
-            var endPoint = new UnixDomainSocketEndPoint(Path.Combine(directory, "backend.sock"));
-            using var backend = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            backend.Bind(endPoint);
-            backend.Listen(10);
+        using var directory = new TempDirectory();
+        var endPoint = directory.SocketEndPoint("backend.sock");
+        using var backend = Loopback.ListenUnix(endPoint);
 
-            var result = await UpstreamConnector.ConnectAsync(endPoint, ConnectTimeout, CancellationToken.None).AsTask().WaitAsync(Loopback.Timeout);
+        var result = await UpstreamConnector.ConnectAsync(endPoint, ConnectTimeout, CancellationToken.None).AsTask().WaitAsync(Loopback.Timeout);
 
-            using var socket = result.Socket;
-            Assert.True(result.Connected);
-            using var accepted = await backend.AcceptAsync().WaitAsync(Loopback.Timeout);
-            await socket!.SendAsync("hi"u8.ToArray(), SocketFlags.None).WaitAsync(Loopback.Timeout);
-            socket.Shutdown(SocketShutdown.Send);
-            Assert.Equal("hi"u8.ToArray(), await Loopback.ReadToEndAsync(accepted));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        using var socket = result.Socket;
+        Assert.True(result.Connected);
+        using var accepted = await backend.AcceptAsync().WaitAsync(Loopback.Timeout);
+        await socket!.SendAsync("hi"u8.ToArray(), SocketFlags.None).WaitAsync(Loopback.Timeout);
+        socket.Shutdown(SocketShutdown.Send);
+        Assert.Equal("hi"u8.ToArray(), await Loopback.ReadToEndAsync(accepted));
     }
 
     [Fact]
@@ -67,21 +58,14 @@ public sealed class UpstreamConnectorTests
     [Fact]
     public async Task ConnectAsync_MissingUnixSocket_Fails()
     {
-        var directory = Loopback.TempDirectory();
-        try
-        {
-            var endPoint = new UnixDomainSocketEndPoint(Path.Combine(directory, "absent.sock"));
+        using var directory = new TempDirectory();
+        var endPoint = directory.SocketEndPoint("absent.sock");
 
-            var result = await UpstreamConnector.ConnectAsync(endPoint, ConnectTimeout, CancellationToken.None).AsTask().WaitAsync(Loopback.Timeout);
+        var result = await UpstreamConnector.ConnectAsync(endPoint, ConnectTimeout, CancellationToken.None).AsTask().WaitAsync(Loopback.Timeout);
 
-            Assert.False(result.Connected);
-            Assert.NotEqual(SocketError.Success, result.Error);
-            Assert.False(result.TimedOut);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.False(result.Connected);
+        Assert.NotEqual(SocketError.Success, result.Error);
+        Assert.False(result.TimedOut);
     }
 
     [Fact]
