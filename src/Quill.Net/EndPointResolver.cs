@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Quill.Core.Configuration;
 
 namespace Quill.Net;
@@ -7,8 +8,60 @@ namespace Quill.Net;
 public static class EndPointResolver
 {
     /// <exception cref="ArgumentException">One line naming the spec when the host cannot be resolved.</exception>
-    public static EndPoint ResolveListen(ListenSpec spec) => throw new NotImplementedException();
+    public static EndPoint ResolveListen(ListenSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Resolve(spec.Text, spec.Host, spec.Port, spec.UnixPath);
+    }
 
     /// <exception cref="ArgumentException">One line naming the spec when the host cannot be resolved.</exception>
-    public static EndPoint ResolveServer(ServerSpec spec) => throw new NotImplementedException();
+    public static EndPoint ResolveServer(ServerSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Resolve(spec.Text, spec.Host, spec.Port, spec.UnixPath);
+    }
+
+    private static EndPoint Resolve(string text, string? host, int port, string? unixPath)
+    {
+        if (unixPath is not null)
+        {
+            try
+            {
+                return new UnixDomainSocketEndPoint(unixPath);
+            }
+            catch (ArgumentException)
+            {
+                // Longer than sun_path (108 bytes on Linux) or empty.
+                throw Invalid(text);
+            }
+        }
+
+        if (string.IsNullOrEmpty(host) || port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
+        {
+            throw Invalid(text);
+        }
+
+        return new IPEndPoint(FirstAddress(host, text), port);
+    }
+
+    private static IPAddress FirstAddress(string host, string text)
+    {
+        // Literals never go to the resolver, so "0.0.0.0" stays the IPv4 wildcard and "::1" stays IPv6.
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return literal;
+        }
+
+        try
+        {
+            var addresses = Dns.GetHostAddresses(host);
+            return addresses.Length > 0 ? addresses[0] : throw Invalid(text);
+        }
+        catch (Exception ex) when (ex is SocketException or ArgumentException)
+        {
+            throw Invalid(text);
+        }
+    }
+
+    private static ArgumentException Invalid(string text) => new($"unknown or invalid address [{text}]");
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 
 namespace Quill.Net.Forwarding;
@@ -5,8 +6,47 @@ namespace Quill.Net.Forwarding;
 /// <summary>Copies bytes both ways between a client and its backend until both directions are done or one fails.</summary>
 public static class ConnectionForwarder
 {
+    /// <summary>
+    /// Forwards until both directions have ended (each EOF forwarded as a half-close) or one fails, then closes both sockets.
+    /// Never throws for socket errors or cancellation; the result says whether the connection ended cleanly.
+    /// </summary>
+    /// <param name="cancellationToken">Process shutdown: closes both sockets at once.</param>
     public static ValueTask<ForwardResult> ForwardAsync(Socket client, Socket server, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+        ForwardAsync(client, server, ArrayPool<byte>.Shared, cancellationToken);
+
+    /// <param name="pool">Where each direction rents its chunk buffer; tests pass a counting pool.</param>
+    internal static async ValueTask<ForwardResult> ForwardAsync(
+        Socket client, Socket server, ArrayPool<byte> pool, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(server);
+
+        var closer = new Closer(client, server);
+        PumpResult toServer;
+        PumpResult toClient;
+        // One registration per connection instead of one per receive; closing the sockets aborts pending operations.
+        using (cancellationToken.UnsafeRegister(static state => ((Closer)state!).Close(), closer))
+        {
+            Action close = closer.Close;
+            var toServerPump = DirectionPump.RunAsync(client, server, pool, close);
+            var toClientPump = DirectionPump.RunAsync(server, client, pool, close);
+            toServer = await toServerPump.ConfigureAwait(false);
+            toClient = await toClientPump.ConfigureAwait(false);
+        }
+
+        closer.Close();
+        return new ForwardResult(toServer.Bytes, toClient.Bytes, toServer.Clean && toClient.Clean);
+    }
+
+    /// <summary>Closes both sockets; safe to call from either direction, from cancellation, and more than once.</summary>
+    private sealed class Closer(Socket client, Socket server)
+    {
+        public void Close()
+        {
+            client.Dispose();
+            server.Dispose();
+        }
+    }
 }
 
 /// <summary>Bytes moved in each direction and how the connection ended.</summary>

@@ -1,0 +1,61 @@
+using System.Buffers;
+using System.Net.Sockets;
+
+namespace Quill.Net.Forwarding;
+
+/// <summary>
+/// Copies one direction of a connection: waits for data without holding a buffer, then moves one chunk at a time,
+/// receiving the next only after the previous one is fully sent (backpressure, one buffer per direction at most).
+/// </summary>
+internal static class DirectionPump
+{
+    /// <summary>pen's copy buffer size.</summary>
+    internal const int ChunkSize = 32 * 1024;
+
+    /// <summary>Runs until the source sends EOF (forwarded as a half-close) or either socket fails.</summary>
+    /// <param name="onFailure">Called once when this direction fails, so the other direction stops too.</param>
+    public static async ValueTask<PumpResult> RunAsync(Socket source, Socket destination, ArrayPool<byte> pool, Action onFailure)
+    {
+        long moved = 0;
+        try
+        {
+            while (true)
+            {
+                // Zero-byte receive: completes when data or EOF is readable, so an idle connection holds no buffer.
+                await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+
+                var buffer = pool.Rent(ChunkSize);
+                try
+                {
+                    var received = await source.ReceiveAsync(buffer.AsMemory(0, ChunkSize), SocketFlags.None).ConfigureAwait(false);
+                    if (received == 0)
+                    {
+                        // Half-close: the other direction keeps flowing until its own EOF.
+                        destination.Shutdown(SocketShutdown.Send);
+                        return new PumpResult(moved, Clean: true);
+                    }
+
+                    for (var sent = 0; sent < received;)
+                    {
+                        sent += await destination.SendAsync(buffer.AsMemory(sent, received - sent), SocketFlags.None).ConfigureAwait(false);
+                    }
+
+                    moved += received;
+                }
+                finally
+                {
+                    pool.Return(buffer);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Reset, broken pipe, or the socket closed by the other direction or by cancellation.
+            onFailure();
+            return new PumpResult(moved, Clean: false);
+        }
+    }
+}
+
+/// <summary>Bytes one direction delivered, and whether it ended with an EOF rather than an error.</summary>
+internal readonly record struct PumpResult(long Bytes, bool Clean);
