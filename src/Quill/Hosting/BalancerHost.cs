@@ -33,7 +33,7 @@ internal static class BalancerHost
         }
         catch (SocketException e)
         {
-            return Fail($"cannot listen on {listenSpec.Text}: {e.Message}");
+            return Fail($"cannot listen on {listenSpec.Text}: {SocketErrorText.Describe(e.SocketErrorCode)}");
         }
 
         using (listener)

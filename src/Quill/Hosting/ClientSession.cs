@@ -20,7 +20,8 @@ internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTim
             Socket? upstream = null;
             while (upstream is null && attempt.ServerEndPoint is { } target)
             {
-                upstream = await UpstreamConnector.ConnectAsync(target, connectTimeout, stopping).ConfigureAwait(false);
+                var connect = await UpstreamConnector.ConnectAsync(target, connectTimeout, stopping).ConfigureAwait(false);
+                upstream = connect.Socket;
                 if (upstream is not null)
                 {
                     selector.Connected(attempt);
@@ -28,7 +29,7 @@ internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTim
                 }
                 else
                 {
-                    log.Write(0, $"blacklisting server {attempt.Server} because connect to {target} failed");
+                    log.Write(0, $"blacklisting server {attempt.Server} because connect to {target} failed: {connect.Reason}");
                     if (!selector.FailOver(ref attempt)) break;
                 }
             }
