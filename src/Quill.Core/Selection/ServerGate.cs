@@ -7,6 +7,7 @@ namespace Quill.Core.Selection;
 /// pen's try_server without the socket: the checks a server must pass for this client, and on success the
 /// reservation. Unlike pen, which counts a connection only once connect completes, the count goes up as soon
 /// as the server is chosen, so a burst of new clients spreads in weight mode and limits hold under concurrency.
+/// An unused slot (wildcard address) is refused too, where pen, whose hash ignores availability, would connect to it.
 /// Called under the selector's lock.
 /// </summary>
 internal sealed class ServerGate(ServerTable servers, ClientTable clients)
