@@ -77,6 +77,28 @@ public sealed class CountingTests
         Assert.Equal(0, entry.SentToClient);
     }
 
+    [Theory]
+    [InlineData(SelectionFlags.None)]
+    [InlineData(SelectionFlags.RoundRobin)]
+    [InlineData(SelectionFlags.Weight | SelectionFlags.RoundRobin)]
+    [InlineData(SelectionFlags.Hash | SelectionFlags.NoSave)]
+    public void BeginAndFinished_KnownClient_AllocateNothing(SelectionFlags flags)
+    {
+        var f = new SelectorFixture(3, flags, spec: i => SelectorFixture.Spec(i, weight: 1));
+        var client = IPAddress.Parse("10.0.0.1");
+        f.Selector.Finished(f.Selector.Begin(client, 1), 1, 1);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            var attempt = f.Selector.Begin(client, i);
+            f.Selector.Connected(attempt);
+            f.Selector.Finished(attempt, 10, 10);
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
     [Fact]
     public void BeginAndFinished_FromManyThreads_KeepCountsConsistent()
     {
