@@ -1,0 +1,21 @@
+using Quill.Core.Model;
+
+namespace Quill.Core.Selection;
+
+/// <summary>pen's availability and soft/hard limit rules for one server.</summary>
+internal static class ServerLimits
+{
+    /// <summary>Available: the slot is used and the server is not blacklisted.</summary>
+    public static bool IsAvailable(ServerState server, in SelectionContext context) =>
+        server.IsUsed && !server.IsBlacklisted(context.Now, context.BlacklistTime);
+
+    /// <summary>
+    /// Over the limit for this client: a soft limit is set and reached, and the client is either new to this
+    /// server or the hard limit is reached too. A hard limit of 0 (or below soft) therefore means soft.
+    /// </summary>
+    public static bool IsOverLimit(ServerState server, bool sticky)
+    {
+        var connections = server.Connections;
+        return server.Soft != 0 && connections >= server.Soft && (!sticky || connections >= server.Hard);
+    }
+}
