@@ -30,6 +30,9 @@ public sealed class ControlServer : IDisposable
     /// <summary>Where the server listens; with port 0 this holds the port actually bound.</summary>
     public EndPoint LocalEndPoint { get; }
 
+    /// <summary>Completes when the accept loop has ended after <see cref="Dispose"/>.</summary>
+    internal Task AcceptLoop => _acceptLoop;
+
     /// <summary>Binds, listens and starts accepting. An existing unix socket file is replaced, as pen does.</summary>
     /// <param name="isPermitted">The control ACL; gets null for a unix-socket peer. A denied peer is closed with no reply.</param>
     /// <param name="dispatch">Runs one command line and returns the exact reply text, possibly empty.
@@ -53,8 +56,8 @@ public sealed class ControlServer : IDisposable
             : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            // ReuseAddress is left alone: on Linux .NET maps it to SO_REUSEPORT too, which would let a
-            // second balancer share the port instead of failing.
+            // ReuseAddress is left alone: .NET already sets SO_REUSEADDR on Linux, and the option would
+            // add SO_REUSEPORT, letting a second balancer share the port instead of failing.
             if (unixSocketPath is not null)
             {
                 File.Delete(unixSocketPath);
@@ -86,9 +89,6 @@ public sealed class ControlServer : IDisposable
         }
         // _stopping is left undisposed: sessions that are still unwinding may link to its token.
     }
-
-    /// <summary>Completes when the accept loop has ended after <see cref="Dispose"/>.</summary>
-    internal Task AcceptLoop => _acceptLoop;
 
     private async Task AcceptLoopAsync()
     {

@@ -96,17 +96,7 @@ internal static class ControlSession
     private static bool IsPermitted(Socket socket, Settings settings)
     {
         var peer = socket.AddressFamily == AddressFamily.Unix ? null : (socket.RemoteEndPoint as IPEndPoint)?.Address;
-        try
-        {
-            return settings.IsPermitted(peer);
-        }
-#pragma warning disable CA1031 // A faulty callback must cost one connection, not the control port.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            settings.Options.OnCallbackError?.Invoke(e);
-            return false;
-        }
+        return TryCall(settings.IsPermitted, peer, settings.Options, out var permitted) && permitted;
     }
 
     /// <returns>The reply, or null when the dispatcher threw.</returns>
@@ -115,18 +105,29 @@ internal static class ControlSession
         await settings.DispatchGate.WaitAsync(stopping).ConfigureAwait(false);
         try
         {
-            return settings.Dispatch(command);
-        }
-#pragma warning disable CA1031 // A faulty command must cost one connection, not the control port.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            settings.Options.OnCallbackError?.Invoke(e);
-            return null;
+            return TryCall(settings.Dispatch, command, settings.Options, out var reply) ? reply : null;
         }
         finally
         {
             settings.DispatchGate.Release();
+        }
+    }
+
+    /// <summary>Runs a caller's callback; one that throws costs its connection, never the control port.</summary>
+    private static bool TryCall<TIn, TOut>(Func<TIn, TOut> callback, TIn argument, ControlServerOptions options, out TOut result)
+    {
+        try
+        {
+            result = callback(argument);
+            return true;
+        }
+#pragma warning disable CA1031 // Whatever the callback throws, it is reported and only this connection ends.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            options.OnCallbackError?.Invoke(e);
+            result = default!;
+            return false;
         }
     }
 

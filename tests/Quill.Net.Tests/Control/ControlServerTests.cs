@@ -359,6 +359,20 @@ public sealed class ControlServerTests
     }
 
     [Fact]
+    public async Task Dispose_ClosesConnectionsInProgress()
+    {
+        var accepted = new SemaphoreSlim(0);
+        var server = Start(new RecordingDispatcher(), new ControlServerOptions { ReadTimeout = TimeSpan.FromMinutes(1) },
+            isPermitted: _ => { accepted.Release(); return true; });
+        using var silent = await ControlTestClient.ConnectAsync(server.LocalEndPoint);
+        Assert.True(await accepted.WaitAsync(ControlTestClient.Timeout), "the client was never accepted");
+
+        server.Dispose();
+
+        Assert.Empty(await ControlTestClient.ReadToEndAsync(silent));
+    }
+
+    [Fact]
     public void Start_AddressInUse_Throws()
     {
         using var first = Start(new RecordingDispatcher());
