@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Quill.Net.Control;
+
+/// <summary>
+/// The control port (-C): each connection carries one command line and gets one reply, as with pen,
+/// but every connection is handled asynchronously, so a slow or silent client delays nobody.
+/// </summary>
+public sealed class ControlServer : IDisposable
+{
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    private readonly Socket _listener;
+    private readonly string? _unixSocketPath;
+    private readonly ControlSession.Settings _settings;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _acceptLoop;
+    private int _disposed;
+
+    private ControlServer(Socket listener, string? unixSocketPath, ControlSession.Settings settings)
+    {
+        _listener = listener;
+        _unixSocketPath = unixSocketPath;
+        _settings = settings;
+        LocalEndPoint = listener.LocalEndPoint!;
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    /// <summary>Where the server listens; with port 0 this holds the port actually bound.</summary>
+    public EndPoint LocalEndPoint { get; }
+
+    /// <summary>Completes when the accept loop has ended after <see cref="Dispose"/>.</summary>
+    internal Task AcceptLoop => _acceptLoop;
+
+    /// <summary>Binds, listens and starts accepting. An existing unix socket file is replaced, as pen does.</summary>
+    /// <param name="isPermitted">The control ACL; gets null for a unix-socket peer. A denied peer is closed with no reply.</param>
+    /// <param name="dispatch">Runs one command line and returns the exact reply text, possibly empty.
+    /// Calls are made one at a time, so it may change shared state without locking against itself.</param>
+    /// <exception cref="SocketException">When the address is in use or cannot be bound.</exception>
+    public static ControlServer Start(
+        EndPoint endPoint,
+        Func<IPAddress?, bool> isPermitted,
+        Func<string, string> dispatch,
+        ControlServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        ArgumentNullException.ThrowIfNull(isPermitted);
+        ArgumentNullException.ThrowIfNull(dispatch);
+        options ??= new ControlServerOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxCommandBytes);
+
+        var unixSocketPath = endPoint is UnixDomainSocketEndPoint ? FileSystemPath(endPoint) : null;
+        var listener = endPoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // ReuseAddress is left alone: .NET already sets SO_REUSEADDR on Linux, and the option would
+            // add SO_REUSEPORT, letting a second balancer share the port instead of failing.
+            if (unixSocketPath is not null)
+            {
+                File.Delete(unixSocketPath);
+            }
+            listener.Bind(endPoint);
+            listener.Listen(options.Backlog);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        return new ControlServer(listener, unixSocketPath,
+            new ControlSession.Settings(isPermitted, dispatch, options, new SemaphoreSlim(1, 1)));
+    }
+
+    /// <summary>Stops listening, aborts connections still in progress and removes the unix socket file.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _stopping.Cancel();
+        _listener.Dispose();
+        if (_unixSocketPath is not null)
+        {
+            File.Delete(_unixSocketPath);
+        }
+        // _stopping is left undisposed: sessions that are still unwinding may link to its token.
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
+            {
+                continue;
+            }
+            catch (SocketException)
+            {
+                // Typically out of file descriptors: back off instead of spinning, and keep the port alive.
+                try
+                {
+                    await Task.Delay(AcceptRetryDelay, _settings.Options.TimeProvider, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+            _ = ControlSession.RunAsync(client, _settings, stopping);
+        }
+    }
+
+    private static string? FileSystemPath(EndPoint endPoint)
+    {
+        var path = endPoint.ToString();
+        // Abstract-namespace sockets have no file to replace or remove.
+        return string.IsNullOrEmpty(path) || path[0] is '\0' or '@' ? null : path;
+    }
+}
