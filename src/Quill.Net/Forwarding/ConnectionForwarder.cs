@@ -11,12 +11,15 @@ public static class ConnectionForwarder
     /// Never throws for socket errors or cancellation; the result says whether the connection ended cleanly.
     /// </summary>
     /// <param name="cancellationToken">Process shutdown: closes both sockets at once.</param>
-    public static ValueTask<ForwardResult> ForwardAsync(Socket client, Socket server, CancellationToken cancellationToken) =>
-        ForwardAsync(client, server, ArrayPool<byte>.Shared, cancellationToken);
+    /// <param name="filter">Sees and may rewrite the client-to-server stream; null forwards bytes untouched.</param>
+    public static ValueTask<ForwardResult> ForwardAsync(
+        Socket client, Socket server, CancellationToken cancellationToken, IClientStreamFilter? filter = null) =>
+        ForwardAsync(client, server, ArrayPool<byte>.Shared, cancellationToken, filter);
 
     /// <param name="pool">Where each direction rents its chunk buffer; tests pass a counting pool.</param>
     internal static async ValueTask<ForwardResult> ForwardAsync(
-        Socket client, Socket server, ArrayPool<byte> pool, CancellationToken cancellationToken)
+        Socket client, Socket server, ArrayPool<byte> pool, CancellationToken cancellationToken,
+        IClientStreamFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(server);
@@ -28,7 +31,7 @@ public static class ConnectionForwarder
         using (cancellationToken.UnsafeRegister(static state => ((Closer)state!).Close(), closer))
         {
             Action close = closer.Close;
-            var toServerPump = DirectionPump.RunAsync(client, server, pool, close);
+            var toServerPump = DirectionPump.RunAsync(client, server, pool, close, filter);
             var toClientPump = DirectionPump.RunAsync(server, client, pool, close);
             toServer = await toServerPump.ConfigureAwait(false);
             toClient = await toClientPump.ConfigureAwait(false);

@@ -14,9 +14,12 @@ internal static class DirectionPump
 
     /// <summary>Runs until the source sends EOF (forwarded as a half-close) or either socket fails.</summary>
     /// <param name="onFailure">Called once when this direction fails, so the other direction stops too.</param>
-    public static async ValueTask<PumpResult> RunAsync(Socket source, Socket destination, ArrayPool<byte> pool, Action onFailure)
+    /// <param name="filter">Rewrites each chunk before it is sent (client-to-server only); null forwards bytes as they are.</param>
+    public static async ValueTask<PumpResult> RunAsync(
+        Socket source, Socket destination, ArrayPool<byte> pool, Action onFailure, IClientStreamFilter? filter = null)
     {
         long moved = 0;
+        var filtered = filter is null ? null : new ArrayBufferWriter<byte>(ChunkSize);
         try
         {
             while (true)
@@ -35,12 +38,15 @@ internal static class DirectionPump
                         return new PumpResult(moved, Clean: true);
                     }
 
-                    for (var sent = 0; sent < received;)
+                    ReadOnlyMemory<byte> outgoing = buffer.AsMemory(0, received);
+                    if (filter is not null)
                     {
-                        sent += await destination.SendAsync(buffer.AsMemory(sent, received - sent), SocketFlags.None).ConfigureAwait(false);
+                        filtered!.ResetWrittenCount();
+                        filter.OnClientData(outgoing.Span, filtered);
+                        outgoing = filtered.WrittenMemory;
                     }
-
-                    moved += received;
+                    await SendAllAsync(destination, outgoing).ConfigureAwait(false);
+                    moved += outgoing.Length;
                 }
                 finally
                 {
@@ -54,6 +60,12 @@ internal static class DirectionPump
             onFailure();
             return new PumpResult(moved, Clean: false);
         }
+    }
+
+    private static async ValueTask SendAllAsync(Socket destination, ReadOnlyMemory<byte> data)
+    {
+        for (var sent = 0; sent < data.Length;)
+            sent += await destination.SendAsync(data[sent..], SocketFlags.None).ConfigureAwait(false);
     }
 }
 

@@ -1,0 +1,13 @@
+using System.Buffers;
+
+namespace Quill.Net.Forwarding;
+
+/// <summary>
+/// Sees, and may rewrite, the client-to-server byte stream of one connection on the buffered path
+/// (X-Forwarded-For insertion, the access log). One instance per connection; called from one direction only.
+/// </summary>
+public interface IClientStreamFilter
+{
+    /// <summary>Called for each chunk received from the client; writes the bytes to send to the server into <paramref name="output"/>.</summary>
+    void OnClientData(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output);
+}
