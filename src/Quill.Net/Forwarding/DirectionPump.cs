@@ -20,6 +20,7 @@ internal static class DirectionPump
     {
         long moved = 0;
         var filtered = filter is null ? null : new ArrayBufferWriter<byte>(ChunkSize);
+        var sendShut = false;
         try
         {
             while (true)
@@ -34,7 +35,7 @@ internal static class DirectionPump
                     if (received == 0)
                     {
                         // Half-close: the other direction keeps flowing until its own EOF.
-                        destination.Shutdown(SocketShutdown.Send);
+                        if (!sendShut) destination.Shutdown(SocketShutdown.Send);
                         return new PumpResult(moved, Clean: true);
                     }
 
@@ -47,6 +48,11 @@ internal static class DirectionPump
                     }
                     await SendAllAsync(destination, outgoing).ConfigureAwait(false);
                     moved += outgoing.Length;
+                    if (!sendShut && filter is { ClientStreamEnded: true })
+                    {
+                        destination.Shutdown(SocketShutdown.Send);
+                        sendShut = true;
+                    }
                 }
                 finally
                 {
