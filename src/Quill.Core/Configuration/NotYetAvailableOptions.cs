@@ -14,7 +14,6 @@ internal static class NotYetAvailableOptions
         ['w'] = "HTML status file",
         ['u'] = "user switch",
         ['j'] = "chroot",
-        ['H'] = "X-Forwarded-For header insertion",
         ['U'] = "UDP mode",
         ['E'] = "TLS certificate",
         ['K'] = "TLS key",

@@ -32,6 +32,8 @@ public sealed record QuillOptions
     public int DebugLevel { get; init; }
     /// <summary>-a: data dumps in ASCII.</summary>
     public bool Ascii { get; init; }
+    /// <summary>-H / http: add X-Forwarded-For and X-Forwarded-Proto to every HTTP request.</summary>
+    public bool HttpHeaders { get; init; }
     /// <summary>-f: stay in the foreground.</summary>
     public bool Foreground { get; init; }
     /// <summary>-X: enable the exit control command.</summary>

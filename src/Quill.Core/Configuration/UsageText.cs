@@ -20,7 +20,7 @@ internal static class UsageText
           -C port       control port (not available yet)
           -D            obsolete, accepted and ignored
           -F file       name of configuration file (not available yet)
-          -H            add X-Forwarded-For header in http requests (not available yet)
+          -H            add X-Forwarded-For header in http requests
           -N            use hash for initial server selection without save server
           -O option     use option in penctl format
           -P            obsolete, accepted and ignored

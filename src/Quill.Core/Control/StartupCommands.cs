@@ -28,6 +28,12 @@ internal static class StartupCommands
         ["debug"] = (o, n) => o with { DebugLevel = n },
     };
 
+    /// <summary>On/off commands, with a "no X" form.</summary>
+    private static readonly Dictionary<string, Func<QuillOptions, bool, QuillOptions>> Switches = new(StringComparer.Ordinal)
+    {
+        ["http"] = (o, on) => o with { HttpHeaders = on },
+    };
+
     /// <param name="applied">The options after the command; the command itself is not added to Commands here.</param>
     /// <param name="reason">Why the command was refused, without the command text, e.g. "command not available yet".</param>
     public static bool TryApply(QuillOptions options, string command, out QuillOptions applied, out string reason)
@@ -58,6 +64,13 @@ internal static class StartupCommands
             return true;
         }
 
+        if (Switches.TryGetValue(words[0], out var turn))
+        {
+            if (!TryRefuseExtraWords(words, 1, out reason)) return false;
+            applied = turn(options, true);
+            return true;
+        }
+
         if (Settings.TryGetValue(words[0], out var set))
         {
             return TryApplySetting(options, words, set, out applied, out reason);
@@ -71,6 +84,13 @@ internal static class StartupCommands
     {
         applied = options;
         var word = words[1];
+        if (Switches.TryGetValue(word, out var turn))
+        {
+            if (!TryRefuseExtraWords(words, 2, out reason)) return false;
+            applied = turn(options, false);
+            return true;
+        }
+
         if (word != "ascii" && !Modes.ContainsKey(word))
         {
             reason = PenctlCommandNames.Negatable.Contains(word) ? "command not available yet" : $"unknown command 'no {word}'";

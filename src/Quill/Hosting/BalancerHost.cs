@@ -39,7 +39,8 @@ internal static class BalancerHost
         using (listener)
         using (var pidFile = options.PidFile is { } path ? PidFile.Write(path) : null)
         {
-            var session = new ClientSession(state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log);
+            var session = new ClientSession(
+                state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log, ClientStreamFilters.For(options));
             var accepting = new AcceptLoop(listener, session, options.ConnectionsMax, options.MultiAccept, log);
             log.Write(1, $"listening on {listenSpec.Text} with {options.Servers.Count} servers");
             try

@@ -8,7 +8,9 @@ using Quill.Net.Upstream;
 namespace Quill.Hosting;
 
 /// <summary>One accepted client: choose a server, connect with failover, forward until both sides are done.</summary>
-internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTimeout, DebugLog log)
+/// <param name="filterFor">Gives each client's stream filter (-H), from the client's address; null forwards untouched.</param>
+internal sealed class ClientSession(
+    ServerSelector selector, TimeSpan connectTimeout, DebugLog log, Func<IPEndPoint?, IClientStreamFilter?>? filterFor = null)
 {
     public async Task RunAsync(Socket client, CancellationToken stopping)
     {
@@ -39,7 +41,7 @@ internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTim
                 client.Dispose();
                 return;
             }
-            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping).ConfigureAwait(false);
+            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filterFor?.Invoke(remote)).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

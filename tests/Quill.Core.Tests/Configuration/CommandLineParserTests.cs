@@ -266,11 +266,10 @@ public class CommandLineParserTests
     }
 
     [Theory]
-    [InlineData("-H", "-H (X-Forwarded-For header insertion) is not available yet")]
     [InlineData("-U", "-U (UDP mode) is not available yet")]
     [InlineData("-R", "-R (TLS peer certificate check) is not available yet")]
     [InlineData("-Z", "-Z (TLS compatibility mode) is not available yet")]
-    [InlineData("-fHWX", "-H (X-Forwarded-For header insertion) is not available yet")]
+    [InlineData("-fHUX", "-U (UDP mode) is not available yet")]
     public void Parse_LaterWorkFlag_FailsNamingIt(string option, string expected)
     {
         Assert.Equal(expected, Error(option, "8080"));
@@ -389,6 +388,14 @@ public class CommandLineParserTests
     }
 
     [Fact]
+    public void Parse_HttpFlagAndCommand_LastOneWins()
+    {
+        Assert.True(Run("-H", "8080").HttpHeaders);
+        Assert.False(Run("-H", "-o", "no http", "8080").HttpHeaders);
+        Assert.True(Run("-o", "no http", "-fH", "8080").HttpHeaders);
+    }
+
+    [Fact]
     public void Parse_FlagAfterCommand_LastOneWins()
     {
         Assert.Equal(SelectionFlags.RoundRobin, Run("-o", "no roundrobin", "-r", "8080").Selection);
@@ -415,7 +422,7 @@ public class CommandLineParserTests
 
     [Theory]
     [InlineData("-o", "servers", "-o 'servers': command not available yet")]
-    [InlineData("-O", "no http", "-O 'no http': command not available yet")]
+    [InlineData("-O", "no dummy", "-O 'no dummy': command not available yet")]
     [InlineData("-o", "frobnicate 3", "-o 'frobnicate 3': unknown command 'frobnicate'")]
     [InlineData("-o", "timeout x", "-o 'timeout x': invalid number 'x'")]
     public void Parse_CommandRefused_FailsNamingIt(string option, string command, string expected)

@@ -52,6 +52,14 @@ public class StartupCommandsTests
     }
 
     [Fact]
+    public void TryApply_Http_SetsAndClears()
+    {
+        Assert.True(Apply("http").HttpHeaders);
+        Assert.False(Apply("no http", Defaults with { HttpHeaders = true }).HttpHeaders);
+        Assert.Equal("unexpected argument 'on'", Refuse("http on"));
+    }
+
+    [Fact]
     public void TryApply_Settings_SetValues()
     {
         Assert.Equal(12, Apply("blacklist 12").BlacklistSeconds);
@@ -106,7 +114,8 @@ public class StartupCommandsTests
     [InlineData("server 0 address 127.0.0.1 port 80", "command not available yet")]
     [InlineData("acl 1 deny 10.0.0.1", "command not available yet")]
     [InlineData("mode", "command not available yet")]
-    [InlineData("no http", "command not available yet")]
+    [InlineData("no http now", "unexpected argument 'now'")]
+    [InlineData("no dummy", "command not available yet")]
     [InlineData("no acl 1", "command not available yet")]
     public void TryApply_Refused_SaysWhy(string command, string reason)
     {
