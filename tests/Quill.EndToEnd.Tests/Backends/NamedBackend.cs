@@ -44,8 +44,8 @@ public sealed class NamedBackend : IDisposable
     public static NamedBackend OnBothLoopbacks(string name, int port) =>
         new(name, false, [new IPEndPoint(IPAddress.Loopback, port), new IPEndPoint(IPAddress.IPv6Loopback, port)]);
 
-    public static NamedBackend OnUnixSocket(string name, string path) =>
-        new(name, false, [new UnixDomainSocketEndPoint(path)]);
+    public static NamedBackend OnUnixSocket(string name, string path, bool holdOpen = false) =>
+        new(name, holdOpen, [new UnixDomainSocketEndPoint(path)]);
 
     private async Task ServeAsync(Socket connection, CancellationToken stopping)
     {

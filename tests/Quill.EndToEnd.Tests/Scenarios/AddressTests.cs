@@ -43,17 +43,35 @@ public sealed class AddressTests
         Assert.Equal("s0", await LoopbackClient.AskAsync(listen.Endpoint));
     }
 
+    /// <summary>
+    /// The backend stays open after its greeting: over a unix socket the greeting and the close reach pen
+    /// together, and pen 0.34.1 then often drops the greeting (its bug 3), which is not what this checks.
+    /// </summary>
     [Theory]
     [Balancer(BalancerKind.Pen)]
     [Balancer(BalancerKind.Quill)]
     public async Task UnixSocketServer_IsReachedFromTcp(BalancerKind kind)
     {
         using var directory = new TempDirectory();
-        using var backend = NamedBackend.OnUnixSocket("unix", directory.File("server.sock"));
+        using var backend = NamedBackend.OnUnixSocket("unix", directory.File("server.sock"), holdOpen: true);
         var listen = ListenAddress.Loopback(FreePorts.Next());
         using var balancer = await BalancerProcess.StartAsync(kind, listen, [], backend.Spec);
 
-        Assert.Equal("unix", await LoopbackClient.AskAsync(listen.Endpoint));
+        using var socket = await LoopbackClient.ConnectAsync(listen.Endpoint);
+        Assert.Equal("unix", await LoopbackClient.ReadLineAsync(socket));
+    }
+
+    /// <summary>Quill only: the greeting and the close arrive together, and quill must still deliver the greeting.</summary>
+    [Fact]
+    public async Task UnixSocketServer_ThatClosesAtOnce_ReplyIsDelivered()
+    {
+        using var directory = new TempDirectory();
+        using var backend = NamedBackend.OnUnixSocket("unix", directory.File("server.sock"));
+        var listen = ListenAddress.Loopback(FreePorts.Next());
+        using var balancer = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, [], backend.Spec);
+
+        for (var i = 0; i < 20; i++)
+            Assert.Equal("unix", await LoopbackClient.AskAsync(listen.Endpoint));
     }
 
     /// <summary>"localhost" resolves to 127.0.0.1 or ::1 depending on the system; the backend listens on both.</summary>
