@@ -34,4 +34,25 @@ public sealed class StickinessTests
                 Assert.Equal(NamedBackends.NameOf((client + 1) % 3), answers[client, round]);
         }
     }
+
+    /// <summary>
+    /// Quill only: with -T a client not seen for that long is forgotten and balanced afresh. pen 0.34.1 keeps
+    /// matching the expired slot and sends it back to its old server (its bug 9).
+    /// </summary>
+    [Fact]
+    public async Task TrackingTime_ExpiredClientIsForgotten()
+    {
+        using var servers = NamedBackends.Start(3);
+        var listen = ListenAddress.Loopback(FreePorts.Next());
+        using var balancer = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, ["-T", "1"], servers.Specs);
+        var client = LoopbackClient.Source(2);
+
+        Assert.Equal("s1", await LoopbackClient.AskAsync(listen.Endpoint, client));
+        Assert.Equal("s1", await LoopbackClient.AskAsync(listen.Endpoint, client));
+
+        // Not a synchronisation sleep: the scenario is a client that stays away longer than -T.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        Assert.Equal("s2", await LoopbackClient.AskAsync(listen.Endpoint, client));
+    }
 }
