@@ -7,7 +7,7 @@ namespace Quill.EndToEnd.Tests.Backends;
 /// A port whose connects neither succeed nor fail: a listening socket with backlog 0 that never accepts, its
 /// queue filled up front, so the kernel drops every further SYN and a connect can only time out.
 /// </summary>
-public sealed class BlackHole : IDisposable
+internal sealed class BlackHole : IDisposable
 {
     private const int MaxFillers = 8;
     private static readonly TimeSpan FillerConnectTimeout = TimeSpan.FromMilliseconds(300);

@@ -7,7 +7,7 @@ namespace Quill.EndToEnd.Tests.Backends;
 /// A backend that is both sink and source: on each connection it sends its stream while it reads and hashes
 /// everything the client sends, both directions at once, and records what it received.
 /// </summary>
-public sealed class ChecksumBackend : IDisposable
+internal sealed class ChecksumBackend : IDisposable
 {
     private readonly SocketAcceptor _acceptor;
     private readonly TaskCompletionSource<(byte[] Sha256, long Length)> _received =

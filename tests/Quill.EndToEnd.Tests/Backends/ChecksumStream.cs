@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Quill.EndToEnd.Tests.Backends;
 
 /// <summary>A reproducible stream of pseudo-random bytes and its SHA-256, for byte-exact transfer checks.</summary>
-public sealed class ChecksumStream
+internal sealed class ChecksumStream
 {
     private const int ChunkSize = 64 * 1024;
 

@@ -8,7 +8,7 @@ namespace Quill.EndToEnd.Tests.Backends;
 /// A backend that greets every connection with its name and a newline, so a client can tell which server the
 /// balancer chose. It then closes, or, when held open, echoes until the client closes.
 /// </summary>
-public sealed class NamedBackend : IDisposable
+internal sealed class NamedBackend : IDisposable
 {
     private readonly SocketAcceptor _acceptor;
     private readonly byte[] _greeting;

@@ -1,7 +1,7 @@
 namespace Quill.EndToEnd.Tests.Backends;
 
 /// <summary>Servers s0, s1, … on loopback, in the order they are given to the balancer.</summary>
-public sealed class NamedBackends : IDisposable
+internal sealed class NamedBackends : IDisposable
 {
     private readonly NamedBackend[] _backends;
 

@@ -8,7 +8,7 @@ namespace Quill.EndToEnd.Tests.Backends;
 /// A backend that reads the request until the client's half-close, then sends its reply and closes at once,
 /// so the reply and the FIN reach the balancer together: the case in which pen loses the tail.
 /// </summary>
-public sealed class ReplyAndCloseBackend : IDisposable
+internal sealed class ReplyAndCloseBackend : IDisposable
 {
     private readonly SocketAcceptor _acceptor;
 

@@ -7,7 +7,7 @@ namespace Quill.EndToEnd.Tests.Harness;
 /// One running quill or pen: started with a command line, its stdout and stderr captured, stopped with SIGTERM,
 /// killed if a test leaves it running.
 /// </summary>
-public sealed class BalancerProcess : IDisposable
+internal sealed class BalancerProcess : IDisposable
 {
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan ReadinessPoll = TimeSpan.FromMilliseconds(20);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Quill.EndToEnd.Tests.Harness;
 
 /// <summary>The real curl as an HTTP client of the balancer, with a bounded run time and no proxy.</summary>
-public static class Curl
+internal static class Curl
 {
     public const string Executable = "/usr/bin/curl";
     private const int MaxSeconds = 5;

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Quill.EndToEnd.Tests.Harness;
 
 /// <summary>A balancer's listen address: the text for its command line and the endpoint clients connect to.</summary>
-public sealed record ListenAddress(string Argument, EndPoint Endpoint)
+internal sealed record ListenAddress(string Argument, EndPoint Endpoint)
 {
     public static ListenAddress Loopback(int port) =>
         new($"127.0.0.1:{port}", new IPEndPoint(IPAddress.Loopback, port));

@@ -8,7 +8,7 @@ namespace Quill.EndToEnd.Tests.Harness;
 /// Clients of the balancer under test, from 127.0.0.1 or from another loopback source address (bound before
 /// connecting) so that the balancer sees distinct client IPs. Every operation is bounded by a timeout.
 /// </summary>
-public static class LoopbackClient
+internal static class LoopbackClient
 {
     public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(10);
 

@@ -8,7 +8,7 @@ namespace Quill.EndToEnd.Tests.Harness;
 /// A real nginx as two HTTP backends on loopback, each answering every request with its own body. It runs as
 /// a child process (no daemon, no master) with its config, pid, logs and temp files in a private directory.
 /// </summary>
-public sealed class NginxFixture : IDisposable
+internal sealed class NginxFixture : IDisposable
 {
     public const string Executable = "/usr/sbin/nginx";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Quill.EndToEnd.Tests.Harness;
 
 /// <summary>What /proc says about a running process: threads, resident memory and open descriptors.</summary>
-public readonly record struct ProcessStatus(int Threads, long ResidentKilobytes, int OpenDescriptors)
+internal readonly record struct ProcessStatus(int Threads, long ResidentKilobytes, int OpenDescriptors)
 {
     public static ProcessStatus Read(int pid)
     {

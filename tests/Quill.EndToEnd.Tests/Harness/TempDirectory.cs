@@ -1,7 +1,7 @@
 namespace Quill.EndToEnd.Tests.Harness;
 
 /// <summary>A private directory for unix socket paths, removed on dispose.</summary>
-public sealed class TempDirectory : IDisposable
+internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory() => Path = Directory.CreateTempSubdirectory("quill-e2e-").FullName;
 

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Quill.EndToEnd.Tests.Backends;
 using Quill.EndToEnd.Tests.Harness;
 
@@ -22,28 +21,14 @@ public sealed class LimitTests
         var y = LoopbackClient.Source(3);
         var z = LoopbackClient.Source(4);
 
-        var held = new List<Socket>();
-        async Task<string> Open(System.Net.IPAddress source)
-        {
-            var socket = await LoopbackClient.ConnectAsync(listen.Endpoint, source);
-            held.Add(socket);
-            return await LoopbackClient.ReadLineAsync(socket);
-        }
+        using var held = new HeldConnections();
 
-        try
-        {
-            Assert.Equal("s1", await Open(x)); // first pick: server 1, now at its soft limit
-            Assert.Equal("s0", await Open(y)); // round robin moves on to server 0
-            Assert.Equal("s0", await Open(z)); // a new client: server 1 is full for it, fail over
-            Assert.Equal("s1", await Open(x)); // returning to server 1: allowed above soft, up to hard
-            Assert.Equal("s0", await Open(x)); // server 1 at its hard limit: even x goes elsewhere
-            Assert.Equal(2, servers[1].Open);
-        }
-        finally
-        {
-            foreach (var socket in held)
-                socket.Dispose();
-        }
+        Assert.Equal("s1", await held.OpenAsync(listen.Endpoint, x)); // first pick: server 1, now at its soft limit
+        Assert.Equal("s0", await held.OpenAsync(listen.Endpoint, y)); // round robin moves on to server 0
+        Assert.Equal("s0", await held.OpenAsync(listen.Endpoint, z)); // a new client: server 1 is full for it, fail over
+        Assert.Equal("s1", await held.OpenAsync(listen.Endpoint, x)); // returning to server 1: allowed above soft, up to hard
+        Assert.Equal("s0", await held.OpenAsync(listen.Endpoint, x)); // server 1 at its hard limit: even x goes elsewhere
+        Assert.Equal(2, servers[1].Open);
     }
 
     /// <summary>With -x 2 a third client waits (not refused) and is served once one of the two closes.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Quill.EndToEnd.Tests.Backends;
 using Quill.EndToEnd.Tests.Harness;
 
@@ -28,29 +27,27 @@ public sealed class ManyConnectionsTests
         using var backend = NamedBackend.OnLoopback("s0", holdOpen: true);
         var listen = ListenAddress.Loopback(FreePorts.Next());
         using var balancer = await BalancerProcess.StartAsync(kind, listen, ["-x", "6000", "-q", "1000"], backend.Spec);
-        for (var i = 0; i < 20; i++)
-            (await OpenAsync(listen)).Dispose();
+        using (var warmUp = new HeldConnections())
+        {
+            for (var i = 0; i < 20; i++)
+                Assert.Equal("s0", await warmUp.OpenAsync(listen.Endpoint));
+        }
         await WaitUntilAsync(() => backend.Open == 0, "warm-up connections closed");
         var baseline = balancer.Status;
 
-        var held = new List<Socket>(Connections);
+        var held = new HeldConnections();
         ProcessStatus peak;
-        try
+        using (held)
         {
             var clock = Stopwatch.StartNew();
             while (held.Count < Connections && clock.Elapsed < TimeSpan.FromSeconds(90))
             {
-                var batch = await Task.WhenAll(Enumerable.Range(0, Batch).Select(_ => OpenAsync(listen)));
-                held.AddRange(batch);
+                var greetings = await Task.WhenAll(Enumerable.Range(0, Batch).Select(_ => held.OpenAsync(listen.Endpoint)));
+                Assert.All(greetings, greeting => Assert.Equal("s0", greeting));
             }
             Assert.Equal(Connections, held.Count);
             await WaitUntilAsync(() => backend.Open == Connections, "every connection reached the backend");
             peak = balancer.Status;
-        }
-        finally
-        {
-            foreach (var socket in held)
-                socket.Dispose();
         }
 
         Assert.True(peak.OpenDescriptors >= baseline.OpenDescriptors + 2 * Connections, $"baseline {baseline}, peak {peak}");
@@ -62,22 +59,8 @@ public sealed class ManyConnectionsTests
         var settled = balancer.Status;
         Assert.True(settled.Threads <= baseline.Threads + 16, $"threads did not settle: baseline {baseline}, settled {settled}");
         Assert.True(settled.ResidentKilobytes - baseline.ResidentKilobytes < 150_000, $"memory did not settle: baseline {baseline}, settled {settled}");
-        (await OpenAsync(listen)).Dispose();
-    }
-
-    private static async Task<Socket> OpenAsync(ListenAddress listen)
-    {
-        var socket = await LoopbackClient.ConnectAsync(listen.Endpoint);
-        try
-        {
-            Assert.Equal("s0", await LoopbackClient.ReadLineAsync(socket));
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        using var after = new HeldConnections();
+        Assert.Equal("s0", await after.OpenAsync(listen.Endpoint));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)

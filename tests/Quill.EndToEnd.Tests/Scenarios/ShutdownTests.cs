@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Quill.EndToEnd.Tests.Backends;
 using Quill.EndToEnd.Tests.Harness;
 
@@ -17,29 +16,18 @@ public sealed class ShutdownTests
         using var servers = NamedBackends.Start(1, holdOpen: true);
         var listen = ListenAddress.Loopback(FreePorts.Next());
         using var balancer = await BalancerProcess.StartAsync(kind, listen, [], servers.Specs);
-        var held = new List<Socket>();
-        try
-        {
-            for (var i = 0; i < 10; i++)
-            {
-                held.Add(await LoopbackClient.ConnectAsync(listen.Endpoint));
-                Assert.Equal("s0", await LoopbackClient.ReadLineAsync(held[^1]));
-            }
+        using var held = new HeldConnections();
+        for (var i = 0; i < 10; i++)
+            Assert.Equal("s0", await held.OpenAsync(listen.Endpoint));
 
-            var clock = Stopwatch.StartNew();
-            var exit = await balancer.StopAsync(Quickly);
+        var clock = Stopwatch.StartNew();
+        var exit = await balancer.StopAsync(Quickly);
 
-            Assert.Equal(0, exit);
-            Assert.True(clock.Elapsed < Quickly, $"took {clock.Elapsed}");
-            foreach (var socket in held)
-                Assert.True(await LoopbackClient.IsClosedWithinAsync(socket, Quickly), "a client connection stayed open");
-            Assert.False(ListeningSockets.IsListening(listen.Endpoint), "the listener is still open");
-        }
-        finally
-        {
-            foreach (var socket in held)
-                socket.Dispose();
-        }
+        Assert.Equal(0, exit);
+        Assert.True(clock.Elapsed < Quickly, $"took {clock.Elapsed}");
+        foreach (var socket in held.Sockets)
+            Assert.True(await LoopbackClient.IsClosedWithinAsync(socket, Quickly), "a client connection stayed open");
+        Assert.False(ListeningSockets.IsListening(listen.Endpoint), "the listener is still open");
     }
 
     [Fact]

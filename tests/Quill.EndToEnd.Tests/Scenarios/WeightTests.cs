@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Quill.EndToEnd.Tests.Backends;
 using Quill.EndToEnd.Tests.Harness;
 
@@ -20,27 +19,16 @@ public sealed class WeightTests
         var listen = ListenAddress.Loopback(FreePorts.Next());
         using var balancer = await BalancerProcess.StartAsync(kind, listen, ["-r", "-W"], servers.SpecsWith(":0:0:1", ":0:0:3"));
 
-        var held = new List<Socket>();
-        try
-        {
-            var answers = new List<string>();
-            for (var i = 0; i < 12; i++)
-            {
-                var socket = await LoopbackClient.ConnectAsync(listen.Endpoint);
-                held.Add(socket);
-                // The greeting proves the upstream connect completed, so the balancer counts this connection.
-                answers.Add(await LoopbackClient.ReadLineAsync(socket));
-            }
+        using var held = new HeldConnections();
 
-            Assert.Equal(3, answers.Count(answer => answer == "s0"));
-            Assert.Equal(9, answers.Count(answer => answer == "s1"));
-            Assert.Equal(3, servers[0].Open);
-            Assert.Equal(9, servers[1].Open);
-        }
-        finally
-        {
-            foreach (var socket in held)
-                socket.Dispose();
-        }
+        var answers = new List<string>();
+        // Each greeting proves the upstream connect completed, so the balancer counts that connection.
+        for (var i = 0; i < 12; i++)
+            answers.Add(await held.OpenAsync(listen.Endpoint));
+
+        Assert.Equal(3, answers.Count(answer => answer == "s0"));
+        Assert.Equal(9, answers.Count(answer => answer == "s1"));
+        Assert.Equal(3, servers[0].Open);
+        Assert.Equal(9, servers[1].Open);
     }
 }
