@@ -111,8 +111,15 @@ internal sealed class BalancerProcess : IDisposable
     /// <summary>Sends SIGTERM and returns the exit code; throws if the process outlives the timeout.</summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)
     {
-        if (!_process.HasExited)
-            SendSignal(PosixNative.SigTerm);
+        try
+        {
+            if (!_process.HasExited)
+                SendSignal(PosixNative.SigTerm);
+        }
+        catch (System.ComponentModel.Win32Exception) when (_process.HasExited)
+        {
+            // It ended between the check and the signal: its exit code is still there to read.
+        }
         return await WaitForExitAsync(timeout).ConfigureAwait(false);
     }
 
