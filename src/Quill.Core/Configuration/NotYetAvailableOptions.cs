@@ -14,7 +14,6 @@ internal static class NotYetAvailableOptions
         ['w'] = "HTML status file",
         ['u'] = "user switch",
         ['j'] = "chroot",
-        ['U'] = "UDP mode",
         ['E'] = "TLS certificate",
         ['K'] = "TLS key",
         ['G'] = "TLS CA certificate file",

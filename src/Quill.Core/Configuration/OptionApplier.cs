@@ -50,6 +50,7 @@ internal static class OptionApplier
             case 's': draft.Options = options with { Selection = options.Selection | SelectionFlags.Stubborn }; break;
             case 'W': draft.Options = options with { Selection = options.Selection | SelectionFlags.Weight }; break;
             case 'H': draft.Options = options with { HttpHeaders = true }; break;
+            case 'U': draft.Options = options with { Udp = true }; break;
             case 'N':
                 draft.Options = options with { Selection = options.Selection | SelectionFlags.Hash | SelectionFlags.NoSave };
                 break;

@@ -34,6 +34,10 @@ public sealed record QuillOptions
     public bool Ascii { get; init; }
     /// <summary>-H / http: add X-Forwarded-For and X-Forwarded-Proto to every HTTP request.</summary>
     public bool HttpHeaders { get; init; }
+    /// <summary>-U: balance UDP datagrams instead of TCP connections.</summary>
+    public bool Udp { get; init; }
+    /// <summary>idle_timeout: end connections (UDP sessions) idle this long; 0 = pen's default (off for TCP, 60 s for UDP).</summary>
+    public int IdleTimeoutSeconds { get; init; }
     /// <summary>-f: stay in the foreground.</summary>
     public bool Foreground { get; init; }
     /// <summary>-X: enable the exit control command.</summary>

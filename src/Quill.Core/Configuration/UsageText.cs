@@ -27,7 +27,7 @@ internal static class UsageText
           -Q            obsolete, accepted and ignored
           -S N          obsolete, accepted and ignored (the server table grows as needed)
           -T sec        tracking time in seconds (0 = forever) [0]
-          -U            use udp protocol support (not available yet)
+          -U            use udp protocol support
           -W            use weight for server selection
           -X            enable 'exit' command for control port
           -a            debugging dumps in ascii format

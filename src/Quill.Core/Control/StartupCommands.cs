@@ -26,6 +26,7 @@ internal static class StartupCommands
         ["clients_max"] = (o, n) => o with { ClientsMax = Math.Max(o.ClientsMax, n) },
         ["conn_max"] = (o, n) => o with { ConnectionsMax = Math.Max(o.ConnectionsMax, n) },
         ["debug"] = (o, n) => o with { DebugLevel = n },
+        ["idle_timeout"] = (o, n) => o with { IdleTimeoutSeconds = n },
     };
 
     /// <summary>On/off commands, with a "no X" form.</summary>

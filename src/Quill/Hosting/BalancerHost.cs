@@ -20,6 +20,9 @@ internal static class BalancerHost
         if (options.Listen is not { } listenSpec)
             return Fail("no listen address given");
 
+        if (options.Udp)
+            return await UdpHost.RunAsync(options, listenSpec, log, time, stopping).ConfigureAwait(false);
+
         BalancerState state;
         ConnectionListener listener;
         try

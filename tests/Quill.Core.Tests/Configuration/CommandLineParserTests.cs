@@ -266,10 +266,9 @@ public class CommandLineParserTests
     }
 
     [Theory]
-    [InlineData("-U", "-U (UDP mode) is not available yet")]
     [InlineData("-R", "-R (TLS peer certificate check) is not available yet")]
     [InlineData("-Z", "-Z (TLS compatibility mode) is not available yet")]
-    [InlineData("-fHUX", "-U (UDP mode) is not available yet")]
+    [InlineData("-fHUR", "-R (TLS peer certificate check) is not available yet")]
     public void Parse_LaterWorkFlag_FailsNamingIt(string option, string expected)
     {
         Assert.Equal(expected, Error(option, "8080"));
@@ -393,6 +392,16 @@ public class CommandLineParserTests
         Assert.True(Run("-H", "8080").HttpHeaders);
         Assert.False(Run("-H", "-o", "no http", "8080").HttpHeaders);
         Assert.True(Run("-o", "no http", "-fH", "8080").HttpHeaders);
+    }
+
+    [Fact]
+    public void Parse_UdpWithIdleTimeout_SetsBoth()
+    {
+        var options = Run("-U", "-o", "idle_timeout 5", "53");
+
+        Assert.True(options.Udp);
+        Assert.Equal(5, options.IdleTimeoutSeconds);
+        Assert.False(Run("53").Udp);
     }
 
     [Fact]

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+using Quill.Core.Configuration;
+using Quill.Diagnostics;
+using Quill.Net;
+using Quill.Net.Udp;
+
+namespace Quill.Hosting;
+
+/// <summary>The run of a balancer in UDP mode (-U): one relay instead of the accept loop.</summary>
+internal static class UdpHost
+{
+    public static async Task<int> RunAsync(QuillOptions options, ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping)
+    {
+        if (options.Servers.FirstOrDefault(s => s.IsUnix) is { } unix)
+            return Fail($"-U: server '{unix.Text}' is a unix socket; UDP needs host:port servers");
+
+        UdpRelay relay;
+        try
+        {
+            if (EndPointResolver.ResolveListen(listenSpec) is not IPEndPoint listen)
+                return Fail($"-U: listen address '{listenSpec.Text}' is a unix socket; UDP needs [host:]port");
+            var state = BalancerState.Create(options, time);
+            var settings = new UdpRelayOptions
+            {
+                IdleTimeout = options.IdleTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.IdleTimeoutSeconds) : UdpRelayOptions.DefaultIdleTimeout,
+                MaxSessions = options.ConnectionsMax,
+            };
+            relay = UdpRelay.Open(listen, state.Selector, settings, time, log.Write);
+        }
+        catch (ArgumentException e)
+        {
+            return Fail(e.Message);
+        }
+        catch (SocketException e)
+        {
+            return Fail($"cannot listen on {listenSpec.Text} (UDP): {SocketErrorText.Describe(e.SocketErrorCode)}");
+        }
+
+        using (relay)
+        using (options.PidFile is { } path ? PidFile.Write(path) : null)
+        {
+            log.Write(1, $"listening on {listenSpec.Text} (UDP) with {options.Servers.Count} servers");
+            await relay.RunAsync(stopping).ConfigureAwait(false);
+            log.Write(1, "stopped");
+        }
+        return 0;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"quill: {message}");
+        return 1;
+    }
+}
