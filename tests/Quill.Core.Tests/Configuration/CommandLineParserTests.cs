@@ -476,7 +476,7 @@ public class CommandLineParserTests
     [Fact]
     public void Parse_DemoWithLaterWorkOption_Fails()
     {
-        Assert.Equal("-U (UDP mode) is not available yet", Error("--demo", "-U"));
+        Assert.Equal("-j (chroot) is not available yet", Error("--demo", "-j", "/var/empty"));
     }
 
     public static TheoryData<char> AllLetters() => [.. OptionTable.GetoptString.Where(char.IsAsciiLetter)];
