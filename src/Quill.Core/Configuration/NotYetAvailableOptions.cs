@@ -14,13 +14,6 @@ internal static class NotYetAvailableOptions
         ['w'] = "HTML status file",
         ['u'] = "user switch",
         ['j'] = "chroot",
-        ['E'] = "TLS certificate",
-        ['K'] = "TLS key",
-        ['G'] = "TLS CA certificate file",
-        ['A'] = "TLS CA certificate directory",
-        ['R'] = "TLS peer certificate check",
-        ['L'] = "TLS protocol",
-        ['Z'] = "TLS compatibility mode",
     };
 
     public static IEnumerable<char> Letters => Features.Keys;

@@ -51,6 +51,8 @@ internal static class OptionApplier
             case 'W': draft.Options = options with { Selection = options.Selection | SelectionFlags.Weight }; break;
             case 'H': draft.Options = options with { HttpHeaders = true }; break;
             case 'U': draft.Options = options with { Udp = true }; break;
+            case 'R': draft.Options = options with { Tls = options.Tls with { RequireClientCertificate = true } }; break;
+            case 'Z': draft.AddNotice("-Z (SSL bug workarounds) has no effect: quill's TLS needs none"); break;
             case 'N':
                 draft.Options = options with { Selection = options.Selection | SelectionFlags.Hash | SelectionFlags.NoSave };
                 break;
@@ -72,6 +74,7 @@ internal static class OptionApplier
             case 'i': return new CommandLineResult.Error("-i is Windows only");
             case 'p' when value.Length == 0: return new CommandLineResult.Error("-p needs a file name");
             case 'p': draft.Options = draft.Options with { PidFile = value }; return null;
+            case 'E' or 'K' or 'G' or 'A' or 'L': return ApplyTls(letter, value, draft);
         }
 
         if (!WholeNumber.TryParse(value, out var number))
@@ -102,6 +105,24 @@ internal static class OptionApplier
             default: draft.AddNotice(OptionTable.ObsoleteNotices[letter]); break;
         }
 
+        return null;
+    }
+
+    private static CommandLineResult? ApplyTls(char letter, string value, CommandLineDraft draft)
+    {
+        var tls = draft.Options.Tls;
+        if (letter == 'L' && !TlsProtocolOption.TryParse(value, out _, out var error)) return new CommandLineResult.Error(error);
+        draft.Options = draft.Options with
+        {
+            Tls = letter switch
+            {
+                'E' => tls with { CertificateFile = value },
+                'K' => tls with { KeyFile = value },
+                'G' => tls with { CaFile = value },
+                'A' => tls with { CaDirectory = value },
+                _ => tls with { Protocol = value },
+            },
+        };
         return null;
     }
 

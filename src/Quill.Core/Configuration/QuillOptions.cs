@@ -38,6 +38,8 @@ public sealed record QuillOptions
     public bool Udp { get; init; }
     /// <summary>idle_timeout: end connections (UDP sessions) idle this long; 0 = pen's default (off for TCP, 60 s for UDP).</summary>
     public int IdleTimeoutSeconds { get; init; }
+    /// <summary>-E -K -G -A -R -L: TLS termination, on when a certificate is given.</summary>
+    public TlsOptions Tls { get; init; } = new();
     /// <summary>-f: stay in the foreground.</summary>
     public bool Foreground { get; init; }
     /// <summary>-X: enable the exit control command.</summary>

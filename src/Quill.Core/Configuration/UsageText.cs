@@ -51,13 +51,13 @@ internal static class UsageText
           -u user       run as alternative user (not available yet)
           -w file       save statistics in HTML format in a file (not available yet)
           -x N          max number of simultaneous connections [256]
-          -E certfile   use the given certificate in PEM format (not available yet)
-          -K keyfile    use the given key in PEM format (not available yet)
-          -G cacertfile file containing the CA's certificate (not available yet)
-          -A cacertdir  directory containing CA certificates in hashed format (not available yet)
-          -Z            use SSL compatibility mode (not available yet)
-          -R            require valid peer certificate (not available yet)
-          -L protocol   TLS protocol version (not available yet)
+          -E certfile   use the given certificate in PEM format
+          -K keyfile    use the given key in PEM format
+          -G cacertfile file containing the CA's certificate
+          -A cacertdir  directory containing CA certificates in hashed format
+          -Z            accepted for compatibility, no effect
+          -R            require valid peer certificate
+          -L protocol   ssl23|tls1 (TLS 1.2 and 1.3), tls1.2, tls1.3 [tls1]
           --demo        run quill in front of two built-in demo backends; listens on 8080 unless given
           --help, -?    show this text
           --version     show the version

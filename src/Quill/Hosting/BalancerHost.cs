@@ -3,6 +3,7 @@ using Quill.Core.Configuration;
 using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Listening;
+using Quill.Net.Tls;
 
 namespace Quill.Hosting;
 
@@ -25,9 +26,11 @@ internal static class BalancerHost
 
         BalancerState state;
         ConnectionListener listener;
+        TlsTermination? tls;
         try
         {
             state = BalancerState.Create(options, time);
+            tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls) : null;
             listener = ConnectionListener.Open(EndPointResolver.ResolveListen(listenSpec), options.ListenBacklog);
         }
         catch (ArgumentException e)
@@ -43,7 +46,8 @@ internal static class BalancerHost
         using (var pidFile = options.PidFile is { } path ? PidFile.Write(path) : null)
         {
             var session = new ClientSession(
-                state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log, ClientStreamFilters.For(options));
+                state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log,
+                ClientStreamFilters.For(options, https: tls is not null), tls);
             var accepting = new AcceptLoop(listener, session, options.ConnectionsMax, options.MultiAccept, log);
             log.Write(1, $"listening on {listenSpec.Text} with {options.Servers.Count} servers");
             try

@@ -3,14 +3,17 @@ using System.Net.Sockets;
 using Quill.Core.Selection;
 using Quill.Diagnostics;
 using Quill.Net.Forwarding;
+using Quill.Net.Tls;
 using Quill.Net.Upstream;
 
 namespace Quill.Hosting;
 
 /// <summary>One accepted client: choose a server, connect with failover, forward until both sides are done.</summary>
 /// <param name="filterFor">Gives each client's stream filter (-H), from the client's address; null forwards untouched.</param>
+/// <param name="tls">Terminates TLS (-E) once the server is connected; null forwards the client's bytes as they are.</param>
 internal sealed class ClientSession(
-    ServerSelector selector, TimeSpan connectTimeout, DebugLog log, Func<IPEndPoint?, IClientStreamFilter?>? filterFor = null)
+    ServerSelector selector, TimeSpan connectTimeout, DebugLog log, Func<IPEndPoint?, IClientStreamFilter?>? filterFor = null,
+    TlsTermination? tls = null)
 {
     public async Task RunAsync(Socket client, CancellationToken stopping)
     {
@@ -41,7 +44,10 @@ internal sealed class ClientSession(
                 client.Dispose();
                 return;
             }
-            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filterFor?.Invoke(remote)).ConfigureAwait(false);
+            var result = tls is null
+                ? await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filterFor?.Invoke(remote)).ConfigureAwait(false)
+                : await TlsForwarder.ForwardAsync(client, upstream, tls, stopping, filterFor?.Invoke(remote),
+                    why => log.Write(1, $"TLS handshake with client {Describe(remote)} failed: {why}")).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

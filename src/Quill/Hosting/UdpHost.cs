@@ -12,6 +12,8 @@ internal static class UdpHost
 {
     public static async Task<int> RunAsync(QuillOptions options, ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping)
     {
+        if (options.Tls.Enabled)
+            return Fail("-E (TLS) cannot be used with -U (UDP)");
         if (options.Servers.FirstOrDefault(s => s.IsUnix) is { } unix)
             return Fail($"-U: server '{unix.Text}' is a unix socket; UDP needs host:port servers");
 

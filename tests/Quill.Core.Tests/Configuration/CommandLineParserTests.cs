@@ -255,23 +255,38 @@ public class CommandLineParserTests
     [InlineData("-w", "status.html", "-w (HTML status file) is not available yet")]
     [InlineData("-u", "nobody", "-u (user switch) is not available yet")]
     [InlineData("-j", "/var/empty", "-j (chroot) is not available yet")]
-    [InlineData("-E", "cert.pem", "-E (TLS certificate) is not available yet")]
-    [InlineData("-K", "key.pem", "-K (TLS key) is not available yet")]
-    [InlineData("-G", "ca.pem", "-G (TLS CA certificate file) is not available yet")]
-    [InlineData("-A", "/etc/ssl/certs", "-A (TLS CA certificate directory) is not available yet")]
-    [InlineData("-L", "tls1", "-L (TLS protocol) is not available yet")]
     public void Parse_LaterWorkOptionWithValue_FailsNamingIt(string option, string value, string expected)
     {
         Assert.Equal(expected, Error(option, value, "8080"));
     }
 
-    [Theory]
-    [InlineData("-R", "-R (TLS peer certificate check) is not available yet")]
-    [InlineData("-Z", "-Z (TLS compatibility mode) is not available yet")]
-    [InlineData("-fHUR", "-R (TLS peer certificate check) is not available yet")]
-    public void Parse_LaterWorkFlag_FailsNamingIt(string option, string expected)
+    [Fact]
+    public void Parse_TlsOptions_AreKept()
     {
-        Assert.Equal(expected, Error(option, "8080"));
+        var tls = Run("-E", "c.pem", "-K", "k.pem", "-G", "ca.pem", "-A", "/cas", "-R", "-L", "tls1.3", "443").Tls;
+
+        Assert.Equal(new TlsOptions
+        {
+            CertificateFile = "c.pem", KeyFile = "k.pem", CaFile = "ca.pem", CaDirectory = "/cas",
+            RequireClientCertificate = true, Protocol = "tls1.3",
+        }, tls);
+        Assert.True(tls.Enabled);
+        Assert.False(Run("443").Tls.Enabled);
+    }
+
+    [Theory]
+    [InlineData("ssl3", "-L ssl3: SSLv2 and SSLv3 are insecure and not supported; use tls1.2 or tls1.3")]
+    [InlineData("ssl2", "-L ssl2: SSLv2 and SSLv3 are insecure and not supported; use tls1.2 or tls1.3")]
+    [InlineData("tls9", "-L tls9: protocol version not known (expected ssl23, tls1, tls1.2 or tls1.3)")]
+    public void Parse_RefusedTlsProtocol_FailsNamingIt(string protocol, string expected)
+    {
+        Assert.Equal(expected, Error("-E", "c.pem", "-L", protocol, "443"));
+    }
+
+    [Fact]
+    public void Parse_CompatibilityFlag_AcceptedWithNotice()
+    {
+        Assert.Equal(["-Z (SSL bug workarounds) has no effect: quill's TLS needs none"], Run("-Z", "443").Notices);
     }
 
     [Theory]

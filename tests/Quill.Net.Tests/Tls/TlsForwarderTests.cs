@@ -1,0 +1,153 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Quill.Core.Configuration;
+using Quill.Net.Forwarding;
+using Quill.Net.Tls;
+
+namespace Quill.Net.Tests.Tls;
+
+public sealed class TlsForwarderTests : IDisposable
+{
+    private readonly TestCertificates _certificates = new();
+
+    private TlsOptions Options => new() { CertificateFile = _certificates.CertificateFile, KeyFile = _certificates.KeyFile };
+
+    /// <summary>client ⇄ (quill's accepted side → forwarder → quill's upstream side) ⇄ server, over loopback.</summary>
+    private static async Task<(Socket Client, Socket Server, ValueTask<ForwardResult> Forward, List<string> Failures)> OpenAsync(
+        TlsTermination tls, IClientStreamFilter? filter = null)
+    {
+        var (client, accepted) = await Loopback.ConnectedPairAsync();
+        var (upstream, server) = await Loopback.ConnectedPairAsync();
+        var failures = new List<string>();
+        var forward = TlsForwarder.ForwardAsync(accepted, upstream, tls, CancellationToken.None, filter, failures.Add);
+        return (client, server, forward, failures);
+    }
+
+    private async Task<SslStream> HandshakeAsync(Socket client, X509Certificate2? clientCertificate = null)
+    {
+        var ssl = new SslStream(new NetworkStream(client, ownsSocket: true));
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && certificate.GetCertHashString() == _certificates.Server.GetCertHashString(),
+        }).WaitAsync(Loopback.Timeout);
+        return ssl;
+    }
+
+    [Fact]
+    public async Task ForwardAsync_BothWays_PlainAtTheServerAndEofReachesTheClient()
+    {
+        var (client, server, forward, _) = await OpenAsync(TlsTermination.Load(Options));
+        await using var ssl = await HandshakeAsync(client);
+        using var _ = server;
+
+        await ssl.WriteAsync("ping over tls"u8.ToArray());
+        var atServer = new byte[13];
+        await server.ReceiveAsync(atServer).WaitAsync(Loopback.Timeout);
+        await Loopback.SendAllAsync(server, "pong in plain"u8.ToArray(), shutdown: true);
+        var reply = new MemoryStream();
+        await ssl.CopyToAsync(reply).WaitAsync(Loopback.Timeout);
+        ssl.Close();
+
+        Assert.Equal("ping over tls", Encoding.ASCII.GetString(atServer));
+        Assert.Equal("pong in plain", Encoding.ASCII.GetString(reply.ToArray()));
+        Assert.Equal(new ForwardResult(13, 13, Clean: true), await forward.AsTask().WaitAsync(Loopback.Timeout));
+    }
+
+    [Fact]
+    public async Task ForwardAsync_NotTls_ClosesThisClientAndItsServerOnly()
+    {
+        var (client, server, forward, failures) = await OpenAsync(TlsTermination.Load(Options));
+        using var __ = client;
+        using var _ = server;
+
+        await client.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
+        var result = await forward.AsTask().WaitAsync(Loopback.Timeout);
+
+        Assert.False(result.Clean);
+        Assert.Single(failures);
+        Assert.Empty(await Loopback.ReadToEndAsync(server));
+    }
+
+    [Fact]
+    public async Task ForwardAsync_ClientCertificateRequired_OnlyACertificateFromTheCaGetsThrough()
+    {
+        var tls = TlsTermination.Load(Options with { RequireClientCertificate = true, CaFile = _certificates.CaFile });
+
+        var (client, server, forward, _) = await OpenAsync(tls);
+        await using (var ssl = await HandshakeAsync(client, _certificates.Client))
+        {
+            await ssl.WriteAsync("x"u8.ToArray());
+            var one = new byte[1];
+            Assert.Equal(1, await server.ReceiveAsync(one).WaitAsync(Loopback.Timeout));
+        }
+        server.Dispose();
+        await forward.AsTask().WaitAsync(Loopback.Timeout);
+
+        var (anonymous, server2, refused, failures) = await OpenAsync(tls);
+        using var _ = server2;
+        Assert.True(await TurnedAwayAsync(anonymous, null));
+        Assert.Empty(await Loopback.ReadToEndAsync(server2));
+        Assert.False((await refused.AsTask().WaitAsync(Loopback.Timeout)).Clean);
+        Assert.Single(failures);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_ClientCertificateFromAnotherCa_IsRefused()
+    {
+        using var other = new TestCertificates();
+        var tls = TlsTermination.Load(Options with { RequireClientCertificate = true, CaFile = _certificates.CaFile });
+        var (client, server, forward, failures) = await OpenAsync(tls);
+        using var _ = server;
+
+        Assert.True(await TurnedAwayAsync(client, other.Client));
+        Assert.Empty(await Loopback.ReadToEndAsync(server));
+
+        Assert.False((await forward.AsTask().WaitAsync(Loopback.Timeout)).Clean);
+        Assert.Single(failures);
+    }
+
+    /// <summary>With TLS 1.3 the server checks the client's certificate after the client finished its handshake, so
+    /// a refused client sees either a failed handshake or the connection closed at its first read.</summary>
+    private async Task<bool> TurnedAwayAsync(Socket client, X509Certificate2? certificate)
+    {
+        try
+        {
+            await using var ssl = await HandshakeAsync(client, certificate);
+            await ssl.WriteAsync("x"u8.ToArray());
+            return await ssl.ReadAsync(new byte[1]).AsTask().WaitAsync(Loopback.Timeout) == 0;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
+    public void Load_KeyInsideTheCertificateFile_Works()
+    {
+        var both = _certificates.Write("both.pem",
+            File.ReadAllText(_certificates.CertificateFile) + "\n" + File.ReadAllText(_certificates.KeyFile));
+
+        Assert.Equal(SslProtocols.Tls12 | SslProtocols.Tls13, TlsTermination.Load(new TlsOptions { CertificateFile = both }).Protocols);
+        Assert.Equal(SslProtocols.Tls13, TlsTermination.Load(Options with { Protocol = "tls1.3" }).Protocols);
+    }
+
+    [Fact]
+    public void Load_MissingOrWrongFiles_OneLineNamingThem()
+    {
+        var missing = Assert.Throws<ArgumentException>(() => TlsTermination.Load(new TlsOptions { CertificateFile = "/nonexistent/cert.pem" }));
+        var noKey = Assert.Throws<ArgumentException>(() => TlsTermination.Load(new TlsOptions { CertificateFile = _certificates.CertificateFile }));
+
+        Assert.StartsWith("cannot load TLS certificate '/nonexistent/cert.pem' with key '/nonexistent/cert.pem': ", missing.Message);
+        Assert.StartsWith($"cannot load TLS certificate '{_certificates.CertificateFile}'", noKey.Message);
+        Assert.DoesNotContain('\n', missing.Message + noKey.Message);
+    }
+
+    public void Dispose() => _certificates.Dispose();
+}
