@@ -40,6 +40,14 @@ public sealed record QuillOptions
     public int IdleTimeoutSeconds { get; init; }
     /// <summary>-E -K -G -A -R -L: TLS termination, on when a certificate is given.</summary>
     public TlsOptions Tls { get; init; } = new();
+    /// <summary>tcp_nodelay: TCP_NODELAY on client and server sockets.</summary>
+    public bool TcpNoDelay { get; init; }
+    /// <summary>keepalive: SO_KEEPALIVE on server sockets.</summary>
+    public bool KeepAlive { get; init; }
+    /// <summary>source IP: the address server sockets are bound to before connecting.</summary>
+    public System.Net.IPAddress? SourceAddress { get; init; }
+    /// <summary>tcp_fastclose: which EOF closes the whole connection.</summary>
+    public FastClose FastClose { get; init; }
     /// <summary>-f: stay in the foreground.</summary>
     public bool Foreground { get; init; }
     /// <summary>-X: enable the exit control command.</summary>

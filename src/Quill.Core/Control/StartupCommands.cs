@@ -33,6 +33,22 @@ internal static class StartupCommands
     private static readonly Dictionary<string, Func<QuillOptions, bool, QuillOptions>> Switches = new(StringComparer.Ordinal)
     {
         ["http"] = (o, on) => o with { HttpHeaders = on },
+        ["tcp_nodelay"] = (o, on) => o with { TcpNoDelay = on },
+        ["keepalive"] = (o, on) => o with { KeepAlive = on },
+    };
+
+    /// <summary>Commands with one word argument; without it they change nothing (pen: a query, or "ignoring").</summary>
+    private static readonly Dictionary<string, Func<QuillOptions, string, QuillOptions?>> WordSettings = new(StringComparer.Ordinal)
+    {
+        ["source"] = (o, word) => System.Net.IPAddress.TryParse(word, out var address) ? o with { SourceAddress = address } : null,
+        ["tcp_fastclose"] = (o, word) => word switch
+        {
+            "up" => o with { FastClose = FastClose.Up },
+            "down" => o with { FastClose = FastClose.Down },
+            "both" => o with { FastClose = FastClose.Both },
+            "off" => o with { FastClose = FastClose.Off },
+            _ => null,
+        },
     };
 
     /// <param name="applied">The options after the command; the command itself is not added to Commands here.</param>
@@ -70,6 +86,18 @@ internal static class StartupCommands
             if (!TryRefuseExtraWords(words, 1, out reason)) return false;
             applied = turn(options, true);
             return true;
+        }
+
+        if (WordSettings.TryGetValue(words[0], out var setWord))
+        {
+            if (words.Length == 1) return true;
+            if (!TryRefuseExtraWords(words, 2, out reason)) return false;
+            var result = setWord(options, words[1]);
+            reason = result is not null ? ""
+                : words[0] == "source" ? $"unable to set source address to '{words[1]}'"
+                : $"tcp_fastclose '{words[1]}': expected up, down, both or off";
+            applied = result ?? options;
+            return result is not null;
         }
 
         if (Settings.TryGetValue(words[0], out var set))

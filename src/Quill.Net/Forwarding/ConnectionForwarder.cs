@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Quill.Core.Configuration;
 
 namespace Quill.Net.Forwarding;
 
@@ -12,14 +13,16 @@ public static class ConnectionForwarder
     /// </summary>
     /// <param name="cancellationToken">Process shutdown: closes both sockets at once.</param>
     /// <param name="filter">Sees and may rewrite the client-to-server stream; null forwards bytes untouched.</param>
+    /// <param name="lifetime">idle_timeout and tcp_fastclose; null: neither.</param>
     public static ValueTask<ForwardResult> ForwardAsync(
-        Socket client, Socket server, CancellationToken cancellationToken, IClientStreamFilter? filter = null) =>
-        ForwardAsync(client, server, ArrayPool<byte>.Shared, cancellationToken, filter);
+        Socket client, Socket server, CancellationToken cancellationToken, IClientStreamFilter? filter = null,
+        ConnectionLifetime? lifetime = null) =>
+        ForwardAsync(client, server, ArrayPool<byte>.Shared, cancellationToken, filter, lifetime);
 
     /// <param name="pool">Where each direction rents its chunk buffer; tests pass a counting pool.</param>
     internal static async ValueTask<ForwardResult> ForwardAsync(
         Socket client, Socket server, ArrayPool<byte> pool, CancellationToken cancellationToken,
-        IClientStreamFilter? filter = null)
+        IClientStreamFilter? filter = null, ConnectionLifetime? lifetime = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(server);
@@ -29,10 +32,12 @@ public static class ConnectionForwarder
         PumpResult toClient;
         // One registration per connection instead of one per receive; closing the sockets aborts pending operations.
         using (cancellationToken.UnsafeRegister(static state => ((Closer)state!).Close(), closer))
+        using (var idle = IdleWatch.Start(lifetime, closer.Close))
         {
             Action close = closer.Close;
-            var toServerPump = DirectionPump.RunAsync(client, server, pool, close, filter);
-            var toClientPump = DirectionPump.RunAsync(server, client, pool, close);
+            var fastClose = lifetime?.FastClose ?? default;
+            var toServerPump = DirectionPump.RunAsync(client, server, pool, close, filter, idle, fastClose.HasFlag(FastClose.Down));
+            var toClientPump = DirectionPump.RunAsync(server, client, pool, close, idle: idle, closeOnEof: fastClose.HasFlag(FastClose.Up));
             toServer = await toServerPump.ConfigureAwait(false);
             toClient = await toClientPump.ConfigureAwait(false);
         }

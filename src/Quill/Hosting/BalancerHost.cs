@@ -47,7 +47,7 @@ internal static class BalancerHost
         {
             var session = new ClientSession(
                 state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log,
-                ClientStreamFilters.For(options, https: tls is not null), tls);
+                ClientStreamFilters.For(options, https: tls is not null), tls, ConnectionTuning.From(options, time));
             var accepting = new AcceptLoop(listener, session, options.ConnectionsMax, options.MultiAccept, log);
             log.Write(1, $"listening on {listenSpec.Text} with {options.Servers.Count} servers");
             try

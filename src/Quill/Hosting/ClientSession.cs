@@ -11,10 +11,13 @@ namespace Quill.Hosting;
 /// <summary>One accepted client: choose a server, connect with failover, forward until both sides are done.</summary>
 /// <param name="filterFor">Gives each client's stream filter (-H), from the client's address; null forwards untouched.</param>
 /// <param name="tls">Terminates TLS (-E) once the server is connected; null forwards the client's bytes as they are.</param>
+/// <param name="tuning">tcp_nodelay, keepalive, source, idle_timeout, tcp_fastclose.</param>
 internal sealed class ClientSession(
     ServerSelector selector, TimeSpan connectTimeout, DebugLog log, Func<IPEndPoint?, IClientStreamFilter?>? filterFor = null,
-    TlsTermination? tls = null)
+    TlsTermination? tls = null, ConnectionTuning? tuning = null)
 {
+    private readonly ConnectionTuning _tuning = tuning ?? ConnectionTuning.Default;
+
     public async Task RunAsync(Socket client, CancellationToken stopping)
     {
         var remote = client.RemoteEndPoint as IPEndPoint;
@@ -25,7 +28,8 @@ internal sealed class ClientSession(
             Socket? upstream = null;
             while (upstream is null && attempt.ServerEndPoint is { } target)
             {
-                var connect = await UpstreamConnector.ConnectAsync(target, connectTimeout, stopping).ConfigureAwait(false);
+                var connect = await UpstreamConnector.ConnectAsync(
+                    target, connectTimeout, stopping, _tuning.NoDelay, _tuning.KeepAlive, _tuning.Source).ConfigureAwait(false);
                 upstream = connect.Socket;
                 if (upstream is not null)
                 {
@@ -44,8 +48,9 @@ internal sealed class ClientSession(
                 client.Dispose();
                 return;
             }
+            if (_tuning.NoDelay && remote is not null) client.NoDelay = true;
             var result = tls is null
-                ? await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filterFor?.Invoke(remote)).ConfigureAwait(false)
+                ? await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filterFor?.Invoke(remote), _tuning.Lifetime).ConfigureAwait(false)
                 : await TlsForwarder.ForwardAsync(client, upstream, tls, stopping, filterFor?.Invoke(remote),
                     why => log.Write(1, $"TLS handshake with client {Describe(remote)} failed: {why}")).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);

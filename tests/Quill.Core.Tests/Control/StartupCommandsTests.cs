@@ -60,6 +60,36 @@ public class StartupCommandsTests
     }
 
     [Fact]
+    public void TryApply_ConnectionSwitches_SetAndClear()
+    {
+        Assert.True(Apply("tcp_nodelay").TcpNoDelay);
+        Assert.False(Apply("no tcp_nodelay", Defaults with { TcpNoDelay = true }).TcpNoDelay);
+        Assert.True(Apply("keepalive").KeepAlive);
+        Assert.False(Apply("no keepalive", Defaults with { KeepAlive = true }).KeepAlive);
+    }
+
+    [Theory]
+    [InlineData("tcp_fastclose up", FastClose.Up)]
+    [InlineData("tcp_fastclose down", FastClose.Down)]
+    [InlineData("tcp_fastclose both", FastClose.Both)]
+    [InlineData("tcp_fastclose off", FastClose.Off)]
+    public void TryApply_FastClose_SetsWhichSide(string command, FastClose expected)
+    {
+        var before = expected == FastClose.Both ? FastClose.Off : FastClose.Both;
+
+        Assert.Equal(expected, Apply(command, Defaults with { FastClose = before }).FastClose);
+    }
+
+    [Fact]
+    public void TryApply_SourceAndFastCloseWithoutArgument_ChangeNothing()
+    {
+        Assert.Same(Defaults, Apply("source"));
+        Assert.Same(Defaults, Apply("tcp_fastclose"));
+        Assert.Equal(System.Net.IPAddress.Parse("127.0.0.9"), Apply("source 127.0.0.9").SourceAddress);
+        Assert.Equal(System.Net.IPAddress.IPv6Loopback, Apply("source ::1").SourceAddress);
+    }
+
+    [Fact]
     public void TryApply_Settings_SetValues()
     {
         Assert.Equal(12, Apply("blacklist 12").BlacklistSeconds);
@@ -116,6 +146,10 @@ public class StartupCommandsTests
     [InlineData("mode", "command not available yet")]
     [InlineData("no http now", "unexpected argument 'now'")]
     [InlineData("no dummy", "command not available yet")]
+    [InlineData("source host.example", "unable to set source address to 'host.example'")]
+    [InlineData("tcp_fastclose sideways", "tcp_fastclose 'sideways': expected up, down, both or off")]
+    [InlineData("tcp_fastclose up now", "unexpected argument 'now'")]
+    [InlineData("keepalive 1", "unexpected argument '1'")]
     [InlineData("no acl 1", "command not available yet")]
     public void TryApply_Refused_SaysWhy(string command, string reason)
     {
