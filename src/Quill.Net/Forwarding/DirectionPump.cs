@@ -52,6 +52,7 @@ internal static class DirectionPump
                         return new PumpResult(moved, Clean: true);
                     }
 
+                    idle?.Active();
                     ReadOnlyMemory<byte> outgoing = buffer.AsMemory(0, received);
                     if (filter is not null)
                     {
@@ -61,7 +62,6 @@ internal static class DirectionPump
                     }
                     await SendAllAsync(destination, outgoing).ConfigureAwait(false);
                     moved += outgoing.Length;
-                    idle?.Active();
                     if (!sendShut && filter is { ClientStreamEnded: true })
                     {
                         destination.Shutdown(SocketShutdown.Send);
