@@ -65,15 +65,6 @@ public sealed class CommandLineTests
     [InlineData("-w", "/tmp/quill.html")]
     [InlineData("-u", "nobody")]
     [InlineData("-j", "/tmp")]
-    [InlineData("-H", null)]
-    [InlineData("-U", null)]
-    [InlineData("-E", "/tmp/cert.pem")]
-    [InlineData("-K", "/tmp/key.pem")]
-    [InlineData("-G", "/tmp/ca.pem")]
-    [InlineData("-A", "/tmp")]
-    [InlineData("-R", null)]
-    [InlineData("-L", "tls1")]
-    [InlineData("-Z", null)]
     public async Task OptionForLaterWork_FailsNamingIt(string option, string? value)
     {
         string[] optionArguments = value is null ? [option] : [option, value];
