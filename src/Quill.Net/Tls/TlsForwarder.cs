@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Quill.Core.Configuration;
 using Quill.Net.Forwarding;
 
 namespace Quill.Net.Tls;
@@ -16,9 +17,10 @@ public static class TlsForwarder
 
     /// <param name="filter">Sees and may rewrite the decrypted client-to-server stream (-H).</param>
     /// <param name="onHandshakeFailure">Told why a handshake failed, in one line.</param>
+    /// <param name="lifetime">idle_timeout and tcp_fastclose, from the end of the handshake on.</param>
     public static async ValueTask<ForwardResult> ForwardAsync(
         Socket client, Socket server, TlsTermination tls, CancellationToken cancellationToken,
-        IClientStreamFilter? filter = null, Action<string>? onHandshakeFailure = null)
+        IClientStreamFilter? filter = null, Action<string>? onHandshakeFailure = null, ConnectionLifetime? lifetime = null)
     {
         ArgumentNullException.ThrowIfNull(tls);
         var ssl = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
@@ -43,15 +45,19 @@ public static class TlsForwarder
             return new ForwardResult(0, 0, Clean: false);
         }
 
-        var toServer = ToServerAsync(ssl, server, filter, Close);
-        var toClient = ToClientAsync(server, ssl, client, Close);
+        using var idle = IdleWatch.Start(lifetime, Close);
+        var fastClose = lifetime?.FastClose ?? FastClose.Off;
+        var toServer = ToServerAsync(ssl, server, filter, idle, fastClose.HasFlag(FastClose.Down) ? Close : null, Close);
+        var toClient = ToClientAsync(server, ssl, client, idle, fastClose.HasFlag(FastClose.Up) ? Close : null, Close);
         var (sent, sentClean) = await toServer.ConfigureAwait(false);
         var (received, receivedClean) = await toClient.ConfigureAwait(false);
         Close();
         return new ForwardResult(sent, received, sentClean && receivedClean);
     }
 
-    private static async Task<(long Bytes, bool Clean)> ToServerAsync(SslStream ssl, Socket server, IClientStreamFilter? filter, Action close)
+    /// <param name="closeOnEof">tcp_fastclose for this direction: what to call on EOF instead of half-closing.</param>
+    private static async Task<(long Bytes, bool Clean)> ToServerAsync(
+        SslStream ssl, Socket server, IClientStreamFilter? filter, IdleWatch? idle, Action? closeOnEof, Action close)
     {
         long moved = 0;
         var filtered = filter is null ? null : new ArrayBufferWriter<byte>(ChunkSize);
@@ -68,9 +74,12 @@ public static class TlsForwarder
                     var read = await ssl.ReadAsync(buffer.AsMemory(0, ChunkSize)).ConfigureAwait(false);
                     if (read == 0)
                     {
+                        idle?.HalfClosed();
                         if (!shut) server.Shutdown(SocketShutdown.Send);
+                        closeOnEof?.Invoke();
                         return (moved, true);
                     }
+                    idle?.Active();
                     ReadOnlyMemory<byte> outgoing = buffer.AsMemory(0, read);
                     if (filter is not null)
                     {
@@ -100,7 +109,8 @@ public static class TlsForwarder
         }
     }
 
-    private static async Task<(long Bytes, bool Clean)> ToClientAsync(Socket server, SslStream ssl, Socket client, Action close)
+    private static async Task<(long Bytes, bool Clean)> ToClientAsync(
+        Socket server, SslStream ssl, Socket client, IdleWatch? idle, Action? closeOnEof, Action close)
     {
         long moved = 0;
         try
@@ -114,11 +124,14 @@ public static class TlsForwarder
                     var received = await server.ReceiveAsync(buffer.AsMemory(0, ChunkSize), SocketFlags.None).ConfigureAwait(false);
                     if (received == 0)
                     {
+                        idle?.HalfClosed();
                         // close_notify then a TCP half-close: the client still may send until it closes its side.
                         await ssl.ShutdownAsync().ConfigureAwait(false);
                         client.Shutdown(SocketShutdown.Send);
+                        closeOnEof?.Invoke();
                         return (moved, true);
                     }
+                    idle?.Active();
                     await ssl.WriteAsync(buffer.AsMemory(0, received)).ConfigureAwait(false);
                     moved += received;
                 }

@@ -52,7 +52,7 @@ internal sealed class ClientSession(
             var result = tls is null
                 ? await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filterFor?.Invoke(remote), _tuning.Lifetime).ConfigureAwait(false)
                 : await TlsForwarder.ForwardAsync(client, upstream, tls, stopping, filterFor?.Invoke(remote),
-                    why => log.Write(1, $"TLS handshake with client {Describe(remote)} failed: {why}")).ConfigureAwait(false);
+                    why => log.Write(1, $"TLS handshake with client {Describe(remote)} failed: {why}"), _tuning.Lifetime).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

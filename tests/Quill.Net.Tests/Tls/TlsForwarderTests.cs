@@ -17,12 +17,12 @@ public sealed class TlsForwarderTests : IDisposable
 
     /// <summary>client ⇄ (quill's accepted side → forwarder → quill's upstream side) ⇄ server, over loopback.</summary>
     private static async Task<(Socket Client, Socket Server, ValueTask<ForwardResult> Forward, List<string> Failures)> OpenAsync(
-        TlsTermination tls, IClientStreamFilter? filter = null)
+        TlsTermination tls, IClientStreamFilter? filter = null, ConnectionLifetime? lifetime = null)
     {
         var (client, accepted) = await Loopback.ConnectedPairAsync();
         var (upstream, server) = await Loopback.ConnectedPairAsync();
         var failures = new List<string>();
-        var forward = TlsForwarder.ForwardAsync(accepted, upstream, tls, CancellationToken.None, filter, failures.Add);
+        var forward = TlsForwarder.ForwardAsync(accepted, upstream, tls, CancellationToken.None, filter, failures.Add, lifetime);
         return (client, server, forward, failures);
     }
 
@@ -57,6 +57,27 @@ public sealed class TlsForwarderTests : IDisposable
         Assert.Equal("ping over tls", Encoding.ASCII.GetString(atServer));
         Assert.Equal("pong in plain", Encoding.ASCII.GetString(reply.ToArray()));
         Assert.Equal(new ForwardResult(13, 13, Clean: true), await forward.AsTask().WaitAsync(Loopback.Timeout));
+    }
+
+    [Fact]
+    public async Task ForwardAsync_IdleTimeout_ClosesAQuietTlsConnection()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var (client, server, forward, _) = await OpenAsync(TlsTermination.Load(Options),
+            lifetime: new ConnectionLifetime(TimeSpan.FromSeconds(10)) { Time = time });
+        await using var ssl = await HandshakeAsync(client);
+        using var _ = server;
+
+        await ssl.WriteAsync("x"u8.ToArray());
+        Assert.Equal(1, await server.ReceiveAsync(new byte[1]).WaitAsync(Loopback.Timeout));
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(forward.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.False((await forward.AsTask().WaitAsync(Loopback.Timeout)).Clean);
+        // Closed: an EOF or, as the forwarder disposes a socket with a receive pending, a reset.
+        var ended = await Record.ExceptionAsync(async () => Assert.Equal(0, await server.ReceiveAsync(new byte[1]).WaitAsync(Loopback.Timeout)));
+        Assert.True(ended is null or SocketException, ended?.ToString());
     }
 
     [Fact]
