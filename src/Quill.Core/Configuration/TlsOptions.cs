@@ -16,5 +16,8 @@ public sealed record TlsOptions
     /// <summary>-L: pen's protocol name, already checked by <see cref="TlsProtocolOption"/>; null = TLS 1.2 and 1.3.</summary>
     public string? Protocol { get; init; }
 
+    /// <summary>ssl_sni_path: directory of per-name <c>name.crt</c>, <c>name.key</c> and optional <c>name.ca</c>.</summary>
+    public string? SniDirectory { get; init; }
+
     public bool Enabled => CertificateFile is not null;
 }

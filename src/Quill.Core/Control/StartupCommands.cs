@@ -40,6 +40,7 @@ internal static class StartupCommands
     /// <summary>Commands with one word argument; without it they change nothing (pen: a query, or "ignoring").</summary>
     private static readonly Dictionary<string, Func<QuillOptions, string, QuillOptions?>> WordSettings = new(StringComparer.Ordinal)
     {
+        ["ssl_sni_path"] = (o, word) => o with { Tls = o.Tls with { SniDirectory = word } },
         ["source"] = (o, word) => System.Net.IPAddress.TryParse(word, out var address) ? o with { SourceAddress = address } : null,
         ["tcp_fastclose"] = (o, word) => word switch
         {

@@ -35,7 +35,9 @@ public static class TlsForwarder
         {
             using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             handshake.CancelAfter(TlsTermination.HandshakeTimeout);
-            await ssl.AuthenticateAsServerAsync(tls.ServerOptions(), handshake.Token).ConfigureAwait(false);
+            await ssl.AuthenticateAsServerAsync(
+                static (_, hello, state, _) => ValueTask.FromResult(((TlsTermination)state!).ServerOptions(hello.ServerName)),
+                tls, handshake.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException
                                       or SocketException or ObjectDisposedException)

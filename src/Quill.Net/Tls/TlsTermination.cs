@@ -19,14 +19,16 @@ public sealed class TlsTermination
     private readonly SslProtocols _protocols;
     private readonly bool _requireClientCertificate;
     private readonly X509Certificate2Collection _trusted;
+    private readonly SniCertificates? _sni;
 
     private TlsTermination(SslStreamCertificateContext certificate, SslProtocols protocols, bool requireClientCertificate,
-        X509Certificate2Collection trusted)
+        X509Certificate2Collection trusted, SniCertificates? sni)
     {
         _certificate = certificate;
         _protocols = protocols;
         _requireClientCertificate = requireClientCertificate;
         _trusted = trusted;
+        _sni = sni;
     }
 
     /// <summary>Reads the files named in the options.</summary>
@@ -59,30 +61,39 @@ public sealed class TlsTermination
         TlsProtocolOption.TryParse(options.Protocol ?? "tls1", out var protocols, out _);
         return new TlsTermination(
             SslStreamCertificateContext.Create(certificate, intermediates, offline: true),
-            protocols, options.RequireClientCertificate, LoadTrusted(options));
+            protocols, options.RequireClientCertificate, LoadTrusted(options),
+            options.SniDirectory is { } sni ? new SniCertificates(sni) : null);
     }
 
     /// <summary>Protocol versions offered to clients.</summary>
     public SslProtocols Protocols => _protocols;
 
-    internal SslServerAuthenticationOptions ServerOptions() => new()
+    /// <summary>The options for one handshake, from the server name the client asked for (SNI).</summary>
+    internal SslServerAuthenticationOptions ServerOptions(string? serverName = null)
     {
-        ServerCertificateContext = _certificate,
-        EnabledSslProtocols = _protocols,
-        ClientCertificateRequired = _requireClientCertificate,
-        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        RemoteCertificateValidationCallback = _requireClientCertificate ? ValidateClient : null,
-    };
+        var named = _sni?.Find(serverName);
+        var trusted = named is { Trusted.Count: > 0 } ? named.Trusted : _trusted;
+        return new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = named?.Context ?? _certificate,
+            EnabledSslProtocols = _protocols,
+            ClientCertificateRequired = _requireClientCertificate,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = _requireClientCertificate
+                ? (_, certificate, chain, errors) => ValidateClient(certificate, chain, errors, trusted)
+                : null,
+        };
+    }
 
-    private bool ValidateClient(object sender, System.Security.Cryptography.X509Certificates.X509Certificate? certificate,
-        X509Chain? chain, SslPolicyErrors errors)
+    private static bool ValidateClient(System.Security.Cryptography.X509Certificates.X509Certificate? certificate,
+        X509Chain? chain, SslPolicyErrors errors, X509Certificate2Collection trusted)
     {
         if (certificate is null) return false;
-        if (_trusted.Count == 0) return errors == SslPolicyErrors.None;
+        if (trusted.Count == 0) return errors == SslPolicyErrors.None;
 
         using var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_trusted);
+        custom.ChainPolicy.CustomTrustStore.AddRange(trusted);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         if (chain is not null)
         {

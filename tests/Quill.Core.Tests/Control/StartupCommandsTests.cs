@@ -87,6 +87,8 @@ public class StartupCommandsTests
         Assert.Same(Defaults, Apply("tcp_fastclose"));
         Assert.Equal(System.Net.IPAddress.Parse("127.0.0.9"), Apply("source 127.0.0.9").SourceAddress);
         Assert.Equal(System.Net.IPAddress.IPv6Loopback, Apply("source ::1").SourceAddress);
+        Assert.Equal("/etc/quill/sni", Apply("ssl_sni_path /etc/quill/sni").Tls.SniDirectory);
+        Assert.Same(Defaults, Apply("ssl_sni_path"));
     }
 
     [Fact]

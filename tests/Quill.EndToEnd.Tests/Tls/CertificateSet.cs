@@ -16,6 +16,8 @@ internal sealed class CertificateSet : IDisposable
     public string ClientKey => File("client.key");
     public string StrangerCertificate => File("stranger.crt");
     public string StrangerKey => File("stranger.key");
+    /// <summary>For ssl_sni_path: one.test.crt/.key and two.test.crt/.key.</summary>
+    public string SniDirectory => File("sni");
 
     public string File(string name) => Path.Combine(Directory, name);
 
@@ -29,6 +31,9 @@ internal sealed class CertificateSet : IDisposable
             await set.IssueAsync("server", "/CN=localhost", "ca", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth");
             await set.IssueAsync("client", "/CN=client", "ca", "extendedKeyUsage=clientAuth");
             await set.IssueAsync("stranger", "/CN=stranger", "other-ca", "extendedKeyUsage=clientAuth");
+            System.IO.Directory.CreateDirectory(set.File("sni"));
+            foreach (var name in new[] { "one.test", "two.test" })
+                await set.IssueAsync(Path.Combine("sni", name), $"/CN={name}", "ca", $"subjectAltName=DNS:{name}\nextendedKeyUsage=serverAuth");
             return set;
         }
         catch

@@ -45,6 +45,28 @@ public sealed class TlsTerminationTests(CertificateFixture fixture) : IClassFixt
         Assert.All(logged, r => Assert.Equal(("127.0.0.9", "https"), (r.ForwardedFor, r.ForwardedProto)));
     }
 
+    [Fact]
+    public async Task SniPath_TwoNamesTwoCertificates_UnknownNameGetsTheDefault()
+    {
+        var certificates = fixture.Set;
+        var (nginx, balancer, port) = await StartAsync(certificates, "-o", $"ssl_sni_path {certificates.SniDirectory}");
+        using var _ = nginx;
+        using var __ = balancer;
+
+        async Task<string> SubjectAsync(string name)
+        {
+            var (_, output) = await OpenSsl.RunAsync("", "s_client", "-connect", $"127.0.0.1:{port}", "-servername", name);
+            return output.Split('\n').First(line => line.StartsWith("subject=", StringComparison.Ordinal)).Trim();
+        }
+
+        Assert.Equal("subject=CN = one.test", await SubjectAsync("one.test"));
+        Assert.Equal("subject=CN = two.test", await SubjectAsync("two.test"));
+        Assert.Equal("subject=CN = localhost", await SubjectAsync("three.test"));
+        var body = await CurlCommand.RunAsync("--cacert", certificates.CaCertificate, "--resolve", $"two.test:{port}:127.0.0.1",
+            $"https://two.test:{port}/");
+        Assert.Equal("web\n", body);
+    }
+
     [Theory]
     [InlineData("-tls1_2", true)]
     [InlineData("-tls1_3", true)]

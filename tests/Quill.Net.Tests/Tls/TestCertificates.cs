@@ -25,6 +25,7 @@ internal sealed class TestCertificates : IDisposable
         Client = X509Certificate2.CreateFromPem(Client.ExportCertificatePem(), clientKey);
     }
 
+    public string Directory => _directory.Path;
     public X509Certificate2 Ca { get; }
     public X509Certificate2 Server { get; }
     public X509Certificate2 Client { get; }
@@ -39,7 +40,16 @@ internal sealed class TestCertificates : IDisposable
         return path;
     }
 
-    private X509Certificate2 Issue(string subject, bool serverAuth, out string keyPem)
+    /// <summary>Writes <c>name.crt</c> and <c>name.key</c> for host <paramref name="name"/> into <paramref name="directory"/>.</summary>
+    public X509Certificate2 IssueFiles(string directory, string name)
+    {
+        var certificate = Issue($"CN={name}", serverAuth: true, out var key, name);
+        File.WriteAllText(Path.Combine(directory, name + ".crt"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(directory, name + ".key"), key);
+        return certificate;
+    }
+
+    private X509Certificate2 Issue(string subject, bool serverAuth, out string keyPem, string dnsName = "localhost")
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -48,7 +58,7 @@ internal sealed class TestCertificates : IDisposable
         if (serverAuth)
         {
             var names = new SubjectAlternativeNameBuilder();
-            names.AddDnsName("localhost");
+            names.AddDnsName(dnsName);
             request.CertificateExtensions.Add(names.Build());
         }
         keyPem = key.ExportPkcs8PrivateKeyPem();

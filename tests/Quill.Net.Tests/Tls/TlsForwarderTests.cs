@@ -26,17 +26,48 @@ public sealed class TlsForwarderTests : IDisposable
         return (client, server, forward, failures);
     }
 
-    private async Task<SslStream> HandshakeAsync(Socket client, X509Certificate2? clientCertificate = null)
+    private async Task<SslStream> HandshakeAsync(Socket client, X509Certificate2? clientCertificate = null, string host = "localhost",
+        X509Certificate2? expected = null)
     {
         var ssl = new SslStream(new NetworkStream(client, ownsSocket: true));
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
-            TargetHost = "localhost",
+            TargetHost = host,
             ClientCertificates = clientCertificate is null ? null : [clientCertificate],
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                certificate is not null && certificate.GetCertHashString() == _certificates.Server.GetCertHashString(),
+                certificate is not null && certificate.GetCertHashString() == (expected ?? _certificates.Server).GetCertHashString(),
         }).WaitAsync(Loopback.Timeout);
         return ssl;
+    }
+
+    [Fact]
+    public async Task ForwardAsync_SniPath_EachNameGetsItsCertificateReloadedWhenChanged()
+    {
+        var sni = Directory.CreateDirectory(Path.Combine(_certificates.Directory, "sni")).FullName;
+        var a = _certificates.IssueFiles(sni, "a.test");
+        var b = _certificates.IssueFiles(sni, "b.test");
+        var tls = TlsTermination.Load(Options with { SniDirectory = sni });
+
+        async Task ServedAsync(string host, X509Certificate2 expected)
+        {
+            var (client, server, forward, failures) = await OpenAsync(tls);
+            using (server)
+            {
+                await using var ssl = await HandshakeAsync(client, host: host, expected: expected);
+                Assert.Empty(failures);
+            }
+            await forward.AsTask().WaitAsync(Loopback.Timeout);
+        }
+
+        await ServedAsync("a.test", a);
+        await ServedAsync("B.Test", b);
+        await ServedAsync("other.test", _certificates.Server);
+        await ServedAsync("localhost", _certificates.Server);
+
+        // Back-dated first, so the renewal changes the time even on a file system with coarse timestamps.
+        File.SetLastWriteTimeUtc(Path.Combine(sni, "a.test.crt"), DateTime.UtcNow.AddMinutes(-5));
+        var renewed = _certificates.IssueFiles(sni, "a.test");
+        await ServedAsync("a.test", renewed);
     }
 
     [Fact]
