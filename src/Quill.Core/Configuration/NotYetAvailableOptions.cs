@@ -8,8 +8,6 @@ internal static class NotYetAvailableOptions
 {
     private static readonly Dictionary<char, string> Features = new()
     {
-        ['C'] = "control port",
-        ['F'] = "configuration file",
         ['l'] = "access log",
         ['w'] = "HTML status file",
         ['u'] = "user switch",

@@ -1,5 +1,3 @@
-using Quill.Core.Control;
-
 namespace Quill.Core.Configuration;
 
 /// <summary>Applies one option to the draft, in command-line order, as pen's option loop does.</summary>
@@ -15,6 +13,8 @@ internal static class OptionApplier
         GetoptOptionKind.Unknown when option.Name == "?" => new CommandLineResult.ShowHelp(),
         GetoptOptionKind.Unknown => new CommandLineResult.Error($"unknown option '{option.Display}'"),
         GetoptOptionKind.MissingValue => new CommandLineResult.Error($"option '{option.Display}' requires an argument"),
+        // Switching to the user quill already runs as is a no-op, so that much of -u works before the switch lands.
+        _ when option.Name == "u" && option.Value == Environment.UserName => SetUser(option.Value, draft),
         _ => NotYetAvailableOptions.Refusal(option.Name[0]) is { } refusal
             ? new CommandLineResult.Error(refusal)
             : option.Value is null ? ApplyFlag(option.Name[0], draft) : ApplyValue(option.Name[0], option.Value, draft),
@@ -67,6 +67,9 @@ internal static class OptionApplier
             case 'e': draft.EmergencyText = value; return null;
             case 'B': draft.AbuseText = value; return null;
             case 'o' or 'O': return ApplyCommand(letter, value, draft);
+            case 'C': draft.ControlText = value; return null;
+            case 'F' when value.Length == 0: return new CommandLineResult.Error("-F needs a file name");
+            case 'F': draft.Options = draft.Options with { ConfigFile = value }; return null;
             case 'i': return new CommandLineResult.Error("-i is Windows only");
             case 'p' when value.Length == 0: return new CommandLineResult.Error("-p needs a file name");
             case 'p': draft.Options = draft.Options with { PidFile = value }; return null;
@@ -103,14 +106,21 @@ internal static class OptionApplier
         return null;
     }
 
+    private static CommandLineResult? SetUser(string user, CommandLineDraft draft)
+    {
+        draft.Options = draft.Options with { User = user };
+        return null;
+    }
+
+    /// <summary>-o / -O: kept in order and run by the control dispatcher at start, which reports a refused one.</summary>
     private static CommandLineResult? ApplyCommand(char letter, string command, CommandLineDraft draft)
     {
-        if (!StartupCommands.TryApply(draft.Options, command, out var applied, out var reason))
+        if (command.Contains('\n', StringComparison.Ordinal) || command.Contains('\r', StringComparison.Ordinal))
         {
-            return new CommandLineResult.Error($"-{letter} '{command}': {reason}");
+            return new CommandLineResult.Error($"-{letter}: one command per option, without line breaks");
         }
 
-        draft.Options = applied with { Commands = [.. applied.Commands, command] };
+        draft.Options = draft.Options with { Commands = [.. draft.Options.Commands, command] };
         return null;
     }
 }

@@ -39,7 +39,14 @@ public sealed record QuillOptions
     /// <summary>-p: pid file, written without newline and removed on exit.</summary>
     public string? PidFile { get; init; }
 
-    /// <summary>-o / -O penctl commands, in command-line order.</summary>
+    /// <summary>-C: the control port, as given (a bare port means 0.0.0.0).</summary>
+    public ListenSpec? Control { get; init; }
+    /// <summary>-F: penctl commands read after the command line and again on SIGHUP.</summary>
+    public string? ConfigFile { get; init; }
+    /// <summary>-u: the user to run as; only the current user is accepted until the user switch lands.</summary>
+    public string? User { get; init; }
+
+    /// <summary>-o / -O penctl commands, in command-line order; they run at start, before -F.</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];
 
     /// <summary>Notices for obsolete or adjusted options, printed once at start (e.g. "multi_accept bumped to 1").</summary>

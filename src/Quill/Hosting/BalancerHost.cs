@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using Quill.Core.Acl;
 using Quill.Core.Configuration;
+using Quill.Core.Control;
 using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Listening;
@@ -17,40 +19,68 @@ internal static class BalancerHost
         foreach (var notice in options.Notices) Console.Error.WriteLine(notice);
         if (!options.Foreground)
             Console.Error.WriteLine("quill: staying in the foreground (daemon mode is not available yet)");
-        if (options.Listen is not { } listenSpec)
-            return Fail("no listen address given");
 
         BalancerState state;
-        ConnectionListener listener;
         try
         {
             state = BalancerState.Create(options, time);
-            listener = ConnectionListener.Open(EndPointResolver.ResolveListen(listenSpec), options.ListenBacklog);
         }
         catch (ArgumentException e)
         {
             return Fail(e.Message);
         }
-        catch (SocketException e)
-        {
-            return Fail($"cannot listen on {listenSpec.Text}: {SocketErrorText.Describe(e.SocketErrorCode)}");
-        }
 
-        using (listener)
-        using (var pidFile = options.PidFile is { } path ? PidFile.Write(path) : null)
+        // The exit command stops the balancer the way TERM does.
+        using var exit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var settings = new RuntimeSettings(options);
+        var acls = new AccessLists();
+        state.Selector.Admission = new AclAdmission(acls, settings, state.Servers);
+        using var listeners = new ListenerSlot();
+        var connections = new ConnectionRegistry(options.ConnectionsMax);
+        var session = new ClientSession(state.Selector, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log, connections);
+        var accepting = new AcceptLoop(listeners, session, options.ConnectionsMax, options.MultiAccept, log);
+        var runtime = new BalancerRuntime(listeners, connections, accepting, log, options.ListenBacklog, exit);
+        await using var control = new ControlPlane(options, state, settings, acls, runtime, time, log);
+
+        // pen's order: -o as parsed, the -F file, the control port, then the listener unless the file opened one.
+        if (control.RunStartupCommands() is { } refused)
         {
-            var session = new ClientSession(state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log);
-            var accepting = new AcceptLoop(listener, session, options.ConnectionsMax, options.MultiAccept, log);
-            log.Write(1, $"listening on {listenSpec.Text} with {options.Servers.Count} servers");
+            foreach (var line in refused) Console.Error.WriteLine($"quill: {line}");
+            return 1;
+        }
+        if (exit.IsCancellationRequested) return 0;
+        if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
+        if (listeners.Current is null)
+        {
+            if (options.Listen is not { } listenSpec)
+                return Fail("no listen address given, neither on the command line nor in the -F file");
             try
             {
-                await accepting.RunAsync(stopping).ConfigureAwait(false);
+                listeners.Replace(ConnectionListener.Open(EndPointResolver.ResolveListen(listenSpec), options.ListenBacklog), listenSpec.Text);
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (ArgumentException e)
             {
-                // TERM or INT: fall through to the clean stop.
+                return Fail(e.Message);
             }
-            listener.Dispose();
+            catch (SocketException e)
+            {
+                return Fail($"cannot listen on {listenSpec.Text}: {SocketErrorText.Describe(e.SocketErrorCode)}");
+            }
+        }
+
+        using (var reload = new ReloadSignal(control.Reload))
+        using (var pidFile = options.PidFile is { } path ? PidFile.Write(path) : null)
+        {
+            log.Write(1, $"listening on {listeners.Text} with {state.Servers.Count} servers");
+            try
+            {
+                await accepting.RunAsync(exit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (exit.IsCancellationRequested)
+            {
+                // TERM, INT or exit: fall through to the clean stop.
+            }
+            listeners.Dispose();
             await WaitForConnectionsToCloseAsync(accepting, time).ConfigureAwait(false);
             log.Write(1, "stopped");
         }

@@ -8,23 +8,29 @@ using Quill.Net.Upstream;
 namespace Quill.Hosting;
 
 /// <summary>One accepted client: choose a server, connect with failover, forward until both sides are done.</summary>
-internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTimeout, DebugLog log)
+/// <param name="connectTimeout">Read for every connect, so the timeout command takes effect at once.</param>
+/// <param name="connections">Numbers the connection for connection N and close N.</param>
+internal sealed class ClientSession(ServerSelector selector, Func<TimeSpan> connectTimeout, DebugLog log, ConnectionRegistry connections)
 {
-    public async Task RunAsync(Socket client, CancellationToken stopping)
+    public async Task RunAsync(Socket client, CancellationToken processStopping)
     {
         var remote = client.RemoteEndPoint as IPEndPoint;
         var attempt = selector.Begin(remote?.Address, remote?.Port ?? 0);
+        var connection = connections.Open(client, attempt.ClientSlot, processStopping);
+        var stopping = connection.Closing;
         long toServer = 0, toClient = 0;
         try
         {
             Socket? upstream = null;
             while (upstream is null && attempt.ServerEndPoint is { } target)
             {
-                var connect = await UpstreamConnector.ConnectAsync(target, connectTimeout, stopping).ConfigureAwait(false);
+                connection.ConnectingTo(attempt.Server);
+                var connect = await UpstreamConnector.ConnectAsync(target, connectTimeout(), stopping).ConfigureAwait(false);
                 upstream = connect.Socket;
                 if (upstream is not null)
                 {
                     selector.Connected(attempt);
+                    connection.Connected(upstream);
                     log.Write(1, $"client {Describe(remote)} connected to server {attempt.Server}");
                 }
                 else
@@ -49,6 +55,7 @@ internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTim
         finally
         {
             selector.Finished(attempt, toServer, toClient);
+            connections.Release(connection);
         }
     }
 
