@@ -132,6 +132,13 @@ internal static class ServerCommands
         if (key == "port")
         {
             error = default;
+            // Port 0 is what write prints for an unused slot, so it must read back.
+            if (words[i + 1] == "0")
+            {
+                value = 0;
+                return true;
+            }
+
             if (PortNumber.TryParse(words[i + 1], context.Services, out value, out var reason))
             {
                 return true;
