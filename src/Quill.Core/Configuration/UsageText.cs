@@ -17,9 +17,9 @@ internal static class UsageText
           quill --version
 
           -B host:port  abuse server for naughty clients
-          -C port       control port (not available yet)
+          -C port       control port
           -D            obsolete, accepted and ignored
-          -F file       name of configuration file (not available yet)
+          -F file       name of configuration file
           -H            add X-Forwarded-For header in http requests (not available yet)
           -N            use hash for initial server selection without save server
           -O option     use option in penctl format
@@ -48,7 +48,7 @@ internal static class UsageText
           -r            bypass client tracking in server selection
           -s            stubborn selection, i.e. don't fail over
           -t sec        connect timeout in seconds [5]
-          -u user       run as alternative user (not available yet)
+          -u user       run as alternative user; only the current user works (not available yet)
           -w file       save statistics in HTML format in a file (not available yet)
           -x N          max number of simultaneous connections [256]
           -E certfile   use the given certificate in PEM format (not available yet)
