@@ -17,7 +17,7 @@ public sealed class ConfigFileTests
         var file = directory.File("balancer.cfg");
         await File.WriteAllTextAsync(file, $"roundrobin\nserver 0 address 127.0.0.1 port {servers[0].Port}\n");
         using var balancer = await ControlledBalancer.StartAsync(kind, ["-F", file]);
-        Assert.Equal(1, (await balancer.AskAsync("servers")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Single((await balancer.AskAsync("servers")).Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         await File.AppendAllTextAsync(file, $"server 1 address 127.0.0.1 port {servers[1].Port}\n");
         balancer.Process.SendSignal(SigHup);

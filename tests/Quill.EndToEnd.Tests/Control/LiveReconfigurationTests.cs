@@ -22,32 +22,31 @@ public sealed class LiveReconfigurationTests
             await inFlight.OpenAsync(endpoint);
         using var load = new BackgroundClients(endpoint);
 
-        Assert.Equal(["s0", "s1"], (await PicksAsync(endpoint, 6)).Distinct().Order());
+        Assert.Equal(["s0", "s1"], (await load.PicksAsync(endpoint, 6)).Distinct().Order());
 
         await Command(balancer, $"server 2 address 127.0.0.1 port {servers[2].Port}");
-        Assert.Contains("s2", await PicksAsync(endpoint, 9));
+        Assert.Contains("s2", await load.PicksAsync(endpoint, 9));
 
         await Command(balancer, "server 0 blacklist 60");
-        Assert.DoesNotContain("s0", await PicksAsync(endpoint, 9));
+        Assert.DoesNotContain("s0", await load.PicksAsync(endpoint, 9));
         await Command(balancer, "server 0 blacklist 0");
-        Assert.Contains("s0", await PicksAsync(endpoint, 9));
+        Assert.Contains("s0", await load.PicksAsync(endpoint, 9));
 
         await Command(balancer, $"server 1 port {servers[2].Port}");
-        Assert.DoesNotContain("s1", await PicksAsync(endpoint, 9));
+        Assert.DoesNotContain("s1", await load.PicksAsync(endpoint, 9));
         await Command(balancer, $"server 1 address 127.0.0.1 port {servers[1].Port}");
-        Assert.Contains("s1", await PicksAsync(endpoint, 9));
+        Assert.Contains("s1", await load.PicksAsync(endpoint, 9));
 
-        await Command(balancer, "weight");
-        await Command(balancer, "server 0 weight 0");
-        await Command(balancer, "server 1 weight 0");
+        // Weights first: in weight mode a server of weight 0 is never chosen, so with all at 0 nobody gets in.
         await Command(balancer, "server 2 weight 5");
-        Assert.Equal(["s2"], (await PicksAsync(endpoint, 6)).Distinct());
+        await Command(balancer, "weight");
+        Assert.Equal(["s2"], (await load.PicksAsync(endpoint, 6)).Distinct());
         await Command(balancer, "no weight");
 
         // The four in-flight connections sit on s0 and s1, two each: a limit of one fills both.
         await Command(balancer, "server 0 max 1");
         await Command(balancer, "server 1 max 1");
-        Assert.Equal(["s2"], (await PicksAsync(endpoint, 6)).Distinct());
+        Assert.Equal(["s2"], (await load.PicksAsync(endpoint, 6)).Distinct());
         await Command(balancer, "server 0 max 0");
         await Command(balancer, "server 1 max 0");
 
@@ -64,18 +63,18 @@ public sealed class LiveReconfigurationTests
         await load.PauseAsync();
         await Command(balancer, "stubborn");
         await Command(balancer, $"server 1 port {FreePorts.Next()}");
-        var stubborn = await PicksAsync(endpoint, 6);
+        var stubborn = await load.PicksAsync(endpoint, 6);
         Assert.Contains("", stubborn);
         Assert.DoesNotContain("s1", stubborn);
         await Command(balancer, "no stubborn");
         await Command(balancer, "server 1 blacklist 0");
-        Assert.DoesNotContain("", await PicksAsync(endpoint, 6));
+        Assert.DoesNotContain("", await load.PicksAsync(endpoint, 6));
         load.Resume();
 
         Assert.Equal("no hash roundrobin no stubborn no weight no prio\n", await balancer.AskAsync("mode"));
         var completed = await load.StopAsync();
         Assert.True(completed > 0, "the background clients never got through");
-        Assert.Empty(load.Failures);
+        Assert.True(load.Failures.Count == 0, string.Join("; ", load.Failures));
         foreach (var socket in inFlight.Sockets)
         {
             await socket.SendAsync("ping\n"u8.ToArray());
@@ -93,14 +92,6 @@ public sealed class LiveReconfigurationTests
         return await held.OpenAsync(endpoint, source);
     }
 
-    private static async Task<List<string>> PicksAsync(EndPoint endpoint, int count)
-    {
-        var picks = new List<string>();
-        for (var i = 0; i < count; i++)
-            picks.Add(await PickAsync(endpoint));
-        return picks;
-    }
-
     /// <summary>A client loop from 127.0.0.1 that records every connection that got no greeting.</summary>
     private sealed class BackgroundClients : IDisposable
     {
@@ -110,7 +101,25 @@ public sealed class LiveReconfigurationTests
 
         public BackgroundClients(EndPoint endpoint) => _loop = Task.Run(() => RunAsync(endpoint));
 
+        private readonly List<(long Started, string Greeting)> _greetings = [];
+        private long _clock;
+
         public List<string> Failures { get; } = [];
+
+        /// <summary>
+        /// <paramref name="count"/> connections of its own plus every background connection started meanwhile: the
+        /// background clients take turns with these, so in round robin they alone might always see the same server.
+        /// </summary>
+        public async Task<List<string>> PicksAsync(EndPoint endpoint, int count)
+        {
+            var start = Interlocked.Increment(ref _clock);
+            var picks = new List<string>();
+            for (var i = 0; i < count; i++)
+                picks.Add(await PickAsync(endpoint));
+            lock (_greetings)
+                picks.AddRange(_greetings.Where(g => g.Started > start).Select(g => g.Greeting));
+            return picks;
+        }
 
         public async Task PauseAsync() => await _running.WaitAsync();
 
@@ -130,7 +139,10 @@ public sealed class LiveReconfigurationTests
                 await _running.WaitAsync();
                 try
                 {
+                    var started = Interlocked.Increment(ref _clock);
                     var greeting = await PickAsync(endpoint);
+                    lock (_greetings)
+                        _greetings.Add((started, greeting));
                     if (greeting.Length == 0)
                         Failures.Add($"connection {completed} got no greeting");
                     completed++;

@@ -14,13 +14,13 @@ public sealed class RobustnessTests
         using var servers = NamedBackends.Start(1);
         using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, [], servers.Specs);
         var random = new Random(4);
-        var garbage = new List<byte[]>
-        {
+        List<byte[]> garbage =
+        [
             new byte[64],
             [0, (byte)'m', (byte)'o', (byte)'d', (byte)'e', 0, (byte)'\n'],
-            [.. "server 0 max "u8, 0xff, 0xfe, (byte)'\n'],
+            [.. "server 0 max "u8.ToArray(), 0xff, 0xfe, (byte)'\n'],
             Enumerable.Repeat((byte)'x', 1 << 20).ToArray(),
-        };
+        ];
         for (var i = 0; i < 20; i++)
         {
             var bytes = new byte[random.Next(1, 5000)];
@@ -41,8 +41,8 @@ public sealed class RobustnessTests
         }
 
         Assert.Equal("no hash no roundrobin no stubborn no weight no prio\n", await balancer.AskAsync("mode"));
-        Assert.Equal("s0", await LoopbackClient.AskAsync(balancer.Listen.Endpoint));
         Assert.StartsWith("0 addr 127.0.0.1 port " + servers[0].Port + " conn 0 max 0 ", await balancer.AskAsync("servers"));
+        Assert.Equal("s0", await LoopbackClient.AskAsync(balancer.Listen.Endpoint));
         Assert.False(balancer.Process.HasExited);
     }
 
