@@ -98,4 +98,15 @@ public sealed class ConfigFileTests
         Assert.Equal(settings1, await second.AskAsync("blacklist") + await second.AskAsync("timeout"));
         Assert.Contains("2 addr 127.0.0.1 port " + servers[2].Port + " conn 0 max 9 hard 10 weight 4 prio 2", servers1, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MissingFile_FailsNamingIt()
+    {
+        using var directory = new TempDirectory();
+        var file = directory.File("missing.cfg");
+        using var balancer = BalancerProcess.Launch(BalancerKind.Quill, ["-f", "-F", file, $"127.0.0.1:{FreePorts.Next()}"]);
+
+        Assert.Equal(1, await balancer.WaitForExitAsync());
+        Assert.StartsWith($"quill: -F {file}: ", balancer.StandardError, StringComparison.Ordinal);
+    }
 }

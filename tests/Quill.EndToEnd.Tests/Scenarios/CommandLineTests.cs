@@ -59,8 +59,6 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("-C", "127.0.0.1:9999")]
-    [InlineData("-F", "/tmp/quill.cfg")]
     [InlineData("-l", "/tmp/quill.log")]
     [InlineData("-w", "/tmp/quill.html")]
     [InlineData("-u", "nobody")]
