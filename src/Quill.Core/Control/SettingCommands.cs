@@ -6,6 +6,8 @@ namespace Quill.Core.Control;
 /// </summary>
 internal static class SettingCommands
 {
+    private const int MaxConnectTimeoutSeconds = 86400;
+
     /// <summary>How a setting is read and changed; the setter returns an error message or null.</summary>
     private sealed record Setting(Func<ControlContext, long> Get, Func<ControlContext, int, string?> Set, bool IsAcl = false);
 
@@ -72,6 +74,12 @@ internal static class SettingCommands
         if (seconds < 1)
         {
             return "connect timeout must be at least 1 second";
+        }
+
+        // Timers take at most about 49 days; a day is more than any connect needs.
+        if (seconds > MaxConnectTimeoutSeconds)
+        {
+            return $"connect timeout must be at most {MaxConnectTimeoutSeconds} seconds";
         }
 
         context.Settings.ConnectTimeoutSeconds = seconds;

@@ -5,19 +5,21 @@ namespace Quill.Hosting;
 
 /// <summary>
 /// pen's connection slots: each open client connection has a number (lowest free first), which <c>connection N</c>
-/// shows and <c>close N</c> closes. There are conn_max slots; the table only grows.
+/// shows and <c>close N</c> closes. There are conn_max slots; the table only grows, and slots cost memory only once
+/// used, so a large conn_max is cheap.
 /// </summary>
-internal sealed class ConnectionRegistry(int slots)
+internal sealed class ConnectionRegistry(int capacity)
 {
     private readonly Lock _gate = new();
-    private readonly SortedSet<int> _free = [.. Enumerable.Range(0, slots)];
-    private OpenConnection?[] _slots = new OpenConnection?[slots];
+    private readonly List<OpenConnection?> _slots = [];
+    private readonly PriorityQueue<int, int> _released = new();
+    private int _capacity = capacity;
 
     public int Capacity
     {
         get
         {
-            lock (_gate) return _slots.Length;
+            lock (_gate) return _capacity;
         }
     }
 
@@ -26,13 +28,10 @@ internal sealed class ConnectionRegistry(int slots)
     {
         lock (_gate)
         {
-            var id = _free.Count > 0 ? _free.Min : -1;
+            var id = _released.Count > 0 ? _released.Dequeue() : _slots.Count < _capacity ? _slots.Count : -1;
             var connection = new OpenConnection(id, client, clientSlot, stopping);
-            if (id >= 0)
-            {
-                _free.Remove(id);
-                _slots[id] = connection;
-            }
+            if (id == _slots.Count) _slots.Add(connection);
+            else if (id >= 0) _slots[id] = connection;
             return connection;
         }
     }
@@ -44,19 +43,15 @@ internal sealed class ConnectionRegistry(int slots)
             if (connection.Id >= 0 && ReferenceEquals(_slots[connection.Id], connection))
             {
                 _slots[connection.Id] = null;
-                _free.Add(connection.Id);
+                _released.Enqueue(connection.Id, connection.Id);
             }
         }
         connection.Dispose();
     }
 
-    public void Grow(int slots)
+    public void Grow(int capacity)
     {
-        lock (_gate)
-        {
-            for (var id = _slots.Length; id < slots; id++) _free.Add(id);
-            if (slots > _slots.Length) Array.Resize(ref _slots, slots);
-        }
+        lock (_gate) _capacity = Math.Max(_capacity, capacity);
     }
 
     /// <summary>Null when <paramref name="id"/> is outside the table.</summary>
@@ -64,8 +59,8 @@ internal sealed class ConnectionRegistry(int slots)
     {
         lock (_gate)
         {
-            if ((uint)id >= (uint)_slots.Length) return null;
-            return _slots[id]?.View() ?? ConnectionView.Unused;
+            if ((uint)id >= (uint)_capacity) return null;
+            return id < _slots.Count && _slots[id] is { } connection ? connection.View() : ConnectionView.Unused;
         }
     }
 
@@ -75,8 +70,8 @@ internal sealed class ConnectionRegistry(int slots)
         OpenConnection? connection;
         lock (_gate)
         {
-            if ((uint)id >= (uint)_slots.Length) return false;
-            connection = _slots[id];
+            if ((uint)id >= (uint)_capacity) return false;
+            connection = id < _slots.Count ? _slots[id] : null;
         }
         connection?.Close();
         return true;
@@ -86,7 +81,7 @@ internal sealed class ConnectionRegistry(int slots)
     {
         lock (_gate)
         {
-            for (var id = 0; id < _slots.Length; id++)
+            for (var id = 0; id < _slots.Count; id++)
             {
                 if (_slots[id]?.View() is { } c && (c.DownFd == fd || c.UpFd == fd)) return id;
             }

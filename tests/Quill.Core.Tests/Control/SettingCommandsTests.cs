@@ -105,6 +105,7 @@ public class SettingCommandsTests
     [InlineData("client_acl 12", "client_acl: ACL number 12 out of range 0-9\n")]
     [InlineData("control_acl 10", "control_acl: ACL number 10 out of range 0-9\n")]
     [InlineData("timeout 1.5", "timeout: invalid number '1.5'\n")]
+    [InlineData("timeout 86401", "timeout: connect timeout must be at most 86400 seconds\n")]
     public void BadValue_IsRefusedAndChangesNothing(string command, string reply)
     {
         var fixture = new DispatcherFixture();

@@ -81,4 +81,20 @@ public sealed class RobustnessTests
         Assert.Equal(Connections, answers.Count(a => a is "s0" or "s1"));
         Assert.Equal("no hash roundrobin no stubborn no weight no prio\n", await balancer.AskAsync("mode"));
     }
+
+    [Fact]
+    public async Task HugeTables_AreGrantedWithoutCostingMemoryUpFront()
+    {
+        using var servers = NamedBackends.Start(1);
+        using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, [], servers.Specs);
+        var before = balancer.Process.Status;
+
+        Assert.Equal("2000000000\n", await balancer.AskAsync("conn_max 2000000000"));
+        Assert.Equal("2000000000\n", await balancer.AskAsync("clients_max 2000000000"));
+        Assert.Equal("Connection 1999999999:\nstate = 0\ndownfd = -1, upfd = -1\nclient = 0, server = 0\npend = 0\n",
+            await balancer.AskAsync("connection 1999999999"));
+
+        Assert.Equal("s0", await LoopbackClient.AskAsync(balancer.Listen.Endpoint));
+        Assert.True(balancer.Process.Status.ResidentKilobytes - before.ResidentKilobytes < 100_000, $"before {before}, after {balancer.Process.Status}");
+    }
 }
