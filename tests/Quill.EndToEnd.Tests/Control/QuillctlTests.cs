@@ -89,6 +89,35 @@ public sealed class QuillctlTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task UnixControlSocket_WorksWithQuillctl()
+    {
+        using var servers = NamedBackends.Start(1);
+        using var directory = new TempDirectory();
+        var socket = directory.File("quill.ctl");
+        var listen = ListenAddress.Loopback(FreePorts.Next());
+        using var balancer = await BalancerProcess.StartAsync(BalancerKind.Quill, listen,
+            [.. ControlledBalancer.AsRootOptions, "-C", socket], servers.Specs);
+
+        var result = await Penctl.RunQuillctlAsync(socket, "control");
+
+        Assert.Equal(new Penctl.Result(0, socket + "\n", ""), result);
+    }
+
+    [Fact]
+    public async Task Ipv6ControlPort_WorksWithQuillctl()
+    {
+        using var servers = NamedBackends.Start(1);
+        var port = FreePorts.Next(IPAddress.IPv6Loopback);
+        var listen = ListenAddress.Loopback(FreePorts.Next());
+        using var balancer = await BalancerProcess.StartAsync(BalancerKind.Quill, listen,
+            [.. ControlledBalancer.AsRootOptions, "-C", $"[::1]:{port}"], servers.Specs);
+
+        var result = await Penctl.RunQuillctlAsync($"::1:{port}", "listen");
+
+        Assert.Equal(new Penctl.Result(0, listen.Argument + "\n", ""), result);
+    }
+
     private static async Task<string> RunPenctlAsync(string address, string command)
     {
         var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/penctl") { RedirectStandardOutput = true, UseShellExecute = false };
