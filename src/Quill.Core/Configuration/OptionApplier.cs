@@ -89,6 +89,8 @@ internal static class OptionApplier
             case 'x': draft.Options = options with { ConnectionsMax = number == 0 ? Defaults.ConnectionsMax : number }; break;
             case 'T': draft.Options = options with { TrackingSeconds = number }; break;
             case 't' when number < 1: return new CommandLineResult.Error($"-t {value}: connect timeout must be at least 1 second");
+            case 't' when number > QuillOptions.MaxConnectTimeoutSeconds:
+                return new CommandLineResult.Error($"-t {value}: connect timeout must be at most {QuillOptions.MaxConnectTimeoutSeconds} seconds");
             case 't': draft.Options = options with { ConnectTimeoutSeconds = number }; break;
             case 'm' when number < 1:
                 draft.Options = options with { MultiAccept = 1 };

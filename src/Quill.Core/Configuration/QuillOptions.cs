@@ -19,6 +19,9 @@ public sealed record QuillOptions
     public int ClientsMax { get; init; } = 2048;
     /// <summary>-T: seconds after which a client is forgotten; 0 = never.</summary>
     public int TrackingSeconds { get; init; }
+    /// <summary>Longest connect timeout: .NET timers cannot wait much longer than a few weeks.</summary>
+    public const int MaxConnectTimeoutSeconds = 86400;
+
     /// <summary>-t: connect timeout in seconds (the manual's 5, not pen 0.34.1's 3).</summary>
     public int ConnectTimeoutSeconds { get; init; } = 5;
     /// <summary>-x: simultaneous connections; more clients wait in the listen backlog.</summary>

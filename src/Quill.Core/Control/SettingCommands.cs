@@ -6,8 +6,6 @@ namespace Quill.Core.Control;
 /// </summary>
 internal static class SettingCommands
 {
-    private const int MaxConnectTimeoutSeconds = 86400;
-
     /// <summary>How a setting is read and changed; the setter returns an error message or null.</summary>
     private sealed record Setting(Func<ControlContext, long> Get, Func<ControlContext, int, string?> Set, bool IsAcl = false);
 
@@ -77,9 +75,9 @@ internal static class SettingCommands
         }
 
         // Timers take at most about 49 days; a day is more than any connect needs.
-        if (seconds > MaxConnectTimeoutSeconds)
+        if (seconds > Configuration.QuillOptions.MaxConnectTimeoutSeconds)
         {
-            return $"connect timeout must be at most {MaxConnectTimeoutSeconds} seconds";
+            return $"connect timeout must be at most {Configuration.QuillOptions.MaxConnectTimeoutSeconds} seconds";
         }
 
         context.Settings.ConnectTimeoutSeconds = seconds;

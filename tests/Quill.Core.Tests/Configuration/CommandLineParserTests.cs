@@ -131,6 +131,12 @@ public class CommandLineParserTests
         Assert.Equal("-t 0: connect timeout must be at least 1 second", Error("-t", "0", "8080"));
     }
 
+    [Fact]
+    public void Parse_TimeoutBeyondADay_Fails()
+    {
+        Assert.Equal("-t 99999999: connect timeout must be at most 86400 seconds", Error("-t", "99999999", "8080"));
+    }
+
     [Theory]
     [InlineData("-b", "abc")]
     [InlineData("-c", "-1")]
