@@ -10,10 +10,6 @@ internal static class NotYetAvailableOptions
     {
         ['C'] = "control port",
         ['F'] = "configuration file",
-        ['l'] = "access log",
-        ['w'] = "HTML status file",
-        ['u'] = "user switch",
-        ['j'] = "chroot",
         ['H'] = "X-Forwarded-For header insertion",
         ['U'] = "UDP mode",
         ['E'] = "TLS certificate",

@@ -70,6 +70,11 @@ internal static class OptionApplier
             case 'i': return new CommandLineResult.Error("-i is Windows only");
             case 'p' when value.Length == 0: return new CommandLineResult.Error("-p needs a file name");
             case 'p': draft.Options = draft.Options with { PidFile = value }; return null;
+            case 'l' or 'w' or 'u' or 'j' when value.Length == 0: return new CommandLineResult.Error($"-{letter} needs a value");
+            case 'l': draft.Options = draft.Options with { LogTarget = value }; return null;
+            case 'w': draft.Options = draft.Options with { WebStatsFile = value }; return null;
+            case 'u': draft.Options = draft.Options with { User = value }; return null;
+            case 'j': draft.Options = draft.Options with { Jail = value }; return null;
         }
 
         if (!WholeNumber.TryParse(value, out var number))

@@ -39,6 +39,15 @@ public sealed record QuillOptions
     /// <summary>-p: pid file, written without newline and removed on exit.</summary>
     public string? PidFile { get; init; }
 
+    /// <summary>-l: access log file, or host:port of a penlogd; null = no log.</summary>
+    public string? LogTarget { get; init; }
+    /// <summary>-w: HTML status file rewritten on USR1; null = none.</summary>
+    public string? WebStatsFile { get; init; }
+    /// <summary>-u: user to run as once the sockets are open.</summary>
+    public string? User { get; init; }
+    /// <summary>-j: directory to chroot to before switching user.</summary>
+    public string? Jail { get; init; }
+
     /// <summary>-o / -O penctl commands, in command-line order.</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];
 

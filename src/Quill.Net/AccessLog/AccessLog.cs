@@ -32,6 +32,9 @@ public sealed class AccessLog : IAsyncDisposable
     /// <summary>The file or host:port being logged to, as given; null when logging is off.</summary>
     public string? Target => _target;
 
+    /// <summary>pen's test: a target with a colon that is not a path is a penlogd address (host:port).</summary>
+    public static bool IsRemoteTarget(string target) => PenlogdSink.IsRemote(target);
+
     /// <summary>Entries dropped because the writer could not keep up.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 

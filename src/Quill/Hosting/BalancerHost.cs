@@ -3,6 +3,7 @@ using Quill.Core.Configuration;
 using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Listening;
+using Quill.Operations;
 
 namespace Quill.Hosting;
 
@@ -13,17 +14,17 @@ internal static class BalancerHost
 
     public static async Task<int> RunAsync(QuillOptions options, TimeProvider time, CancellationToken stopping)
     {
-        var log = new DebugLog(options.DebugLevel, time);
+        var log = new DebugLog(options.DebugLevel, time) { ToSyslog = Daemon.IsChild };
         foreach (var notice in options.Notices) Console.Error.WriteLine(notice);
-        if (!options.Foreground)
-            Console.Error.WriteLine("quill: staying in the foreground (daemon mode is not available yet)");
         if (options.Listen is not { } listenSpec)
             return Fail("no listen address given");
 
         BalancerState state;
         ConnectionListener listener;
+        PrivilegeDrop? privileges;
         try
         {
+            privileges = PrivilegeDrop.Prepare(options);
             state = BalancerState.Create(options, time);
             listener = ConnectionListener.Open(EndPointResolver.ResolveListen(listenSpec), options.ListenBacklog);
         }
@@ -36,12 +37,25 @@ internal static class BalancerHost
             return Fail($"cannot listen on {listenSpec.Text}: {SocketErrorText.Describe(e.SocketErrorCode)}");
         }
 
+        OperationsHost operations;
+        try
+        {
+            operations = OperationsHost.Start(options, state, privileges, log, time);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            listener.Dispose();
+            return Fail(e.Message);
+        }
+
+        await using (operations)
         using (listener)
         using (var pidFile = options.PidFile is { } path ? PidFile.Write(path) : null)
         {
-            var session = new ClientSession(state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log);
+            var session = new ClientSession(state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log, operations.Reporting);
             var accepting = new AcceptLoop(listener, session, options.ConnectionsMax, options.MultiAccept, log);
             log.Write(1, $"listening on {listenSpec.Text} with {options.Servers.Count} servers");
+            Daemon.ReportReady();
             try
             {
                 await accepting.RunAsync(stopping).ConfigureAwait(false);

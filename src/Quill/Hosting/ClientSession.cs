@@ -4,16 +4,19 @@ using Quill.Core.Selection;
 using Quill.Diagnostics;
 using Quill.Net.Forwarding;
 using Quill.Net.Upstream;
+using Quill.Operations;
 
 namespace Quill.Hosting;
 
 /// <summary>One accepted client: choose a server, connect with failover, forward until both sides are done.</summary>
-internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTimeout, DebugLog log)
+internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTimeout, DebugLog log, SessionReporting? reporting = null)
 {
     public async Task RunAsync(Socket client, CancellationToken stopping)
     {
         var remote = client.RemoteEndPoint as IPEndPoint;
         var attempt = selector.Begin(remote?.Address, remote?.Port ?? 0);
+        var slot = reporting?.Connections.Open(client, selector.Clients.Find(remote?.Address)?.Slot ?? -1);
+        log.Write(2, $"accepted client {Describe(remote)}, initial server {attempt.Server}");
         long toServer = 0, toClient = 0;
         try
         {
@@ -25,6 +28,7 @@ internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTim
                 if (upstream is not null)
                 {
                     selector.Connected(attempt);
+                    if (slot is { } connected) reporting!.Connections.Connected(connected, attempt.Server, upstream);
                     log.Write(1, $"client {Describe(remote)} connected to server {attempt.Server}");
                 }
                 else
@@ -39,8 +43,10 @@ internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTim
                 client.Dispose();
                 return;
             }
-            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping).ConfigureAwait(false);
+            var filter = reporting?.AccessLogFilter(remote?.Address, attempt.ServerEndPoint!);
+            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filter).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);
+            log.Write(2, $"client {Describe(remote)} closed: {toServer} bytes to server {attempt.Server}, {toClient} bytes back");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -49,6 +55,7 @@ internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTim
         finally
         {
             selector.Finished(attempt, toServer, toClient);
+            if (slot is { } open) reporting!.Connections.Close(open);
         }
     }
 

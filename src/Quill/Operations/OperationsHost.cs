@@ -1,0 +1,62 @@
+using Quill.Core.Configuration;
+using Quill.Diagnostics;
+using Quill.Hosting;
+using Quill.Net.AccessLog;
+
+namespace Quill.Operations;
+
+/// <summary>
+/// The process concerns of a running balancer, started once its sockets are open: privilege drop, access log,
+/// connection table, statistics, HUP and USR1. Stopping flushes and closes the access log.
+/// </summary>
+internal sealed class OperationsHost : IAsyncDisposable
+{
+    private OperationsHost(AccessLog accessLog, OperatorSignals signals, StatusReports status, SessionReporting reporting)
+    {
+        AccessLog = accessLog;
+        Signals = signals;
+        Status = status;
+        Reporting = reporting;
+    }
+
+    /// <summary>-l, and the log / no log commands.</summary>
+    public AccessLog AccessLog { get; }
+    /// <summary>HUP and USR1 action lists; the configuration re-read joins HUP here.</summary>
+    public OperatorSignals Signals { get; }
+    /// <summary>Text statistics and the HTML page, for USR1 and the status / web_stats commands.</summary>
+    public StatusReports Status { get; }
+    public SessionReporting Reporting { get; }
+
+    /// <summary>Drops privileges (if asked), then opens the access log, as pen does after chroot and setuid.</summary>
+    /// <exception cref="InvalidOperationException">The privilege drop failed (one-line message).</exception>
+    /// <exception cref="ArgumentException">An unusable penlogd address.</exception>
+    /// <exception cref="IOException">The log file cannot be opened.</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to write the log file.</exception>
+    public static OperationsHost Start(QuillOptions options, BalancerState state, PrivilegeDrop? privileges, DebugLog log, TimeProvider time)
+    {
+        privileges?.Apply();
+        var accessLog = new AccessLog(message => log.Write(0, message));
+        try
+        {
+            if (options.LogTarget is { } target) accessLog.Open(target);
+        }
+        catch
+        {
+            accessLog.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
+        var connections = new ConnectionRegistry(options.ConnectionsMax);
+        var status = new StatusReports(state.Selector, connections, log, time) { WebStatsFile = options.WebStatsFile };
+        var signals = new OperatorSignals(message => log.Write(0, message));
+        signals.OnHangUp(accessLog.Reopen);
+        signals.OnUser1(status.OnUser1);
+        return new OperationsHost(accessLog, signals, status, new SessionReporting(connections, accessLog, time));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Signals.Dispose();
+        await AccessLog.DisposeAsync().ConfigureAwait(false);
+    }
+}
