@@ -43,7 +43,7 @@ internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTim
                 client.Dispose();
                 return;
             }
-            var filter = reporting?.AccessLogFilter(remote?.Address, attempt.ServerEndPoint!);
+            var filter = reporting?.ClientFilter(remote?.Address, attempt.ServerEndPoint!);
             var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filter).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);
             log.Write(2, $"client {Describe(remote)} closed: {toServer} bytes to server {attempt.Server}, {toClient} bytes back");

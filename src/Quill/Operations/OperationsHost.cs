@@ -49,9 +49,10 @@ internal sealed class OperationsHost : IAsyncDisposable
         var connections = new ConnectionRegistry(options.ConnectionsMax);
         var status = new StatusReports(state.Selector, connections, log, time) { WebStatsFile = options.WebStatsFile };
         var signals = new OperatorSignals(message => log.Write(0, message));
+        signals.OnHangUp(() => log.Write(1, "HUP: reopening the access log"));
         signals.OnHangUp(accessLog.Reopen);
         signals.OnUser1(status.OnUser1);
-        return new OperationsHost(accessLog, signals, status, new SessionReporting(connections, accessLog, time));
+        return new OperationsHost(accessLog, signals, status, new SessionReporting(connections, accessLog, log, options.Ascii, time));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,16 +1,26 @@
 using System.Net;
 using Quill.Core.Status;
+using Quill.Diagnostics;
 using Quill.Net.AccessLog;
 using Quill.Net.Forwarding;
 
 namespace Quill.Operations;
 
-/// <summary>What a client session reports: its place in the connection table, and its requests to the access log.</summary>
-internal sealed class SessionReporting(ConnectionRegistry connections, AccessLog accessLog, TimeProvider time)
+/// <summary>
+/// What a client session reports: its place in the connection table, its requests to the access log and, at
+/// debug level 3, dumps of what the client sends.
+/// </summary>
+internal sealed class SessionReporting(ConnectionRegistry connections, AccessLog accessLog, DebugLog log, bool ascii, TimeProvider time)
 {
     public ConnectionRegistry Connections => connections;
 
-    /// <summary>The client-stream filter that logs this connection's requests; null while logging is off.</summary>
-    public IClientStreamFilter? AccessLogFilter(IPAddress? client, EndPoint server) =>
-        accessLog.Target is null ? null : new RequestLogFilter(accessLog, AddressText.Of(client), AddressText.Of(server), time);
+    /// <summary>The filter for this connection's client stream; null when neither logging nor dumps are on.</summary>
+    public IClientStreamFilter? ClientFilter(IPAddress? client, EndPoint server)
+    {
+        var clientText = AddressText.Of(client);
+        IClientStreamFilter? filter = accessLog.Target is null
+            ? null
+            : new RequestLogFilter(accessLog, clientText, AddressText.Of(server), time);
+        return log.IsEnabled(ClientDataDumpFilter.Level) ? new ClientDataDumpFilter(log, ascii, clientText, filter) : filter;
+    }
 }
