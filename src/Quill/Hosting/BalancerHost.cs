@@ -42,15 +42,27 @@ internal static class BalancerHost
         {
             operations = OperationsHost.Start(options, state, privileges, log, time);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             listener.Dispose();
             return Fail(e.Message);
         }
 
+        PidFile? pidFile;
+        try
+        {
+            pidFile = options.PidFile is { } path ? PidFile.Write(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await operations.DisposeAsync().ConfigureAwait(false);
+            listener.Dispose();
+            return Fail($"cannot write pid file '{options.PidFile}': {e.Message}");
+        }
+
         await using (operations)
         using (listener)
-        using (var pidFile = options.PidFile is { } path ? PidFile.Write(path) : null)
+        using (pidFile)
         {
             var session = new ClientSession(state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log, operations.Reporting);
             var accepting = new AcceptLoop(listener, session, options.ConnectionsMax, options.MultiAccept, log);

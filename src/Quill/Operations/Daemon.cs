@@ -17,6 +17,7 @@ internal static class Daemon
     private const int ReadOnly = 0;
     private const int ReadWrite = 2;
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan NoticeWait = TimeSpan.FromSeconds(1);
 
     /// <summary>True in the background process the command started.</summary>
     public static bool IsChild => Environment.GetEnvironmentVariable(Marker) == "1";
@@ -60,7 +61,14 @@ internal static class Daemon
             return 1;
         }
 
-        if (ready) return 0;
+        if (ready)
+        {
+            // Start-up notices; the child lets go of the pipe right after saying ready.
+            if (await Task.WhenAny(errors, Task.Delay(NoticeWait)).ConfigureAwait(false) == errors)
+                Console.Error.Write(await errors.ConfigureAwait(false));
+            return 0;
+        }
+
         Console.Error.Write(await errors.ConfigureAwait(false));
         await child.WaitForExitAsync(limit.Token).ConfigureAwait(false);
         return child.ExitCode == 0 ? 1 : child.ExitCode;
@@ -104,11 +112,33 @@ internal static class Daemon
 
     private static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
 
+    /// <summary>
+    /// Points <paramref name="fd"/> and every duplicate of it (Console keeps its own copies of 0, 1 and 2) at
+    /// /dev/null, so the command's pipe really closes.
+    /// </summary>
     private static void RedirectToNull(int fd, int flags)
     {
         var devNull = Libc.open("/dev/null", flags);
         if (devNull < 0) return;
-        Libc.dup2(devNull, fd);
+        var target = LinkOf(fd);
+        foreach (var entry in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), out var other) && other != devNull && (other == fd || (target is not null && LinkOf(other) == target)))
+                Libc.dup2(devNull, other);
+        }
+
         Libc.close(devNull);
+    }
+
+    private static string? LinkOf(int fd)
+    {
+        try
+        {
+            return new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 }

@@ -29,9 +29,8 @@ internal sealed class OperationsHost : IAsyncDisposable
 
     /// <summary>Drops privileges (if asked), then opens the access log, as pen does after chroot and setuid.</summary>
     /// <exception cref="InvalidOperationException">The privilege drop failed (one-line message).</exception>
+    /// <exception cref="InvalidOperationException">The log file cannot be opened (one-line message).</exception>
     /// <exception cref="ArgumentException">An unusable penlogd address.</exception>
-    /// <exception cref="IOException">The log file cannot be opened.</exception>
-    /// <exception cref="UnauthorizedAccessException">No permission to write the log file.</exception>
     public static OperationsHost Start(QuillOptions options, BalancerState state, PrivilegeDrop? privileges, DebugLog log, TimeProvider time)
     {
         privileges?.Apply();
@@ -40,10 +39,10 @@ internal sealed class OperationsHost : IAsyncDisposable
         {
             if (options.LogTarget is { } target) accessLog.Open(target);
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             accessLog.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw;
+            throw e is ArgumentException ? e : new InvalidOperationException($"cannot open access log '{options.LogTarget}': {e.Message}", e);
         }
 
         var connections = new ConnectionRegistry(options.ConnectionsMax);
