@@ -62,6 +62,8 @@ public sealed partial class AccessLogTests
             await Task.Delay(50);
             File.Move(log, $"{log}.{++rotations}");
             quill.SendSignal(Hup);
+            // The reopen creates the file again; rotate the next time only after that, as logrotate would.
+            Assert.True(await Eventually.TrueAsync(() => File.Exists(log)), $"no new {log} after HUP {rotations}");
         }
 
         await traffic;

@@ -115,7 +115,9 @@ public sealed class ProcessTests
     [Theory]
     [InlineData("-u", "no-such-user-quill", "unknown user 'no-such-user-quill'")]
     [InlineData("-j", "/no/such/jail", "chroot directory '/no/such/jail' does not exist")]
-    public async Task BadUserOrJail_OneLineErrorNonZeroExit_NeverListens(string option, string value, string message)
+    [InlineData("-p", "/no/such/dir/quill.pid", "cannot write pid file '/no/such/dir/quill.pid': ")]
+    [InlineData("-l", "/no/such/dir/quill.log", "cannot open access log '/no/such/dir/quill.log': ")]
+    public async Task UnusableUserJailPidfileOrLog_OneLineErrorNonZeroExit_NotListening(string option, string value, string message)
     {
         var listen = ListenAddress.Loopback(FreePorts.Next());
         using var quill = BalancerProcess.Launch(BalancerKind.Quill, ["-f", option, value, listen.Argument, "127.0.0.1:9"]);
@@ -123,7 +125,8 @@ public sealed class ProcessTests
         var exit = await quill.WaitForExitAsync(Quickly);
 
         Assert.NotEqual(0, exit);
-        Assert.Equal($"quill: {message}\n", quill.StandardError);
+        Assert.StartsWith($"quill: {message}", quill.StandardError, StringComparison.Ordinal);
+        Assert.Single(quill.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.False(ListeningSockets.IsListening(listen.Endpoint));
     }
 
