@@ -96,33 +96,39 @@ public sealed class AccessLog : IAsyncDisposable
         }
         finally
         {
-            sink?.Dispose();
+            Guarded(() => sink?.Dispose(), "close");
         }
     }
 
     private IAccessLogSink? Apply(IAccessLogSink? sink, in Item item)
     {
+        if (item.Switch)
+        {
+            Flush(sink);
+            Guarded(() => sink?.Dispose(), "close");
+            _failing = false;
+            return item.Sink;
+        }
+
         try
         {
-            if (item.Switch)
+            if (item.Reopen)
             {
-                sink?.Flush();
-                sink?.Dispose();
-                return item.Sink;
+                sink?.Reopen();
+                _failing = false;
             }
-
-            if (item.Reopen) sink?.Reopen();
-            else sink?.Write(item.Entry);
-            _failing = false;
+            else
+            {
+                // A buffered write succeeding proves nothing; the flush after the batch says whether lines reached the file.
+                sink?.Write(item.Entry);
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception e) when (IsWriteFailure(e))
         {
-            // Report the first failure of a run, not one line per entry (a full disk would flood the debug log).
-            if (!_failing) _report($"access log {(item.Reopen ? "reopen" : "write")} failed: {e.Message}");
-            _failing = true;
+            Report(item.Reopen ? "reopen" : "write", e);
         }
 
-        return item.Switch ? item.Sink : sink;
+        return sink;
     }
 
     private void Flush(IAccessLogSink? sink)
@@ -130,12 +136,34 @@ public sealed class AccessLog : IAsyncDisposable
         try
         {
             sink?.Flush();
+            _failing = false;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception e) when (IsWriteFailure(e))
         {
-            if (!_failing) _report($"access log flush failed: {e.Message}");
-            _failing = true;
+            Report("flush", e);
         }
+    }
+
+    /// <summary>For the rare close step; entries use an inline try so no closure is made per entry.</summary>
+    private void Guarded(Action step, string what)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e) when (IsWriteFailure(e))
+        {
+            Report(what, e);
+        }
+    }
+
+    private static bool IsWriteFailure(Exception e) => e is IOException or UnauthorizedAccessException or ObjectDisposedException;
+
+    /// <summary>Reports the first failure of a run, not one line per entry (a full disk would flood the debug log).</summary>
+    private void Report(string what, Exception e)
+    {
+        if (!_failing) _report($"access log {what} failed: {e.Message}");
+        _failing = true;
     }
 
     private readonly record struct Item(AccessLogEntry Entry, IAccessLogSink? Sink, bool Switch, bool Reopen = false);

@@ -23,8 +23,16 @@ internal sealed class AccessLogFile : IAccessLogSink
 
     public void Reopen()
     {
-        _writer.Dispose();
-        _writer = Open(_path);
+        var old = _writer;
+        try
+        {
+            old.Dispose();
+        }
+        finally
+        {
+            // Even when the old file could not take its last lines (disk full), carry on with a new one.
+            _writer = Open(_path);
+        }
     }
 
     public void Dispose() => _writer.Dispose();

@@ -76,6 +76,25 @@ public sealed class AccessLogTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Write_DiskFull_ReportedOnceNotPerEntry()
+    {
+        Assert.True(File.Exists("/dev/full"), "needs /dev/full");
+        var log = NewLog();
+        await using (log)
+        {
+            log.Open("/dev/full");
+            for (var i = 0; i < 3; i++)
+            {
+                log.Write(Entry(i));
+                await Task.Delay(20);
+            }
+        }
+
+        var report = Assert.Single(_reports);
+        Assert.StartsWith("access log flush failed: ", report, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:notaport")]
     [InlineData("127.0.0.1:0")]
