@@ -1,6 +1,11 @@
 using System.Net.Sockets;
 using System.Text;
 using Quill.Ctl;
+using Quill.Ctl.Companions;
+
+// pen's companion tools: quillctl mergelogs|penlogd|penlog ... (a control address always has ':' or '/').
+if (args.Length > 0 && CompanionTools.Find(args[0]) is { } companion)
+    return await companion(args[1..]);
 
 // penctl's command line: quillctl [--timeout SECONDS] [--json] host:port|/path command words...
 var commandLine = CtlCommandLine.Parse(args, out var error);

@@ -13,8 +13,6 @@ internal static class OptionApplier
         GetoptOptionKind.Unknown when option.Name == "?" => new CommandLineResult.ShowHelp(),
         GetoptOptionKind.Unknown => new CommandLineResult.Error($"unknown option '{option.Display}'"),
         GetoptOptionKind.MissingValue => new CommandLineResult.Error($"option '{option.Display}' requires an argument"),
-        // Switching to the user quill already runs as is a no-op, so that much of -u works before the switch lands.
-        _ when option.Name == "u" && option.Value == Environment.UserName => SetUser(option.Value, draft),
         _ => NotYetAvailableOptions.Refusal(option.Name[0]) is { } refusal
             ? new CommandLineResult.Error(refusal)
             : option.Value is null ? ApplyFlag(option.Name[0], draft) : ApplyValue(option.Name[0], option.Value, draft),
@@ -73,6 +71,11 @@ internal static class OptionApplier
             case 'i': return new CommandLineResult.Error("-i is Windows only");
             case 'p' when value.Length == 0: return new CommandLineResult.Error("-p needs a file name");
             case 'p': draft.Options = draft.Options with { PidFile = value }; return null;
+            case 'l' or 'w' or 'u' or 'j' when value.Length == 0: return new CommandLineResult.Error($"-{letter} needs a value");
+            case 'l': draft.Options = draft.Options with { LogTarget = value }; return null;
+            case 'w': draft.Options = draft.Options with { WebStatsFile = value }; return null;
+            case 'u': draft.Options = draft.Options with { User = value }; return null;
+            case 'j': draft.Options = draft.Options with { Jail = value }; return null;
         }
 
         if (!WholeNumber.TryParse(value, out var number))
@@ -105,12 +108,6 @@ internal static class OptionApplier
             default: draft.AddNotice(OptionTable.ObsoleteNotices[letter]); break;
         }
 
-        return null;
-    }
-
-    private static CommandLineResult? SetUser(string user, CommandLineDraft draft)
-    {
-        draft.Options = draft.Options with { User = user };
         return null;
     }
 

@@ -46,8 +46,14 @@ public sealed record QuillOptions
     public ListenSpec? Control { get; init; }
     /// <summary>-F: penctl commands read after the command line and again on SIGHUP.</summary>
     public string? ConfigFile { get; init; }
-    /// <summary>-u: the user to run as; only the current user is accepted until the user switch lands.</summary>
+    /// <summary>-l: access log file, or host:port of a penlogd; null = no log.</summary>
+    public string? LogTarget { get; init; }
+    /// <summary>-w: HTML status file rewritten on USR1; null = none.</summary>
+    public string? WebStatsFile { get; init; }
+    /// <summary>-u: user to run as once the sockets are open.</summary>
     public string? User { get; init; }
+    /// <summary>-j: directory to chroot to before switching user.</summary>
+    public string? Jail { get; init; }
 
     /// <summary>-o / -O penctl commands, in command-line order; they run at start, before -F.</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];

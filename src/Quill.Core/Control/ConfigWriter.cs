@@ -33,9 +33,9 @@ internal static class ConfigWriter
         Line(Invariant($"control_acl {context.Settings.ControlAcl}"));
         Line(Invariant($"debug {context.Runtime.DebugLevel}"));
         Line(Mode(flags, SelectionFlags.Hash, "hash"));
-        // Header insertion and logging arrive later; until then they are off, which is what these lines say.
+        // Header insertion arrives later; until then it is off, which is what this line says.
         Line("no http");
-        Line("no log");
+        Line(context.Runtime.LogTarget is { } log ? $"log {log}" : "no log");
         Line(Mode(flags, SelectionFlags.RoundRobin, "roundrobin"));
         var servers = context.Servers.Regular;
         for (var i = 0; i < servers.Count; i++)
@@ -50,7 +50,7 @@ internal static class ConfigWriter
         Line("no tcp_nodelay");
         Line(Invariant($"timeout {context.Settings.ConnectTimeoutSeconds}"));
         Line(Invariant($"tracking {context.Clients.TrackingSeconds}"));
-        Line("no web_stats");
+        Line(context.Runtime.WebStatsFile is { } webStats ? $"web_stats {webStats}" : "no web_stats");
         Line(Mode(flags, SelectionFlags.Weight, "weight"));
         Line(Mode(flags, SelectionFlags.Prio, "prio"));
         return text.ToString();

@@ -40,6 +40,21 @@ public interface IBalancerRuntime
     /// <summary>The connection slot using socket descriptor <paramref name="fd"/>, or -1.</summary>
     int ConnectionOfSocket(long fd);
 
+    /// <summary>-l / log: the access log target as given, or null when not logging.</summary>
+    string? LogTarget { get; }
+
+    /// <summary>Opens (or reopens) the access log at a file or penlogd host:port.</summary>
+    /// <returns>Null on success, else a one-line reason; the old log then stays.</returns>
+    string? OpenLog(string target);
+
+    void CloseLog();
+
+    /// <summary>-w / web_stats: the HTML status file, or null.</summary>
+    string? WebStatsFile { get; set; }
+
+    /// <summary>Rewrites the -w file and returns the page; null when it cannot be written.</summary>
+    string? WriteWebStats();
+
     /// <summary>Stops the balancer cleanly, after the reply to the current command has been sent.</summary>
     void RequestExit();
 }

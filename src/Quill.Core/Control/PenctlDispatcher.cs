@@ -22,6 +22,7 @@ public sealed class PenctlDispatcher
         ConnectionCommands.Register(_commands);
         ProcessCommands.Register(_commands);
         FileCommands.Register(_commands);
+        ReportingCommands.Register(_commands);
         UnavailableCommands.Register(_commands);
     }
 

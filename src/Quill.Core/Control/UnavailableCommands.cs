@@ -17,7 +17,6 @@ internal static class UnavailableCommands
         ["idle_timeout"] = "idle timeout",
         ["idlers"] = "idle upstream connections",
         ["keepalive"] = "upstream keepalive",
-        ["log"] = "access log",
         ["peek"] = "peek",
         ["pending_max"] = "pending connect limit",
         ["source"] = "upstream source address",
@@ -26,17 +25,15 @@ internal static class UnavailableCommands
         ["ssl_ocsp_response"] = "TLS",
         ["ssl_option"] = "TLS",
         ["ssl_sni_path"] = "TLS",
-        ["status"] = "HTML status",
         ["tarpit_acl"] = "tarpit",
         ["tcp_fastclose"] = "TCP fast close",
         ["tcp_nodelay"] = "TCP_NODELAY",
         ["transparent"] = "transparent proxying",
-        ["web_stats"] = "HTML status file",
     };
 
     /// <summary>The "no X" forms: the feature is off in quill, so turning it off is already true.</summary>
     private static readonly string[] AlreadyOff =
-        ["abort_on_error", "dummy", "http", "keepalive", "log", "peek", "tcp_nodelay", "transparent", "web_stats"];
+        ["abort_on_error", "dummy", "http", "keepalive", "peek", "tcp_nodelay", "transparent"];
 
     public static void Register(Dictionary<string, CommandHandler> commands)
     {

@@ -5,14 +5,51 @@ using Quill.Core.Control;
 using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Listening;
+using Quill.Operations;
 
 namespace Quill.Hosting;
 
 /// <summary>The running process as control commands see it: listener, connection slots, debug level, exit.</summary>
 internal sealed class BalancerRuntime(
     ListenerSlot listeners, ConnectionRegistry connections, AcceptLoop accepting, DebugLog log, int backlog,
-    CancellationTokenSource exit) : IBalancerRuntime
+    CancellationTokenSource exit, OperationsHost operations) : IBalancerRuntime
 {
+    public string? LogTarget => operations.AccessLog.Target;
+
+    public string? OpenLog(string target)
+    {
+        try
+        {
+            operations.AccessLog.Open(target);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return $"cannot open '{target}': {e.Message}";
+        }
+    }
+
+    public void CloseLog() => operations.AccessLog.Close();
+
+    public string? WebStatsFile
+    {
+        get => operations.Status.WebStatsFile;
+        set => operations.Status.WebStatsFile = value;
+    }
+
+    public string? WriteWebStats()
+    {
+        try
+        {
+            return operations.Status.WriteWebStats();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Write(0, $"cannot write {WebStatsFile}: {e.Message}");
+            return null;
+        }
+    }
+
     public int ProcessId => Environment.ProcessId;
 
     public int DebugLevel

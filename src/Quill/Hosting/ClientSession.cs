@@ -4,13 +4,16 @@ using Quill.Core.Selection;
 using Quill.Diagnostics;
 using Quill.Net.Forwarding;
 using Quill.Net.Upstream;
+using Quill.Operations;
 
 namespace Quill.Hosting;
 
 /// <summary>One accepted client: choose a server, connect with failover, forward until both sides are done.</summary>
 /// <param name="connectTimeout">Read for every connect, so the timeout command takes effect at once.</param>
-/// <param name="connections">Numbers the connection for connection N and close N.</param>
-internal sealed class ClientSession(ServerSelector selector, Func<TimeSpan> connectTimeout, DebugLog log, ConnectionRegistry connections)
+/// <param name="connections">Numbers the connection for connection N, close N and the status page.</param>
+/// <param name="reporting">Access log and data dumps for this connection's client stream.</param>
+internal sealed class ClientSession(
+    ServerSelector selector, Func<TimeSpan> connectTimeout, DebugLog log, ConnectionRegistry connections, SessionReporting reporting)
 {
     public async Task RunAsync(Socket client, CancellationToken processStopping)
     {
@@ -18,6 +21,7 @@ internal sealed class ClientSession(ServerSelector selector, Func<TimeSpan> conn
         var attempt = selector.Begin(remote?.Address, remote?.Port ?? 0);
         var connection = connections.Open(client, attempt.ClientSlot, processStopping);
         var stopping = connection.Closing;
+        log.Write(2, $"accepted client {Describe(remote)}, initial server {attempt.Server}");
         long toServer = 0, toClient = 0;
         try
         {
@@ -45,8 +49,10 @@ internal sealed class ClientSession(ServerSelector selector, Func<TimeSpan> conn
                 client.Dispose();
                 return;
             }
-            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping).ConfigureAwait(false);
+            var filter = reporting.ClientFilter(remote?.Address, attempt.ServerEndPoint!);
+            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filter).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);
+            log.Write(2, $"client {Describe(remote)} closed: {toServer} bytes to server {attempt.Server}, {toClient} bytes back");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -14,6 +14,7 @@ internal sealed class ConnectionRegistry(int capacity)
     private readonly List<OpenConnection?> _slots = [];
     private readonly PriorityQueue<int, int> _released = new();
     private int _capacity = capacity;
+    private int _last;
 
     public int Capacity
     {
@@ -32,6 +33,7 @@ internal sealed class ConnectionRegistry(int capacity)
             var connection = new OpenConnection(id, client, clientSlot, stopping);
             if (id == _slots.Count) _slots.Add(connection);
             else if (id >= 0) _slots[id] = connection;
+            if (id >= 0) _last = id;
             return connection;
         }
     }
@@ -47,6 +49,21 @@ internal sealed class ConnectionRegistry(int capacity)
             }
         }
         connection.Dispose();
+    }
+
+    /// <summary>The open connections and the number given last, for the status page and USR1 statistics.</summary>
+    public (IReadOnlyList<Core.Status.ConnectionView> Connections, int Last) Snapshot()
+    {
+        lock (_gate)
+        {
+            var views = new List<Core.Status.ConnectionView>();
+            foreach (var connection in _slots)
+            {
+                if (connection?.View() is { } view)
+                    views.Add(new Core.Status.ConnectionView(connection.Id, view.DownFd, view.UpFd, 0, 0, view.Client, view.Server));
+            }
+            return (views, _last);
+        }
     }
 
     public void Grow(int capacity)

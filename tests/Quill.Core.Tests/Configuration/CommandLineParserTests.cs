@@ -255,10 +255,6 @@ public class CommandLineParserTests
     }
 
     [Theory]
-    [InlineData("-l", "access.log", "-l (access log) is not available yet")]
-    [InlineData("-w", "status.html", "-w (HTML status file) is not available yet")]
-    [InlineData("-u", "nobody", "-u (user switch) is not available yet")]
-    [InlineData("-j", "/var/empty", "-j (chroot) is not available yet")]
     [InlineData("-E", "cert.pem", "-E (TLS certificate) is not available yet")]
     [InlineData("-K", "key.pem", "-K (TLS key) is not available yet")]
     [InlineData("-G", "ca.pem", "-G (TLS CA certificate file) is not available yet")]
@@ -267,6 +263,27 @@ public class CommandLineParserTests
     public void Parse_LaterWorkOptionWithValue_FailsNamingIt(string option, string value, string expected)
     {
         Assert.Equal(expected, Error(option, value, "8080"));
+    }
+
+    [Fact]
+    public void Parse_OperationsOptions_AreKept()
+    {
+        var options = Run("-l", "access.log", "-w", "status.html", "-u", "nobody", "-j", "/var/empty", "8080", "a");
+
+        Assert.Equal("access.log", options.LogTarget);
+        Assert.Equal("status.html", options.WebStatsFile);
+        Assert.Equal("nobody", options.User);
+        Assert.Equal("/var/empty", options.Jail);
+    }
+
+    [Theory]
+    [InlineData("-l")]
+    [InlineData("-w")]
+    [InlineData("-u")]
+    [InlineData("-j")]
+    public void Parse_OperationsOptionEmpty_FailsNamingIt(string option)
+    {
+        Assert.Equal($"{option} needs a value", Error(option, "", "8080"));
     }
 
     [Theory]

@@ -70,4 +70,22 @@ internal sealed class FakeRuntime : IBalancerRuntime
     public int ConnectionOfSocket(long fd) => fd is 17 or 18 ? 1 : -1;
 
     public void RequestExit() => ExitRequests++;
+
+    public string? LogTarget { get; private set; }
+
+    /// <summary>A log target this fake cannot open.</summary>
+    public string BadLog { get; set; } = "/nonexistent/quill.log";
+
+    public string? OpenLog(string target)
+    {
+        if (target == BadLog) return $"cannot open '{target}': no such directory";
+        LogTarget = target;
+        return null;
+    }
+
+    public void CloseLog() => LogTarget = null;
+
+    public string? WebStatsFile { get; set; }
+
+    public string? WriteWebStats() => WebStatsFile is null ? null : "<html>status</html>\n";
 }

@@ -5,10 +5,6 @@ namespace Quill.Core.Tests.Control;
 public class UnavailableCommandsTests
 {
     [Theory]
-    [InlineData("log /var/log/quill.log", "log: access log is not available yet in quill\n")]
-    [InlineData("log", "log: access log is not available yet in quill\n")]
-    [InlineData("web_stats /tmp/s.html", "web_stats: HTML status file is not available yet in quill\n")]
-    [InlineData("status", "status: HTML status is not available yet in quill\n")]
     [InlineData("http", "http: X-Forwarded-For header insertion is not available yet in quill\n")]
     [InlineData("idle_timeout 10", "idle_timeout: idle timeout is not available yet in quill\n")]
     [InlineData("idlers 3", "idlers: idle upstream connections is not available yet in quill\n")]
@@ -36,8 +32,6 @@ public class UnavailableCommandsTests
 
     [Theory]
     [InlineData("no http")]
-    [InlineData("no log")]
-    [InlineData("no web_stats")]
     [InlineData("no tcp_nodelay")]
     [InlineData("tcp_fastclose off")]
     [InlineData("no keepalive")]

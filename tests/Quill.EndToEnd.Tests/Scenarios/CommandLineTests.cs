@@ -59,10 +59,6 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("-l", "/tmp/quill.log")]
-    [InlineData("-w", "/tmp/quill.html")]
-    [InlineData("-u", "nobody")]
-    [InlineData("-j", "/tmp")]
     [InlineData("-H", null)]
     [InlineData("-U", null)]
     [InlineData("-E", "/tmp/cert.pem")]
