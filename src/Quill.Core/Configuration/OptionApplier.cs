@@ -1,5 +1,3 @@
-using Quill.Core.Control;
-
 namespace Quill.Core.Configuration;
 
 /// <summary>Applies one option to the draft, in command-line order, as pen's option loop does.</summary>
@@ -15,9 +13,7 @@ internal static class OptionApplier
         GetoptOptionKind.Unknown when option.Name == "?" => new CommandLineResult.ShowHelp(),
         GetoptOptionKind.Unknown => new CommandLineResult.Error($"unknown option '{option.Display}'"),
         GetoptOptionKind.MissingValue => new CommandLineResult.Error($"option '{option.Display}' requires an argument"),
-        _ => NotYetAvailableOptions.Refusal(option.Name[0]) is { } refusal
-            ? new CommandLineResult.Error(refusal)
-            : option.Value is null ? ApplyFlag(option.Name[0], draft) : ApplyValue(option.Name[0], option.Value, draft),
+        _ => option.Value is null ? ApplyFlag(option.Name[0], draft) : ApplyValue(option.Name[0], option.Value, draft),
     };
 
     private static CommandLineResult? ApplyLong(GetoptOption option, CommandLineDraft draft)
@@ -71,10 +67,18 @@ internal static class OptionApplier
             case 'e': draft.EmergencyText = value; return null;
             case 'B': draft.AbuseText = value; return null;
             case 'o' or 'O': return ApplyCommand(letter, value, draft);
+            case 'C': draft.ControlText = value; return null;
+            case 'F' when value.Length == 0: return new CommandLineResult.Error("-F needs a file name");
+            case 'F': draft.Options = draft.Options with { ConfigFile = value }; return null;
             case 'i': return new CommandLineResult.Error("-i is Windows only");
             case 'p' when value.Length == 0: return new CommandLineResult.Error("-p needs a file name");
             case 'p': draft.Options = draft.Options with { PidFile = value }; return null;
             case 'E' or 'K' or 'G' or 'A' or 'L': return ApplyTls(letter, value, draft);
+            case 'l' or 'w' or 'u' or 'j' when value.Length == 0: return new CommandLineResult.Error($"-{letter} needs a value");
+            case 'l': draft.Options = draft.Options with { LogTarget = value }; return null;
+            case 'w': draft.Options = draft.Options with { WebStatsFile = value }; return null;
+            case 'u': draft.Options = draft.Options with { User = value }; return null;
+            case 'j': draft.Options = draft.Options with { Jail = value }; return null;
         }
 
         if (!WholeNumber.TryParse(value, out var number))
@@ -91,6 +95,8 @@ internal static class OptionApplier
             case 'x': draft.Options = options with { ConnectionsMax = number == 0 ? Defaults.ConnectionsMax : number }; break;
             case 'T': draft.Options = options with { TrackingSeconds = number }; break;
             case 't' when number < 1: return new CommandLineResult.Error($"-t {value}: connect timeout must be at least 1 second");
+            case 't' when number > QuillOptions.MaxConnectTimeoutSeconds:
+                return new CommandLineResult.Error($"-t {value}: connect timeout must be at most {QuillOptions.MaxConnectTimeoutSeconds} seconds");
             case 't': draft.Options = options with { ConnectTimeoutSeconds = number }; break;
             case 'm' when number < 1:
                 draft.Options = options with { MultiAccept = 1 };
@@ -108,6 +114,7 @@ internal static class OptionApplier
         return null;
     }
 
+    /// <summary>-o / -O: kept in order and run by the control dispatcher at start, which reports a refused one.</summary>
     private static CommandLineResult? ApplyTls(char letter, string value, CommandLineDraft draft)
     {
         var tls = draft.Options.Tls;
@@ -128,12 +135,12 @@ internal static class OptionApplier
 
     private static CommandLineResult? ApplyCommand(char letter, string command, CommandLineDraft draft)
     {
-        if (!StartupCommands.TryApply(draft.Options, command, out var applied, out var reason))
+        if (command.Contains('\n', StringComparison.Ordinal) || command.Contains('\r', StringComparison.Ordinal))
         {
-            return new CommandLineResult.Error($"-{letter} '{command}': {reason}");
+            return new CommandLineResult.Error($"-{letter}: one command per option, without line breaks");
         }
 
-        draft.Options = applied with { Commands = [.. applied.Commands, command] };
+        draft.Options = draft.Options with { Commands = [.. draft.Options.Commands, command] };
         return null;
     }
 }

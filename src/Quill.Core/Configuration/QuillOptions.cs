@@ -19,6 +19,9 @@ public sealed record QuillOptions
     public int ClientsMax { get; init; } = 2048;
     /// <summary>-T: seconds after which a client is forgotten; 0 = never.</summary>
     public int TrackingSeconds { get; init; }
+    /// <summary>Longest connect timeout: .NET timers cannot wait much longer than a few weeks.</summary>
+    public const int MaxConnectTimeoutSeconds = 86400;
+
     /// <summary>-t: connect timeout in seconds (the manual's 5, not pen 0.34.1's 3).</summary>
     public int ConnectTimeoutSeconds { get; init; } = 5;
     /// <summary>-x: simultaneous connections; more clients wait in the listen backlog.</summary>
@@ -36,18 +39,8 @@ public sealed record QuillOptions
     public bool HttpHeaders { get; init; }
     /// <summary>-U: balance UDP datagrams instead of TCP connections.</summary>
     public bool Udp { get; init; }
-    /// <summary>idle_timeout: end connections (UDP sessions) idle this long; 0 = pen's default (off for TCP, 60 s for UDP).</summary>
-    public int IdleTimeoutSeconds { get; init; }
     /// <summary>-E -K -G -A -R -L: TLS termination, on when a certificate is given.</summary>
     public TlsOptions Tls { get; init; } = new();
-    /// <summary>tcp_nodelay: TCP_NODELAY on client and server sockets.</summary>
-    public bool TcpNoDelay { get; init; }
-    /// <summary>keepalive: SO_KEEPALIVE on server sockets.</summary>
-    public bool KeepAlive { get; init; }
-    /// <summary>source IP: the address server sockets are bound to before connecting.</summary>
-    public System.Net.IPAddress? SourceAddress { get; init; }
-    /// <summary>tcp_fastclose: which EOF closes the whole connection.</summary>
-    public FastClose FastClose { get; init; }
     /// <summary>-f: stay in the foreground.</summary>
     public bool Foreground { get; init; }
     /// <summary>-X: enable the exit control command.</summary>
@@ -55,7 +48,20 @@ public sealed record QuillOptions
     /// <summary>-p: pid file, written without newline and removed on exit.</summary>
     public string? PidFile { get; init; }
 
-    /// <summary>-o / -O penctl commands, in command-line order.</summary>
+    /// <summary>-C: the control port, as given (a bare port means 0.0.0.0).</summary>
+    public ListenSpec? Control { get; init; }
+    /// <summary>-F: penctl commands read after the command line and again on SIGHUP.</summary>
+    public string? ConfigFile { get; init; }
+    /// <summary>-l: access log file, or host:port of a penlogd; null = no log.</summary>
+    public string? LogTarget { get; init; }
+    /// <summary>-w: HTML status file rewritten on USR1; null = none.</summary>
+    public string? WebStatsFile { get; init; }
+    /// <summary>-u: user to run as once the sockets are open.</summary>
+    public string? User { get; init; }
+    /// <summary>-j: directory to chroot to before switching user.</summary>
+    public string? Jail { get; init; }
+
+    /// <summary>-o / -O penctl commands, in command-line order; they run at start, before -F.</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];
 
     /// <summary>Notices for obsolete or adjusted options, printed once at start (e.g. "multi_accept bumped to 1").</summary>

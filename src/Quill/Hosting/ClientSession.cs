@@ -2,38 +2,48 @@ using System.Net;
 using System.Net.Sockets;
 using Quill.Core.Selection;
 using Quill.Diagnostics;
+using Quill.Core.Control;
 using Quill.Net.Forwarding;
 using Quill.Net.Tls;
 using Quill.Net.Upstream;
+using Quill.Operations;
 
 namespace Quill.Hosting;
 
 /// <summary>One accepted client: choose a server, connect with failover, forward until both sides are done.</summary>
-/// <param name="filterFor">Gives each client's stream filter (-H), from the client's address; null forwards untouched.</param>
-/// <param name="tls">Terminates TLS (-E) once the server is connected; null forwards the client's bytes as they are.</param>
-/// <param name="tuning">tcp_nodelay, keepalive, source, idle_timeout, tcp_fastclose.</param>
+/// <param name="connectTimeout">Read for every connect, so the timeout command takes effect at once.</param>
+/// <param name="connections">Numbers the connection for connection N, close N and the status page.</param>
+/// <param name="reporting">Access log and data dumps for this connection's client stream.</param>
+/// <param name="settings">-H, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose; read for every connection.</param>
 internal sealed class ClientSession(
-    ServerSelector selector, TimeSpan connectTimeout, DebugLog log, Func<IPEndPoint?, IClientStreamFilter?>? filterFor = null,
-    TlsTermination? tls = null, ConnectionTuning? tuning = null)
+    ServerSelector selector, Func<TimeSpan> connectTimeout, DebugLog log, ConnectionRegistry connections, SessionReporting reporting,
+    RuntimeSettings settings, TimeProvider time)
 {
-    private readonly ConnectionTuning _tuning = tuning ?? ConnectionTuning.Default;
+    /// <summary>Terminates TLS (-E) once the server is connected; set at start-up, after -o and -F (ssl_sni_path).</summary>
+    public TlsTermination? Tls { get; set; }
 
-    public async Task RunAsync(Socket client, CancellationToken stopping)
+    public async Task RunAsync(Socket client, CancellationToken processStopping)
     {
         var remote = client.RemoteEndPoint as IPEndPoint;
         var attempt = selector.Begin(remote?.Address, remote?.Port ?? 0);
+        var connection = connections.Open(client, attempt.ClientSlot, processStopping);
+        var stopping = connection.Closing;
+        log.Write(2, $"accepted client {Describe(remote)}, initial server {attempt.Server}");
         long toServer = 0, toClient = 0;
+        var tuning = ConnectionTuning.From(settings, time);
         try
         {
             Socket? upstream = null;
             while (upstream is null && attempt.ServerEndPoint is { } target)
             {
+                connection.ConnectingTo(attempt.Server);
                 var connect = await UpstreamConnector.ConnectAsync(
-                    target, connectTimeout, stopping, _tuning.NoDelay, _tuning.KeepAlive, _tuning.Source).ConfigureAwait(false);
+                    target, connectTimeout(), stopping, tuning.NoDelay, tuning.KeepAlive, tuning.Source).ConfigureAwait(false);
                 upstream = connect.Socket;
                 if (upstream is not null)
                 {
                     selector.Connected(attempt);
+                    connection.Connected(upstream);
                     log.Write(1, $"client {Describe(remote)} connected to server {attempt.Server}");
                 }
                 else
@@ -48,12 +58,16 @@ internal sealed class ClientSession(
                 client.Dispose();
                 return;
             }
-            if (_tuning.NoDelay && remote is not null) client.NoDelay = true;
+            var tls = Tls;
+            var filter = ClientStreamFilters.For(
+                reporting.ClientFilter(remote?.Address, attempt.ServerEndPoint!), settings.HttpHeaders, remote?.Address, https: tls is not null);
+            if (tuning.NoDelay && remote is not null) client.NoDelay = true;
             var result = tls is null
-                ? await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filterFor?.Invoke(remote), _tuning.Lifetime).ConfigureAwait(false)
-                : await TlsForwarder.ForwardAsync(client, upstream, tls, stopping, filterFor?.Invoke(remote),
-                    why => log.Write(1, $"TLS handshake with client {Describe(remote)} failed: {why}"), _tuning.Lifetime).ConfigureAwait(false);
+                ? await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filter, tuning.Lifetime).ConfigureAwait(false)
+                : await TlsForwarder.ForwardAsync(client, upstream, tls, stopping, filter,
+                    why => log.Write(1, $"TLS handshake with client {Describe(remote)} failed: {why}"), tuning.Lifetime).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);
+            log.Write(2, $"client {Describe(remote)} closed: {toServer} bytes to server {attempt.Server}, {toClient} bytes back");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -62,6 +76,7 @@ internal sealed class ClientSession(
         finally
         {
             selector.Finished(attempt, toServer, toClient);
+            connections.Release(connection);
         }
     }
 

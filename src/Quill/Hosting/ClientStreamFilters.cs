@@ -1,15 +1,19 @@
 using System.Net;
-using Quill.Core.Configuration;
 using Quill.Net.Forwarding;
 using Quill.Net.Http;
 
 namespace Quill.Hosting;
 
-/// <summary>Which filter, if any, each new client's stream to the server goes through.</summary>
+/// <summary>The filter each new client's stream to the server goes through: reporting (access log, data dumps) sees
+/// what the client sent, then -H rewrites it.</summary>
 internal static class ClientStreamFilters
 {
     /// <returns>Null when client bytes go to the server untouched.</returns>
-    /// <param name="https">Whether clients reach quill over TLS (X-Forwarded-Proto: https).</param>
-    public static Func<IPEndPoint?, IClientStreamFilter?>? For(QuillOptions options, bool https = false) =>
-        options.HttpHeaders ? remote => new HttpRequestFilter(new ForwardedHeaders(remote?.Address, https)) : null;
+    /// <param name="https">Whether the client reached quill over TLS (X-Forwarded-Proto: https).</param>
+    public static IClientStreamFilter? For(IClientStreamFilter? reporting, bool httpHeaders, IPAddress? client, bool https)
+    {
+        if (!httpHeaders) return reporting;
+        var forwarded = new HttpRequestFilter(new ForwardedHeaders(client, https));
+        return reporting is null ? forwarded : new ClientStreamFilterChain(reporting, forwarded);
+    }
 }

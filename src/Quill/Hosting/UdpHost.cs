@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Quill.Core.Configuration;
+using Quill.Core.Control;
+using Quill.Core.Selection;
 using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Udp;
@@ -10,7 +12,9 @@ namespace Quill.Hosting;
 /// <summary>The run of a balancer in UDP mode (-U): one relay instead of the accept loop.</summary>
 internal static class UdpHost
 {
-    public static async Task<int> RunAsync(QuillOptions options, ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping)
+    /// <param name="settings">The idle timeout, after -o and -F.</param>
+    public static async Task<int> RunAsync(QuillOptions options, ServerSelector selector, RuntimeSettings settings,
+        ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping)
     {
         if (options.Tls.Enabled)
             return Fail("-E (TLS) cannot be used with -U (UDP)");
@@ -22,13 +26,12 @@ internal static class UdpHost
         {
             if (EndPointResolver.ResolveListen(listenSpec) is not IPEndPoint listen)
                 return Fail($"-U: listen address '{listenSpec.Text}' is a unix socket; UDP needs [host:]port");
-            var state = BalancerState.Create(options, time);
-            var settings = new UdpRelayOptions
+            var relayOptions = new UdpRelayOptions
             {
-                IdleTimeout = options.IdleTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.IdleTimeoutSeconds) : UdpRelayOptions.DefaultIdleTimeout,
+                IdleTimeout = settings.IdleTimeoutSeconds > 0 ? TimeSpan.FromSeconds(settings.IdleTimeoutSeconds) : UdpRelayOptions.DefaultIdleTimeout,
                 MaxSessions = options.ConnectionsMax,
             };
-            relay = UdpRelay.Open(listen, state.Selector, settings, time, log.Write);
+            relay = UdpRelay.Open(listen, selector, relayOptions, time, log.Write);
         }
         catch (ArgumentException e)
         {

@@ -58,22 +58,6 @@ public sealed class CommandLineTests
         AssertOneErrorLineNaming(stderr, "99999");
     }
 
-    [Theory]
-    [InlineData("-C", "127.0.0.1:9999")]
-    [InlineData("-F", "/tmp/quill.cfg")]
-    [InlineData("-l", "/tmp/quill.log")]
-    [InlineData("-w", "/tmp/quill.html")]
-    [InlineData("-u", "nobody")]
-    [InlineData("-j", "/tmp")]
-    public async Task OptionForLaterWork_FailsNamingIt(string option, string? value)
-    {
-        string[] optionArguments = value is null ? [option] : [option, value];
-        var (exit, _, stderr) = await RunQuillAsync(["-f", .. optionArguments, Listen(), "127.0.0.1:9"]);
-
-        Assert.NotEqual(0, exit);
-        AssertOneErrorLineNaming(stderr, option);
-    }
-
     [Fact]
     public async Task ListenAddressInUse_FailsNamingIt()
     {

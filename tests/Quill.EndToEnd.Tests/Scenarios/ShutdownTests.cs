@@ -41,19 +41,4 @@ public sealed class ShutdownTests
 
         Assert.Equal(0, await quill.WaitForExitAsync(Quickly));
     }
-
-    /// <summary>Without -f quill does not daemonize yet: it says so once on stderr and keeps serving.</summary>
-    [Fact]
-    public async Task WithoutForegroundFlag_SaysOnceItStaysInTheForeground()
-    {
-        using var servers = NamedBackends.Start(1);
-        var listen = ListenAddress.Loopback(FreePorts.Next());
-        using var quill = BalancerProcess.Launch(BalancerKind.Quill, [listen.Argument, .. servers.Specs]);
-        await quill.WaitUntilListeningAsync(listen);
-
-        Assert.Equal("s0", await LoopbackClient.AskAsync(listen.Endpoint));
-        Assert.Equal(0, await quill.StopAsync(Quickly));
-        var notices = quill.StandardError.Split('\n').Where(line => line.Contains("foreground", StringComparison.OrdinalIgnoreCase));
-        Assert.Single(notices);
-    }
 }
