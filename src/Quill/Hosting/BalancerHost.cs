@@ -57,7 +57,8 @@ internal static class BalancerHost
         if (exit.IsCancellationRequested) return 0;
         if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
         if (options.Udp && options.Listen is { } udpListen)
-            return await UdpHost.RunAsync(options, state.Selector, settings, udpListen, log, time, exit.Token).ConfigureAwait(false);
+            return await UdpHost.RunAsync(options, state.Selector, settings, udpListen, log, time, exit.Token,
+                () => operations.Start(options, privileges)).ConfigureAwait(false);
         try
         {
             session.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with { SniDirectory = settings.SniDirectory }) : null;

@@ -13,8 +13,9 @@ namespace Quill.Hosting;
 internal static class UdpHost
 {
     /// <param name="settings">The idle timeout, after -o and -F.</param>
+    /// <param name="startOperations">Once the port is bound: chroot, user switch, access log (as after a TCP listen).</param>
     public static async Task<int> RunAsync(QuillOptions options, ServerSelector selector, RuntimeSettings settings,
-        ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping)
+        ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping, Action startOperations)
     {
         if (options.Tls.Enabled)
             return Fail("-E (TLS) cannot be used with -U (UDP)");
@@ -42,10 +43,21 @@ internal static class UdpHost
             return Fail($"cannot listen on {listenSpec.Text} (UDP): {SocketErrorText.Describe(e.SocketErrorCode)}");
         }
 
+        try
+        {
+            startOperations();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            relay.Dispose();
+            return Fail(e.Message);
+        }
+
         using (relay)
         using (options.PidFile is { } path ? PidFile.Write(path) : null)
         {
             log.Write(1, $"listening on {listenSpec.Text} (UDP) with {options.Servers.Count} servers");
+            Operations.Daemon.ReportReady();
             await relay.RunAsync(stopping).ConfigureAwait(false);
             log.Write(1, "stopped");
         }
