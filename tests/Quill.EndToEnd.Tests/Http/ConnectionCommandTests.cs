@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Quill.EndToEnd.Tests.Control;
 using Quill.EndToEnd.Tests.Harness;
 
 namespace Quill.EndToEnd.Tests.Http;
@@ -22,6 +23,24 @@ public sealed class ConnectionCommandTests
 
         Assert.Equal("web\n", output);
         Assert.Equal("127.0.0.77", Assert.Single(await nginx.RequestsAsync("web", 1)).Remote);
+    }
+
+    [Fact]
+    public async Task HttpOverTheControlPort_TurnsTheHeaderOnAndOffForNewConnections()
+    {
+        using var nginx = await RecordingNginx.StartAsync(Backend);
+        using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, [], [.. nginx.Specs]);
+        var url = $"http://127.0.0.1:{((IPEndPoint)balancer.Listen.Endpoint).Port}/";
+
+        await CurlCommand.RunAsync(url);
+        Assert.Equal("", await balancer.AskAsync("http"));
+        await CurlCommand.RunAsync(url);
+        Assert.Equal("", await balancer.AskAsync("no http"));
+        await CurlCommand.RunAsync(url);
+
+        var logged = await nginx.RequestsAsync("web", 3);
+        Assert.Equal(["-", "127.0.0.1", "-"], logged.Select(r => r.ForwardedFor));
+        Assert.Equal("Idle timeout: 0 seconds\n", await balancer.AskAsync("idle_timeout"));
     }
 
     [Fact]
