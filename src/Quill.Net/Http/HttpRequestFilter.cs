@@ -110,7 +110,7 @@ public sealed class HttpRequestFilter : IClientStreamFilter
         var end = _requestLineDone ? _headEnd.Find(rest[scanned..]) : -1;
         if (end < 0)
         {
-            if (!Hold(rest)) return used + Stop();
+            if (!Hold(rest)) return used + Stop(output);
             return chunk.Length;
         }
 
@@ -121,7 +121,7 @@ public sealed class HttpRequestFilter : IClientStreamFilter
         }
         else
         {
-            if (!Hold(headPart)) return used + Stop();
+            if (!Hold(headPart)) return used + Stop(output);
             EndHead(_head.AsSpan(0, _headLength), output);
         }
         return used + headPart.Length;
@@ -151,7 +151,12 @@ public sealed class HttpRequestFilter : IClientStreamFilter
     {
         if (!RequestHead.TryParse(head, out var parsed))
         {
-            Stop();
+            if (_forwarded is null)
+            {
+                output.Write(head);
+                ReleaseHead();
+            }
+            Stop(output);
             return;
         }
 
@@ -190,7 +195,7 @@ public sealed class HttpRequestFilter : IClientStreamFilter
     private int ReadChunkedBody(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
     {
         var progress = _chunked.Feed(chunk, out var used);
-        if (progress == ChunkedBodyReader.Progress.Invalid) return Stop();
+        if (progress == ChunkedBodyReader.Progress.Invalid) return Stop(output);
         output.Write(chunk[..used]);
         if (progress == ChunkedBodyReader.Progress.Ended) EndBody();
         return used;
@@ -201,7 +206,9 @@ public sealed class HttpRequestFilter : IClientStreamFilter
     /// <summary>A request line that is not HTTP/1.x: the whole connection passes if it is the first, else it stops.</summary>
     private int NotHttp(ReadOnlySpan<byte> rest, IBufferWriter<byte> output)
     {
-        if (_sawRequest) return Stop();
+        if (_sawRequest) return Stop(output);
+        // Not HTTP at all: the access log still gets one line for the connection, as pen logs its first read.
+        _onRequest?.Invoke(_headLength > 0 ? _head.AsSpan(0, _headLength) : rest);
         _mode = Mode.PassThrough;
         if (_headLength > 0) output.Write(_head.AsSpan(0, _headLength));
         ReleaseHead();
@@ -214,10 +221,22 @@ public sealed class HttpRequestFilter : IClientStreamFilter
         return chunk.Length;
     }
 
-    /// <returns>0: the caller's loop then discards the rest of the chunk in the stopped mode.</returns>
-    private int Stop()
+    /// <summary>
+    /// What the policy refuses. When only following requests for the access log, nothing is refused: what is held
+    /// goes on and the rest of the connection passes through untouched, unlogged.
+    /// </summary>
+    /// <returns>0: the caller's loop then handles the rest of the chunk in the new mode (discarded when stopped).</returns>
+    private int Stop(IBufferWriter<byte> output)
     {
-        _mode = Mode.Stopped;
+        if (_forwarded is null)
+        {
+            if (_headLength > 0) output.Write(_head.AsSpan(0, _headLength));
+            _mode = Mode.PassThrough;
+        }
+        else
+        {
+            _mode = Mode.Stopped;
+        }
         ReleaseHead();
         return 0;
     }

@@ -22,10 +22,13 @@ internal static class BalancerHost
 
         BalancerState state;
         PrivilegeDrop? privileges;
+        GeoIpCountryDatabase countries;
         try
         {
             privileges = PrivilegeDrop.Prepare(options);
             state = BalancerState.Create(options, time);
+            // Opened before the chroot, like pen; a missing database means country entries never match.
+            countries = GeoIpCountryDatabase.Open();
         }
         catch (ArgumentException e)
         {
@@ -35,7 +38,7 @@ internal static class BalancerHost
         // The exit command stops the balancer the way TERM does.
         using var exit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var settings = new RuntimeSettings(options);
-        var acls = new AccessLists();
+        var acls = new AccessLists(countries.CountryOf);
         state.Selector.Admission = new AclAdmission(acls, settings, state.Servers);
         using var listeners = new ListenerSlot();
         var connections = new ConnectionRegistry(options.ConnectionsMax);

@@ -60,7 +60,7 @@ internal sealed class ClientSession(
             }
             var tls = Tls;
             var filter = ClientStreamFilters.For(
-                reporting.ClientFilter(remote?.Address, attempt.ServerEndPoint!), settings.HttpHeaders, remote?.Address, https: tls is not null);
+                reporting, settings.HttpHeaders, remote?.Address, attempt.ServerEndPoint!, https: tls is not null);
             if (tuning.NoDelay && remote is not null) client.NoDelay = true;
             var result = tls is null
                 ? await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filter, tuning.Lifetime).ConfigureAwait(false)

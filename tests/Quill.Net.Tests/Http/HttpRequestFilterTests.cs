@@ -213,6 +213,47 @@ public sealed class HttpRequestFilterTests
         }
     }
 
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nno colon here\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")]
+    [InlineData("NOT-HTTP-AFTER-A-REQUEST\r\n\r\n")]
+    public void OnClientData_OnlyFollowingAndMalformed_EverythingStillGoesOnUntouched(string bad)
+    {
+        // The access log alone must never change or cut what the client sends.
+        var input = "GET /ok HTTP/1.1\r\n\r\n" + bad + "GET /after HTTP/1.1\r\n\r\n";
+        var bytes = FilterRun.Bytes(input);
+        for (var split = 0; split <= bytes.Length; split++)
+        {
+            var run = new FilterRun(insert: false);
+
+            Assert.Equal(input, FilterRun.Text(run.Feed(bytes, split)));
+            Assert.False(run.Filter.ClientStreamEnded);
+            Assert.Equal("GET /ok HTTP/1.1", run.RequestLines[0]);
+        }
+    }
+
+    [Fact]
+    public void OnClientData_OnlyFollowingAndOversizedHead_PassesThroughWhole()
+    {
+        var run = new FilterRun(insert: false);
+        var input = "GET /big HTTP/1.1\r\nX-Filler: " + new string('a', HttpRequestFilter.MaxHeadLength) + "\r\n\r\nrest";
+        var bytes = FilterRun.Bytes(input);
+
+        Assert.Equal(input, FilterRun.Text(run.Feed(bytes, 100, 40_000)));
+        Assert.Equal(0, run.Filter.HeldBytes);
+    }
+
+    [Fact]
+    public void OnClientData_NotHttp_ReportsTheFirstLineOnceAndPassesThrough()
+    {
+        const string input = "HELO mail.example\r\nMAIL FROM:<a@b>\r\n";
+        var run = new FilterRun(insert: false);
+
+        Assert.Equal(input, FilterRun.Text(run.Feed(FilterRun.Bytes(input), 25)));
+        Assert.Single(run.RequestLines);
+        Assert.StartsWith("HELO mail.example", run.RequestLines[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void OnClientData_OversizedHead_StopsWithTheBufferBoundedAndReturned()
     {
