@@ -1,0 +1,33 @@
+# Builds quill in Release: NativeAOT first (the shipped build), a normal Release publish when
+# AOT fails. Sets QUILL_BIN (empty when quill cannot be built) and QUILL_BUILD (how it was built,
+# or why it is missing), which the report shows.
+
+build_quill() {
+    local repo=$1 out=$2 logdir=$3
+    QUILL_BIN=""
+    if [[ -n ${QUILL_PREBUILT:-} ]]; then
+        [[ -x $QUILL_PREBUILT ]] || die "QUILL_PREBUILT=$QUILL_PREBUILT is not an executable"
+        QUILL_BIN=$QUILL_PREBUILT QUILL_BUILD="prebuilt ($QUILL_PREBUILT)"
+        return 0
+    fi
+    if ! command -v dotnet >/dev/null; then
+        QUILL_BUILD="skipped: dotnet not found"
+        return 0
+    fi
+    log "building quill (NativeAOT, Release)"
+    if timeout 900 dotnet publish "$repo/src/Quill" -c Release -p:PublishAot=true \
+        -o "$out/aot" >"$logdir/quill-aot.log" 2>&1 && [[ -x $out/aot/quill ]]; then
+        QUILL_BIN=$out/aot/quill QUILL_BUILD="NativeAOT (dotnet publish -c Release -p:PublishAot=true)"
+        return 0
+    fi
+    log "NativeAOT publish failed (log: $logdir/quill-aot.log); trying a normal Release publish"
+    if timeout 900 dotnet publish "$repo/src/Quill" -c Release \
+        -o "$out/jit" >"$logdir/quill-jit.log" 2>&1 && [[ -x $out/jit/quill ]]; then
+        QUILL_BIN=$out/jit/quill QUILL_BUILD="Release with JIT (NativeAOT publish failed)"
+        return 0
+    fi
+    local reason
+    reason=$(grep -m1 -E 'error [A-Z]+[0-9]+' "$logdir/quill-jit.log" | sed -E 's/^.*(error [A-Z]+[0-9]+: [^[]*).*/\1/' || true)
+    QUILL_BUILD="skipped: dotnet publish src/Quill failed${reason:+ ($reason)}"
+    log "quill $QUILL_BUILD"
+}
