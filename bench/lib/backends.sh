@@ -15,7 +15,9 @@ start_backends() {
     local body
     body=$(curl_1k "$BACKEND1") && [[ ${#body} == 1024 ]] || die "backend does not serve /1k"
 
-    spawn "$work/iperf3-server.log" taskset -c 0 iperf3 -s -B 127.0.0.1 -p "$IPERF_PORT"
+    # --rcv-timeout drops a test whose client went silent (e.g. a balancer that died mid-run),
+    # so the server is free for the next target.
+    spawn "$work/iperf3-server.log" taskset -c 0 iperf3 -s -B 127.0.0.1 -p "$IPERF_PORT" --rcv-timeout 5000
     IPERF_PID=$SPAWNED_PID
     wait_port "$IPERF_PORT" "$IPERF_PID" || die "iperf3 server did not start"
     log "backends up: nginx on :$BACKEND1 and :$BACKEND2 (pid $BACKEND_PID), iperf3 on :$IPERF_PORT"

@@ -27,7 +27,6 @@ build_quill() {
         return 0
     fi
     local reason
-    reason=$(grep -m1 -E 'error [A-Z]+[0-9]+' "$logdir/quill-jit.log" | sed -E 's/^.*(error [A-Z]+[0-9]+: [^[]*).*/\1/' || true)
+    reason=$(grep -m1 -E 'error [A-Z]+[0-9]+' "$logdir/quill-jit.log" | sed -E 's/^.*(error [A-Z]+[0-9]+: [^[]*[^[ ]) *\[.*$/\1/' || true)
     QUILL_BUILD="skipped: dotnet publish src/Quill failed${reason:+ ($reason)}"
-    log "quill $QUILL_BUILD"
 }

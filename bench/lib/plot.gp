@@ -1,4 +1,4 @@
-# Draws one panel per scenario metric, one bar per target (median) with min-max whiskers.
+# Draws one panel per scenario metric, one bar per target (median) with a min-max line.
 # Usage: gnuplot -e "datafile='plot.dat'; outfile='latest.png'" plot.gp
 # report.py writes datafile (one block per panel) and datafile.gp (panel titles, label formats).
 load datafile.'.gp'
@@ -27,7 +27,7 @@ do for [i=1:npanels] {
     set title value(sprintf("title_%d", i))
     label_fmt = value(sprintf("fmt_%d", i))
     plot datafile index (i-1) using 0:2:5:xtic(1) with boxes lc variable, \
-         '' index (i-1) using 0:2:3:4 with yerrorbars lc rgb "#333333" pt 0, \
+         '' index (i-1) using 0:3:(0):($4-$3) with vectors nohead lw 1.5 lc rgb "#333333", \
          '' index (i-1) using 0:4:(sprintf(label_fmt, $2)) with labels offset 0,0.8 font ",10"
 }
 unset multiplot

@@ -159,10 +159,10 @@ def write_plot_data(path, meta, targets, values):
             header.append(f'fmt_{i} = "{label_fmt}"')
     with open(path, "w") as f:
         f.write("\n\n\n".join(blocks) + "\n")
-    quill_note = "" if "quill" in targets else f" — quill not built: {meta['quill_build']}"
+    build = meta["quill_build"].split(" (")[0]  # e.g. "NativeAOT", or why quill is missing
     header += [f"npanels = {len(blocks)}",
-               f'suptitle = "Quill benchmark {meta["date"]}, {meta["nproc"]} cores{quill_note}; '
-               f'bars: median, whiskers: min-max"']
+               f'suptitle = "Quill benchmark {meta["date"]}, {meta["nproc"]} cores, quill: {build}; '
+               f'bars: median, lines: min-max over {meta["reps"]} repetition(s)"']
     with open(path + ".gp", "w") as f:
         f.write("\n".join(header) + "\n")
 

@@ -35,6 +35,7 @@ target_argv() {
 
 # start_target NAME PORT BACKEND1 BACKEND2: start NAME on core 1 and wait until PORT accepts.
 # Sets TARGET_PID and TARGET_PORT; for direct, TARGET_PID is empty and TARGET_PORT is BACKEND1.
+# On failure it stops what it started, sets TARGET_ERROR and returns 1.
 start_target() {
     local name=$1 port=$2 b1=$3 b2=$4 dir=$WORK/$1-$2
     if [[ $name == direct ]]; then
@@ -44,8 +45,12 @@ start_target() {
     target_argv "$name" "$port" "$b1" "$b2" "$dir"
     spawn "$dir/output.log" taskset -c 1 "${TARGET_ARGV[@]}"
     TARGET_PID=$SPAWNED_PID TARGET_PORT=$port
-    wait_port "$port" "$TARGET_PID" 15 ||
-        die "$name did not start on :$port: $(tail -n 3 "$dir/output.log" "$dir/error.log" 2>/dev/null | tr '\n' ' ')"
+    if ! wait_port "$port" "$TARGET_PID" 15; then
+        TARGET_ERROR="$name did not start on :$port: $(cat "$dir/output.log" "$dir/error.log" 2>/dev/null | tail -n 3 | tr '\n' ' ')"
+        log "$TARGET_ERROR"
+        stop_target
+        return 1
+    fi
 }
 
 stop_target() {
