@@ -44,7 +44,8 @@ trap 'exit 130' INT TERM
 ensure_peers
 WANTED=(${TARGETS_WANTED:-${ALL_TARGETS[*]}})
 QUILL_BIN="" QUILL_BUILD="not requested (--targets)"
-[[ " ${WANTED[*]} " == *" quill "* ]] && build_quill "$REPO_DIR" "$WORK/quill" "$WORK"
+# QUILL_SRC builds quill from another checkout (default: this one).
+[[ " ${WANTED[*]} " == *" quill "* ]] && build_quill "${QUILL_SRC:-$REPO_DIR}" "$WORK/quill" "$WORK"
 # From here on everything this script starts runs on core 0 unless it says otherwise;
 # balancers get core 1. (The build above may use both cores.)
 taskset -cp 0 $$ >/dev/null

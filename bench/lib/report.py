@@ -67,7 +67,7 @@ def collect(records):
     values = {}
     for r in records:
         for key, v in derived(dict(r.get("metrics", {}))).items():
-            if isinstance(v, (int, float)) and v is not None:
+            if isinstance(v, (int, float)):
                 values.setdefault((r["target"], r["scenario"], key), []).append(float(v))
     return values
 
@@ -92,14 +92,17 @@ def ratio(vals, ref):
 
 
 def markdown(meta, targets, values, records):
-    n = meta.get("idle_count", "9000")
-    label = lambda text: text.format(idle_count=f"{int(n):,}")
+    n = f"{int(meta.get('idle_count', '9000')):,}"
+
+    def label(text):
+        return text.format(idle_count=n)
+
     out = [f"# Quill benchmark — {meta['date']}", ""]
     mode = "quick smoke run, 1 short repetition" if meta.get("quick") == "1" else f"{meta['reps']} repetitions"
     out += [f"Machine: {meta['nproc']} cores, {meta['cpu']}, {meta['kernel']} ({meta['os']}). "
             f"Load average at start {meta['loadavg_start']}, at end {meta.get('loadavg_end', '?')}.",
             f"Run: {mode}, targets alternating; HTTP windows {meta['http_seconds']} s, bulk "
-            f"{meta['bulk_seconds']} s, {label('{idle_count}')} idle connections, "
+            f"{meta['bulk_seconds']} s, {n} idle connections, "
             f"{meta['startup_runs']} starts per repetition; took {meta.get('duration_seconds', '?')} s.",
             "Load generator and backends on core 0, the balancer alone on core 1.", "",
             "Versions: " + "; ".join([
