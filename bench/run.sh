@@ -24,7 +24,13 @@ while (($#)); do
 done
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps must be a positive integer, not '$REPS'" >&2; exit 2; }
 
-BACKEND1=18081 BACKEND2=18082 IPERF_PORT=15201
+# Every port is PORT_BASE + a fixed offset; BENCH_PORT_BASE moves them all (below 32768, the
+# start of Linux's ephemeral range). Targets use +301.., their bulk instances +401.., and their
+# start-up runs +501.. (see lib/scenarios.sh).
+PORT_BASE=${BENCH_PORT_BASE:-27000}
+[[ $PORT_BASE =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 32000)) ||
+    { echo "run.sh: BENCH_PORT_BASE must be a number from 1024 to 32000, not '$PORT_BASE'" >&2; exit 2; }
+BACKEND1=$((PORT_BASE + 81)) BACKEND2=$((PORT_BASE + 82)) IPERF_PORT=$((PORT_BASE + 201))
 
 source "$LIB_DIR/common.sh"
 source "$LIB_DIR/install.sh"
@@ -49,7 +55,8 @@ QUILL_BIN="" QUILL_BUILD="not requested (--targets)"
 # From here on everything this script starts runs on core 0 unless it says otherwise;
 # balancers get core 1. (The build above may use both cores.)
 taskset -cp 0 $$ >/dev/null
-for port in "$BACKEND1" "$BACKEND2" "$IPERF_PORT" $(seq 19001 19005) $(seq 19101 19105) $(seq 19201 19205); do
+for port in "$BACKEND1" "$BACKEND2" "$IPERF_PORT" $(seq $((PORT_BASE + 301)) $((PORT_BASE + 305))) \
+    $(seq $((PORT_BASE + 401)) $((PORT_BASE + 405))) $(seq $((PORT_BASE + 501)) $((PORT_BASE + 505))); do
     port_accepts "$port" && die "port $port is already in use on 127.0.0.1"
 done
 

@@ -111,6 +111,11 @@ def markdown(meta, targets, values, records):
                 f"nginx {meta['version_nginx']}", f"wrk {meta['version_wrk']}",
                 f"iperf3 {meta['version_iperf3']}", f"gnuplot {meta['version_gnuplot']}",
                 f".NET SDK {meta['version_dotnet']}", f"python {meta['version_python']}"]) + ".", ""]
+    loads = [float(meta[k].split()[0]) for k in ("loadavg_start", "loadavg_end") if meta.get(k)]
+    if loads and max(loads) > 1.5:
+        out += [f"**The machine was busy during this run (1-minute load average up to {max(loads):.1f} on "
+                f"{meta['nproc']} cores): other processes competed for both cores, so expect wide ranges "
+                "and treat differences that the ranges do not separate as noise.**", ""]
     if "quill" not in targets:
         out += [f"**quill is not in this run: {meta['quill_build']}.**", ""]
     out += ["## Medians (min–max over repetitions)", "",

@@ -1,6 +1,6 @@
 # One repetition of every scenario against one target. Appends one JSON record per scenario
-# to $RAW (see lib/measure.py). Ports: main instance 19000+i, bulk instance 19100+i,
-# start-up runs 19200+i, where i is the target's index; nothing else listens there.
+# to $RAW (see lib/measure.py). Ports: main instance PORT_BASE+300+i, bulk instance
+# PORT_BASE+400+i, start-up runs PORT_BASE+500+i, where i is the target's index.
 
 measure() {
     taskset -c 0 python3 "$LIB_DIR/measure.py" "$@" >>"$RAW"
@@ -18,7 +18,7 @@ failed() {
 run_target_rep() {
     local name=$1 rep=$2 i
     i=$(target_index "$name")
-    local main_port=$((19000 + i)) bulk_port=$((19100 + i)) start_port=$((19200 + i))
+    local main_port=$((PORT_BASE + 300 + i)) bulk_port=$((PORT_BASE + 400 + i)) start_port=$((PORT_BASE + 500 + i))
 
     log "rep $rep: $name"
     local pid_args
