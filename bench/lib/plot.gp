@@ -17,13 +17,15 @@ set multiplot layout rows, cols title suptitle font ",14"
 set style fill solid 0.85 border -1
 set boxwidth 0.6
 set grid ytics lc rgb "#dddddd"
-set yrange [0:*]
 set offsets 0.5, 0.5, 0, 0
 set xtics nomirror scale 0
 set ytics nomirror
 set border 3
 unset key
 do for [i=1:npanels] {
+    set autoscale y
+    stats datafile index (i-1) using 4 nooutput
+    set yrange [0:STATS_max * 1.15]  # room above the highest line for its value label
     set title value(sprintf("title_%d", i))
     label_fmt = value(sprintf("fmt_%d", i))
     plot datafile index (i-1) using 0:2:5:xtic(1) with boxes lc variable, \
