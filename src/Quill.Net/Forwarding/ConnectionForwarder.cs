@@ -12,17 +12,21 @@ public static class ConnectionForwarder
     /// </summary>
     /// <param name="cancellationToken">Process shutdown: closes both sockets at once.</param>
     /// <param name="filter">Sees and may rewrite the client-to-server stream; null forwards bytes untouched.</param>
+    /// <param name="mode">Whether plain streams go through splice(2) or through buffers.</param>
     public static ValueTask<ForwardResult> ForwardAsync(
-        Socket client, Socket server, CancellationToken cancellationToken, IClientStreamFilter? filter = null) =>
-        ForwardAsync(client, server, ArrayPool<byte>.Shared, cancellationToken, filter);
+        Socket client, Socket server, CancellationToken cancellationToken, IClientStreamFilter? filter = null,
+        ForwardingMode mode = ForwardingMode.Auto) =>
+        ForwardAsync(client, server, ArrayPool<byte>.Shared, cancellationToken, filter, mode, PipePool.Shared);
 
     /// <param name="pool">Where each direction rents its chunk buffer; tests pass a counting pool.</param>
+    /// <param name="pipes">Where each spliced direction rents its pipe while bytes are in flight.</param>
     internal static async ValueTask<ForwardResult> ForwardAsync(
         Socket client, Socket server, ArrayPool<byte> pool, CancellationToken cancellationToken,
-        IClientStreamFilter? filter = null)
+        IClientStreamFilter? filter, ForwardingMode mode, PipePool pipes)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(server);
+        var splice = filter is null && CanSplice(client, mode) && CanSplice(server, mode);
 
         var closer = new Closer(client, server);
         PumpResult toServer;
@@ -31,8 +35,12 @@ public static class ConnectionForwarder
         using (cancellationToken.UnsafeRegister(static state => ((Closer)state!).Close(), closer))
         {
             Action close = closer.Close;
-            var toServerPump = DirectionPump.RunAsync(client, server, pool, close, filter);
-            var toClientPump = DirectionPump.RunAsync(server, client, pool, close);
+            var toServerPump = splice
+                ? SplicePump.RunAsync(client, server, pipes, pool, close)
+                : DirectionPump.RunAsync(client, server, pool, close, filter);
+            var toClientPump = splice
+                ? SplicePump.RunAsync(server, client, pipes, pool, close)
+                : DirectionPump.RunAsync(server, client, pool, close);
             toServer = await toServerPump.ConfigureAwait(false);
             toClient = await toClientPump.ConfigureAwait(false);
         }
@@ -40,6 +48,14 @@ public static class ConnectionForwarder
         closer.Close();
         return new ForwardResult(toServer.Bytes, toClient.Bytes, toServer.Clean && toClient.Clean);
     }
+
+    private static bool CanSplice(Socket socket, ForwardingMode mode) =>
+        OperatingSystem.IsLinux() && socket.SocketType == SocketType.Stream && mode switch
+        {
+            ForwardingMode.Auto => socket.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6,
+            ForwardingMode.Splice => true,
+            _ => false,
+        };
 
     /// <summary>Closes both sockets; safe to call from either direction, from cancellation, and more than once.</summary>
     private sealed class Closer(Socket client, Socket server)
