@@ -59,10 +59,36 @@ internal static class SplicePump
                             return Fail(onFailure, moved);
                         }
 
+                        // Inline rather than in a helper: a nested async method would allocate whenever it waits.
                         drained = false;
-                        var delivered = await DrainAsync(pipe, (int)filled, destination, pool).ConfigureAwait(false);
-                        moved += delivered;
-                        if (delivered < filled) return Fail(onFailure, moved);
+                        for (var pending = (int)filled; pending > 0;)
+                        {
+                            var sent = SpliceToSocket(pipe, destination, pending);
+                            if (sent > 0)
+                            {
+                                pending -= (int)sent;
+                                moved += sent;
+                                continue;
+                            }
+                            if (sent != -LinuxPipes.EAGAIN) return Fail(onFailure, moved);
+
+                            // The destination is full: a few bytes go through an ordinary async send, which completes
+                            // once the socket is writable again; the rest of the pipe follows by splice.
+                            var buffer = pool.Rent(WakeSize);
+                            try
+                            {
+                                var taken = (int)LinuxPipes.Read(pipe.ReadEnd, buffer.AsSpan(0, Math.Min(pending, WakeSize)));
+                                if (taken <= 0) return Fail(onFailure, moved);
+                                for (var offset = 0; offset < taken;)
+                                    offset += await destination.SendAsync(buffer.AsMemory(offset, taken - offset), SocketFlags.None).ConfigureAwait(false);
+                                pending -= taken;
+                                moved += taken;
+                            }
+                            finally
+                            {
+                                pool.Return(buffer);
+                            }
+                        }
                         drained = true;
 
                         // A short chunk emptied the socket: wait for more without holding the pipe, at no extra syscall.
@@ -82,43 +108,6 @@ internal static class SplicePump
             // Reset, broken pipe, or the socket closed by the other direction or by cancellation.
             return Fail(onFailure, moved);
         }
-    }
-
-    /// <summary>
-    /// Moves <paramref name="pending"/> bytes from the pipe into the destination; returns how many arrived (fewer on error).
-    /// When the destination is full, a few bytes go through an ordinary async send, which completes once the
-    /// socket is writable again; the rest follows by splice.
-    /// </summary>
-    private static async ValueTask<long> DrainAsync(PipePair pipe, int pending, Socket destination, ArrayPool<byte> pool)
-    {
-        long delivered = 0;
-        while (pending > 0)
-        {
-            var sent = SpliceToSocket(pipe, destination, pending);
-            if (sent > 0)
-            {
-                pending -= (int)sent;
-                delivered += sent;
-                continue;
-            }
-            if (sent != -LinuxPipes.EAGAIN) return delivered;
-
-            var buffer = pool.Rent(WakeSize);
-            try
-            {
-                var taken = LinuxPipes.Read(pipe.ReadEnd, buffer.AsSpan(0, Math.Min(pending, WakeSize)));
-                if (taken <= 0) return delivered;
-                for (var offset = 0; offset < taken;)
-                    offset += await destination.SendAsync(buffer.AsMemory(offset, (int)taken - offset), SocketFlags.None).ConfigureAwait(false);
-                pending -= (int)taken;
-                delivered += taken;
-            }
-            finally
-            {
-                pool.Return(buffer);
-            }
-        }
-        return delivered;
     }
 
     /// <summary>The rest of this direction on the buffered path (no pipe could be opened, or this socket type cannot splice).</summary>

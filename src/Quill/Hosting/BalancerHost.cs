@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Quill.Core.Configuration;
 using Quill.Diagnostics;
 using Quill.Net;
+using Quill.Net.Forwarding;
 using Quill.Net.Listening;
 
 namespace Quill.Hosting;
@@ -22,8 +23,10 @@ internal static class BalancerHost
 
         BalancerState state;
         ConnectionListener listener;
+        ForwardingMode forwarding;
         try
         {
+            forwarding = ForwardingModeSetting.FromEnvironment();
             state = BalancerState.Create(options, time);
             listener = ConnectionListener.Open(EndPointResolver.ResolveListen(listenSpec), options.ListenBacklog);
         }
@@ -39,7 +42,7 @@ internal static class BalancerHost
         using (listener)
         using (var pidFile = options.PidFile is { } path ? PidFile.Write(path) : null)
         {
-            var session = new ClientSession(state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log);
+            var session = new ClientSession(state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log, forwarding);
             var accepting = new AcceptLoop(listener, session, options.ConnectionsMax, options.MultiAccept, log);
             log.Write(1, $"listening on {listenSpec.Text} with {options.Servers.Count} servers");
             try

@@ -8,7 +8,8 @@ using Quill.Net.Upstream;
 namespace Quill.Hosting;
 
 /// <summary>One accepted client: choose a server, connect with failover, forward until both sides are done.</summary>
-internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTimeout, DebugLog log)
+internal sealed class ClientSession(
+    ServerSelector selector, TimeSpan connectTimeout, DebugLog log, ForwardingMode forwarding = ForwardingMode.Auto)
 {
     public async Task RunAsync(Socket client, CancellationToken stopping)
     {
@@ -39,7 +40,7 @@ internal sealed class ClientSession(ServerSelector selector, TimeSpan connectTim
                 client.Dispose();
                 return;
             }
-            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping).ConfigureAwait(false);
+            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping, mode: forwarding).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
