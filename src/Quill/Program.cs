@@ -2,6 +2,7 @@ using Quill.Core.Configuration;
 using Quill.Demo;
 using Quill.Hosting;
 
+SocketEngineSettings.Apply();
 var parsed = CommandLineParser.Parse(args, EtcServices.Load(EtcServices.DefaultPath, "tcp"));
 switch (parsed)
 {
