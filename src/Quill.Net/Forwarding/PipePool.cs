@@ -4,8 +4,14 @@ namespace Quill.Net.Forwarding;
 /// Empty pipes kept for reuse, so a busy balancer does not open two descriptors per burst.
 /// A direction rents a pipe only while bytes are readable, so idle connections hold none.
 /// </summary>
-internal sealed class PipePool(int capacity) : IDisposable
+internal sealed class PipePool(int capacity, int pipeCapacity = PipePool.DefaultPipeCapacity) : IDisposable
 {
+    /// <summary>
+    /// The kernel's default (16 pages of 4 KiB). Larger pipes (256 KiB, 1 MiB) moved a GiB for the same CPU within
+    /// the noise of bench/results/micro.md, and count against the per-user pipe limit.
+    /// </summary>
+    public const int DefaultPipeCapacity = 64 * 1024;
+
     /// <summary>Two descriptors per kept pipe: enough for bursts across many connections, small next to -x.</summary>
     public static readonly PipePool Shared = new(capacity: 256);
 
@@ -34,7 +40,7 @@ internal sealed class PipePool(int capacity) : IDisposable
             }
         }
 
-        pipe ??= PipePair.TryOpen(out _);
+        pipe ??= PipePair.TryOpen(pipeCapacity, out _);
         if (pipe is not null) NoteRented();
         return pipe;
     }

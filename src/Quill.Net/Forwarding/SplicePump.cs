@@ -11,14 +11,14 @@ namespace Quill.Net.Forwarding;
 /// </summary>
 internal static class SplicePump
 {
-    /// <summary>The default pipe capacity (16 pages): one splice fills it, the next empties it.</summary>
-    internal const int ChunkSize = 64 * 1024;
-
     /// <summary>How much of a stuck pipe goes through an ordinary send, which is what waits for the destination to drain.</summary>
     private const int WakeSize = 4 * 1024;
 
-    /// <summary>After this many chunks in a row a busy direction lets other connections run.</summary>
-    private const int ChunksBeforeYield = 16;
+    /// <summary>
+    /// After this many bytes in a row a busy direction lets other connections run: continuations run on the epoll
+    /// thread, and a source that never runs dry would hold it. Rarely, because each yield wakes a pool thread.
+    /// </summary>
+    private const long BytesBeforeYield = 8 * 1024 * 1024;
 
     /// <summary>Runs until the source sends EOF (forwarded as a half-close) or either socket fails.</summary>
     /// <param name="onFailure">Called once when this direction fails, so the other direction stops too.</param>
@@ -26,7 +26,7 @@ internal static class SplicePump
         Socket source, Socket destination, PipePool pipes, ArrayPool<byte> pool, Action onFailure)
     {
         long moved = 0;
-        var chunks = 0;
+        var nextYield = BytesBeforeYield;
         try
         {
             // splice(2) must see EAGAIN rather than block a pool thread; both directions set both, whichever runs first.
@@ -92,8 +92,12 @@ internal static class SplicePump
                         drained = true;
 
                         // A short chunk emptied the socket: wait for more without holding the pipe, at no extra syscall.
-                        if (filled < ChunkSize) break;
-                        if (++chunks % ChunksBeforeYield == 0) await Task.Yield();
+                        if (filled < pipe.Capacity) break;
+                        if (moved >= nextYield)
+                        {
+                            nextYield = moved + BytesBeforeYield;
+                            await Task.Yield();
+                        }
                     }
                 }
                 finally
@@ -132,7 +136,7 @@ internal static class SplicePump
         {
             // Held across the call so a close from the other direction cannot recycle the descriptor under us.
             handle.DangerousAddRef(ref added);
-            return LinuxPipes.Splice((int)handle.DangerousGetHandle(), pipe.WriteEnd, ChunkSize);
+            return LinuxPipes.Splice((int)handle.DangerousGetHandle(), pipe.WriteEnd, pipe.Capacity);
         }
         finally
         {

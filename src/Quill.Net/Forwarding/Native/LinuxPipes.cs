@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Quill.Net.Forwarding.Native;
 
-/// <summary>The libc calls the splice path needs: pipe2, splice, read and close. Linux only.</summary>
+/// <summary>The libc calls the splice path needs: pipe2, fcntl, splice, read and close. Linux only.</summary>
 internal static unsafe partial class LinuxPipes
 {
     public const int EINTR = 4;
@@ -56,6 +56,13 @@ internal static unsafe partial class LinuxPipes
         }
     }
 
+    /// <summary>Asks for a pipe capacity (F_SETPIPE_SZ); returns the capacity the pipe has afterwards.</summary>
+    public static int Resize(int fd, int capacity)
+    {
+        var granted = fcntl(fd, 1031 /* F_SETPIPE_SZ */, capacity);
+        return granted > 0 ? granted : fcntl(fd, 1032 /* F_GETPIPE_SZ */, 0);
+    }
+
     public static void Close(int fd) => _ = close(fd);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -69,4 +76,8 @@ internal static unsafe partial class LinuxPipes
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int close(int fd);
+
+    // Declared with a fixed third argument: on x86-64 and arm64 Linux an int passes the same way to the variadic fcntl.
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fcntl(int fd, int command, int argument);
 }
