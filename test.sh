@@ -8,6 +8,7 @@ needed=()
 command -v pen >/dev/null || needed+=(pen)
 command -v nginx >/dev/null || needed+=(nginx-light)
 command -v curl >/dev/null || needed+=(curl)
+command -v python3 >/dev/null || needed+=(python3)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing ${needed[*]}"

@@ -1,15 +1,27 @@
 using System.Net.Sockets;
 using System.Text;
 using Quill.Ctl;
+using Quill.Ctl.Companions;
 
-// penctl's command line: quillctl host:port|/path command words...
-if (args.Length < 2)
+// pen's companion tools: quillctl mergelogs|penlogd|penlog ... (a control address always has ':' or '/').
+if (args.Length > 0 && CompanionTools.Find(args[0]) is { } companion)
+    return await companion(args[1..]);
+
+// penctl's command line: quillctl [--timeout SECONDS] [--json] host:port|/path command words...
+var commandLine = CtlCommandLine.Parse(args, out var error);
+if (commandLine is null)
 {
-    Console.Out.WriteLine("usage: quillctl host:port|/path/to/socket command [args...]");
-    return 0;
+    if (error.Length == 0)
+    {
+        Console.Out.WriteLine(CtlCommandLine.Usage);
+        return 0;
+    }
+
+    Console.Error.WriteLine($"quillctl: {error}");
+    return 1;
 }
 
-var line = string.Join(' ', args[1..]) + "\n";
+var line = commandLine.Command + "\n";
 if (line.Length >= 1024)
 {
     Console.Error.WriteLine("Overlong argument list");
@@ -19,7 +31,7 @@ if (line.Length >= 1024)
 System.Net.EndPoint target;
 try
 {
-    target = ControlAddress.Parse(args[0]);
+    target = ControlAddress.Parse(commandLine.Address);
 }
 catch (ArgumentException e)
 {
@@ -27,23 +39,56 @@ catch (ArgumentException e)
     return 1;
 }
 
-using var socket = target is System.Net.Sockets.UnixDomainSocketEndPoint
+using var timeout = new CancellationTokenSource(commandLine.Timeout);
+using var socket = target is UnixDomainSocketEndPoint
     ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
     : new Socket(SocketType.Stream, ProtocolType.Tcp);
 try
 {
-    await socket.ConnectAsync(target);
+    await socket.ConnectAsync(target, timeout.Token);
 }
-catch (SocketException)
+catch (Exception e) when (e is SocketException or OperationCanceledException)
 {
     Console.Error.WriteLine("error connecting to server");
     return 1;
 }
 
-await socket.SendAsync(Encoding.ASCII.GetBytes(line), SocketFlags.None);
+var reply = new MemoryStream();
+try
+{
+    await socket.SendAsync(Encoding.Latin1.GetBytes(line), SocketFlags.None, timeout.Token);
+    var buffer = new byte[4096];
+    int read;
+    while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+    {
+        reply.Write(buffer, 0, read);
+    }
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine($"quillctl: no complete reply within {commandLine.Timeout.TotalSeconds} seconds");
+    return 1;
+}
+catch (SocketException e)
+{
+    Console.Error.WriteLine($"quillctl: connection lost: {e.SocketErrorCode}");
+    return 1;
+}
+
 using var output = Console.OpenStandardOutput();
-var buffer = new byte[4096];
-int read;
-while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None)) > 0)
-    await output.WriteAsync(buffer.AsMemory(0, read));
+if (!commandLine.Json)
+{
+    reply.Position = 0;
+    await reply.CopyToAsync(output);
+    return 0;
+}
+
+var text = Encoding.Latin1.GetString(reply.ToArray());
+if (ReplyJson.Convert(commandLine.Command.Split(' ')[0], text) is not { } json)
+{
+    Console.Error.Write(text);
+    return 1;
+}
+
+await output.WriteAsync(Encoding.UTF8.GetBytes(json));
 return 0;

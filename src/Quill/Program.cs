@@ -1,6 +1,7 @@
 using Quill.Core.Configuration;
 using Quill.Demo;
 using Quill.Hosting;
+using Quill.Operations;
 
 SocketEngineSettings.Apply();
 var parsed = CommandLineParser.Parse(args, EtcServices.Load(EtcServices.DefaultPath, "tcp"));
@@ -16,6 +17,13 @@ switch (parsed)
         Console.Error.WriteLine($"quill: {error.Message}");
         Console.Error.WriteLine("Try 'quill --help' for usage.");
         return 2;
+}
+
+if (parsed is CommandLineResult.Run { Options.Foreground: false } daemon)
+{
+    if (!Daemon.IsChild) return await Daemon.LaunchAsync(args);
+    Daemon.Detach();
+    parsed = daemon with { Options = Daemon.ResolvePaths(daemon.Options) };
 }
 
 using var signals = new ShutdownSignals();

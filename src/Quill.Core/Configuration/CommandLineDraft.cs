@@ -11,6 +11,9 @@ internal sealed class CommandLineDraft
     /// <summary>-B, kept as text for the same reason.</summary>
     public string? AbuseText { get; set; }
 
+    /// <summary>-C, parsed once the service names are at hand.</summary>
+    public string? ControlText { get; set; }
+
     /// <summary>--demo was given.</summary>
     public bool Demo { get; set; }
 

@@ -34,13 +34,13 @@ public static class CommandLineParser
 
     private static CommandLineResult ParseRun(IReadOnlyList<string> operands, CommandLineDraft draft, Func<string, int?> services)
     {
-        // pen prints its usage when there is nothing to listen on.
-        if (operands.Count == 0)
+        // pen prints its usage when there is nothing to listen on; a -F file may hold the listener and servers.
+        if (operands.Count == 0 && draft.Options.ConfigFile is null)
         {
             return new CommandLineResult.ShowHelp();
         }
 
-        if (ReadListenAndSpareServers(operands[0], draft, services, out var options) is { } listenError)
+        if (ReadListenAndSpareServers(operands.Count == 0 ? null : operands[0], draft, services, out var options) is { } listenError)
         {
             return listenError;
         }
@@ -48,7 +48,7 @@ public static class CommandLineParser
         var servers = new List<ServerSpec>();
         foreach (var text in operands.Skip(1))
         {
-            if (!ServerSpecParser.TryParse(text, ListenPort(options.Listen!), services, out var server, out var error))
+            if (!ServerSpecParser.TryParse(text, ListenPort(options.Listen), services, out var server, out var error))
             {
                 return new CommandLineResult.Error(error);
             }
@@ -73,17 +73,30 @@ public static class CommandLineParser
 
     /// <summary>Reads the listen spec and the -e / -B servers, which default to its port.</summary>
     /// <returns>Null when all is well, else the error.</returns>
+    /// <param name="listenText">Null when the -F file is to give the listener.</param>
     private static CommandLineResult.Error? ReadListenAndSpareServers(
-        string listenText, CommandLineDraft draft, Func<string, int?> services, out QuillOptions options)
+        string? listenText, CommandLineDraft draft, Func<string, int?> services, out QuillOptions options)
     {
         options = draft.Options;
-        if (!ListenSpecParser.TryParse(listenText, services, out var listen, out var error))
+        ListenSpec? listen = null;
+        string error;
+        if (listenText is not null && !ListenSpecParser.TryParse(listenText, services, out listen, out error))
         {
             return new CommandLineResult.Error(error);
         }
 
+        if (draft.ControlText is { } controlText)
+        {
+            if (!ListenSpecParser.TryParse(controlText, services, out var control, out error))
+            {
+                return new CommandLineResult.Error($"-C: {error}");
+            }
+
+            options = options with { Control = control };
+        }
+
         options = options with { Listen = listen };
-        var listenPort = ListenPort(listen!);
+        var listenPort = ListenPort(listen);
         ServerSpec? emergency = null, abuse = null;
         if ((draft.EmergencyText is { } e && !ServerSpecParser.TryParse(e, listenPort, services, out emergency, out error, "emergency server (-e)"))
             || (draft.AbuseText is { } b && !ServerSpecParser.TryParse(b, listenPort, services, out abuse, out error, "abuse server (-B)")))
@@ -95,5 +108,5 @@ public static class CommandLineParser
         return null;
     }
 
-    private static int? ListenPort(ListenSpec listen) => listen.IsUnix ? null : listen.Port;
+    private static int? ListenPort(ListenSpec? listen) => listen is null || listen.IsUnix ? null : listen.Port;
 }

@@ -8,12 +8,6 @@ internal static class NotYetAvailableOptions
 {
     private static readonly Dictionary<char, string> Features = new()
     {
-        ['C'] = "control port",
-        ['F'] = "configuration file",
-        ['l'] = "access log",
-        ['w'] = "HTML status file",
-        ['u'] = "user switch",
-        ['j'] = "chroot",
         ['H'] = "X-Forwarded-For header insertion",
         ['U'] = "UDP mode",
         ['E'] = "TLS certificate",

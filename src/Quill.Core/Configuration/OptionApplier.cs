@@ -1,5 +1,3 @@
-using Quill.Core.Control;
-
 namespace Quill.Core.Configuration;
 
 /// <summary>Applies one option to the draft, in command-line order, as pen's option loop does.</summary>
@@ -67,9 +65,17 @@ internal static class OptionApplier
             case 'e': draft.EmergencyText = value; return null;
             case 'B': draft.AbuseText = value; return null;
             case 'o' or 'O': return ApplyCommand(letter, value, draft);
+            case 'C': draft.ControlText = value; return null;
+            case 'F' when value.Length == 0: return new CommandLineResult.Error("-F needs a file name");
+            case 'F': draft.Options = draft.Options with { ConfigFile = value }; return null;
             case 'i': return new CommandLineResult.Error("-i is Windows only");
             case 'p' when value.Length == 0: return new CommandLineResult.Error("-p needs a file name");
             case 'p': draft.Options = draft.Options with { PidFile = value }; return null;
+            case 'l' or 'w' or 'u' or 'j' when value.Length == 0: return new CommandLineResult.Error($"-{letter} needs a value");
+            case 'l': draft.Options = draft.Options with { LogTarget = value }; return null;
+            case 'w': draft.Options = draft.Options with { WebStatsFile = value }; return null;
+            case 'u': draft.Options = draft.Options with { User = value }; return null;
+            case 'j': draft.Options = draft.Options with { Jail = value }; return null;
         }
 
         if (!WholeNumber.TryParse(value, out var number))
@@ -86,6 +92,8 @@ internal static class OptionApplier
             case 'x': draft.Options = options with { ConnectionsMax = number == 0 ? Defaults.ConnectionsMax : number }; break;
             case 'T': draft.Options = options with { TrackingSeconds = number }; break;
             case 't' when number < 1: return new CommandLineResult.Error($"-t {value}: connect timeout must be at least 1 second");
+            case 't' when number > QuillOptions.MaxConnectTimeoutSeconds:
+                return new CommandLineResult.Error($"-t {value}: connect timeout must be at most {QuillOptions.MaxConnectTimeoutSeconds} seconds");
             case 't': draft.Options = options with { ConnectTimeoutSeconds = number }; break;
             case 'm' when number < 1:
                 draft.Options = options with { MultiAccept = 1 };
@@ -103,14 +111,15 @@ internal static class OptionApplier
         return null;
     }
 
+    /// <summary>-o / -O: kept in order and run by the control dispatcher at start, which reports a refused one.</summary>
     private static CommandLineResult? ApplyCommand(char letter, string command, CommandLineDraft draft)
     {
-        if (!StartupCommands.TryApply(draft.Options, command, out var applied, out var reason))
+        if (command.Contains('\n', StringComparison.Ordinal) || command.Contains('\r', StringComparison.Ordinal))
         {
-            return new CommandLineResult.Error($"-{letter} '{command}': {reason}");
+            return new CommandLineResult.Error($"-{letter}: one command per option, without line breaks");
         }
 
-        draft.Options = applied with { Commands = [.. applied.Commands, command] };
+        draft.Options = draft.Options with { Commands = [.. draft.Options.Commands, command] };
         return null;
     }
 }

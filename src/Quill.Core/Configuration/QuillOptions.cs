@@ -19,6 +19,9 @@ public sealed record QuillOptions
     public int ClientsMax { get; init; } = 2048;
     /// <summary>-T: seconds after which a client is forgotten; 0 = never.</summary>
     public int TrackingSeconds { get; init; }
+    /// <summary>Longest connect timeout: .NET timers cannot wait much longer than a few weeks.</summary>
+    public const int MaxConnectTimeoutSeconds = 86400;
+
     /// <summary>-t: connect timeout in seconds (the manual's 5, not pen 0.34.1's 3).</summary>
     public int ConnectTimeoutSeconds { get; init; } = 5;
     /// <summary>-x: simultaneous connections; more clients wait in the listen backlog.</summary>
@@ -39,7 +42,20 @@ public sealed record QuillOptions
     /// <summary>-p: pid file, written without newline and removed on exit.</summary>
     public string? PidFile { get; init; }
 
-    /// <summary>-o / -O penctl commands, in command-line order.</summary>
+    /// <summary>-C: the control port, as given (a bare port means 0.0.0.0).</summary>
+    public ListenSpec? Control { get; init; }
+    /// <summary>-F: penctl commands read after the command line and again on SIGHUP.</summary>
+    public string? ConfigFile { get; init; }
+    /// <summary>-l: access log file, or host:port of a penlogd; null = no log.</summary>
+    public string? LogTarget { get; init; }
+    /// <summary>-w: HTML status file rewritten on USR1; null = none.</summary>
+    public string? WebStatsFile { get; init; }
+    /// <summary>-u: user to run as once the sockets are open.</summary>
+    public string? User { get; init; }
+    /// <summary>-j: directory to chroot to before switching user.</summary>
+    public string? Jail { get; init; }
+
+    /// <summary>-o / -O penctl commands, in command-line order; they run at start, before -F.</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];
 
     /// <summary>Notices for obsolete or adjusted options, printed once at start (e.g. "multi_accept bumped to 1").</summary>

@@ -17,9 +17,9 @@ internal static class UsageText
           quill --version
 
           -B host:port  abuse server for naughty clients
-          -C port       control port (not available yet)
+          -C port       control port
           -D            obsolete, accepted and ignored
-          -F file       name of configuration file (not available yet)
+          -F file       name of configuration file
           -H            add X-Forwarded-For header in http requests (not available yet)
           -N            use hash for initial server selection without save server
           -O option     use option in penctl format
@@ -38,8 +38,8 @@ internal static class UsageText
           -f            stay in foreground
           -h            use hash for initial server selection
           -i service    Windows only
-          -j dir        run in chroot (not available yet)
-          -l file       logging on (not available yet)
+          -j dir        run in chroot
+          -l file       logging on (a file, or host:port of a penlogd)
           -m N          accept at most N connections at a time [100]
           -n            obsolete, accepted and ignored
           -o option     use option in penctl format
@@ -48,8 +48,8 @@ internal static class UsageText
           -r            bypass client tracking in server selection
           -s            stubborn selection, i.e. don't fail over
           -t sec        connect timeout in seconds [5]
-          -u user       run as alternative user (not available yet)
-          -w file       save statistics in HTML format in a file (not available yet)
+          -u user       run as alternative user
+          -w file       save statistics in HTML format in a file
           -x N          max number of simultaneous connections [256]
           -E certfile   use the given certificate in PEM format (not available yet)
           -K keyfile    use the given key in PEM format (not available yet)

@@ -23,6 +23,7 @@ public struct ConnectionAttempt
     internal bool HoldsServer { get; set; }
     /// <summary>Denied by client_acl: only the abuse server may take it, never a failover.</summary>
     internal bool Denied { get; set; }
-    internal int ClientSlot { get; set; }
+    /// <summary>pen's client table slot of this connection (shown by <c>connection N</c>).</summary>
+    public int ClientSlot { get; internal set; }
     internal int ClientGeneration { get; set; }
 }

@@ -200,6 +200,26 @@ public sealed class ServerSelector
         }
     }
 
+    /// <summary>
+    /// <c>server N ...</c>: runs <paramref name="change"/> on server <paramref name="index"/> under the lock, first
+    /// appending unused slots made by <paramref name="unusedSlot"/> up to it (pen grows its table the same way).
+    /// </summary>
+    public void ChangeServer(int index, Func<ServerState> unusedSlot, Action<ServerState> change)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentNullException.ThrowIfNull(unusedSlot);
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            while (Servers.Count <= index)
+            {
+                Servers.Add(unusedSlot());
+            }
+
+            change(Servers.Regular[index]);
+        }
+    }
+
     private SelectionContext ReadContext() =>
         new(_settings.Flags, _time.GetUtcNow(), TimeSpan.FromSeconds(Math.Max(0, _settings.BlacklistSeconds)));
 

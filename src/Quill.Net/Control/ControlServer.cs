@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
@@ -15,6 +16,8 @@ public sealed class ControlServer : IDisposable
     private readonly string? _unixSocketPath;
     private readonly ControlSession.Settings _settings;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _stopAccepting = new();
+    private readonly ConcurrentDictionary<Task, byte> _sessions = new();
     private readonly Task _acceptLoop;
     private int _disposed;
 
@@ -74,6 +77,24 @@ public sealed class ControlServer : IDisposable
             new ControlSession.Settings(isPermitted, dispatch, options, new SemaphoreSlim(1, 1)));
     }
 
+    /// <summary>
+    /// Stops accepting, waits up to <paramref name="wait"/> for the connections in progress to finish (so the reply
+    /// to an <c>exit</c> command still reaches its client), then disposes.
+    /// </summary>
+    public async Task StopAsync(TimeSpan wait)
+    {
+        _stopAccepting.Cancel();
+        try
+        {
+            await Task.WhenAll(_sessions.Keys).WaitAsync(wait, _settings.Options.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Sessions still running are aborted by Dispose.
+        }
+        Dispose();
+    }
+
     /// <summary>Stops listening, aborts connections still in progress and removes the unix socket file.</summary>
     public void Dispose()
     {
@@ -81,6 +102,7 @@ public sealed class ControlServer : IDisposable
         {
             return;
         }
+        _stopAccepting.Cancel();
         _stopping.Cancel();
         _listener.Dispose();
         if (_unixSocketPath is not null)
@@ -93,12 +115,13 @@ public sealed class ControlServer : IDisposable
     private async Task AcceptLoopAsync()
     {
         var stopping = _stopping.Token;
-        while (!stopping.IsCancellationRequested)
+        var stopAccepting = _stopAccepting.Token;
+        while (!stopAccepting.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await _listener.AcceptAsync(stopping).ConfigureAwait(false);
+                client = await _listener.AcceptAsync(stopAccepting).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
@@ -113,7 +136,7 @@ public sealed class ControlServer : IDisposable
                 // Typically out of file descriptors: back off instead of spinning, and keep the port alive.
                 try
                 {
-                    await Task.Delay(AcceptRetryDelay, _settings.Options.TimeProvider, stopping).ConfigureAwait(false);
+                    await Task.Delay(AcceptRetryDelay, _settings.Options.TimeProvider, stopAccepting).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -121,7 +144,10 @@ public sealed class ControlServer : IDisposable
                 }
                 continue;
             }
-            _ = ControlSession.RunAsync(client, _settings, stopping);
+            var session = ControlSession.RunAsync(client, _settings, stopping);
+            _sessions.TryAdd(session, 0);
+            _ = session.ContinueWith(done => _sessions.TryRemove(done, out _), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 

@@ -1,17 +1,28 @@
+using Quill.Operations;
+
 namespace Quill.Diagnostics;
 
-/// <summary>pen's debug output: "YYYY-MM-DD HH:MM:SS: message" on stderr, filtered by the -d level.</summary>
+/// <summary>pen's debug output: "YYYY-MM-DD HH:MM:SS: message" on stderr (syslog for the daemon), filtered by the -d level.</summary>
 internal sealed class DebugLog(int level, TimeProvider time)
 {
     private readonly Lock _gate = new();
 
     public int Level { get; set; } = level;
 
+    /// <summary>True for the daemon, which has no terminal: messages go to syslog (facility user, ident quill).</summary>
+    public bool ToSyslog { get; set; }
+
     public bool IsEnabled(int messageLevel) => Level >= messageLevel;
 
     public void Write(int messageLevel, string message)
     {
         if (!IsEnabled(messageLevel)) return;
+        if (ToSyslog)
+        {
+            Syslog.Write(Libc.LogDebug, message);
+            return;
+        }
+
         var stamp = time.GetLocalNow().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         lock (_gate) Console.Error.WriteLine($"{stamp}: {message}");
     }

@@ -8,9 +8,11 @@ namespace Quill.Hosting;
 /// Accepts clients while fewer than -x connections are open; beyond that clients wait in the kernel's
 /// listen backlog and are accepted when a connection ends, as in pen.
 /// </summary>
-internal sealed class AcceptLoop(ConnectionListener listener, ClientSession session, int connectionsMax, int multiAccept, DebugLog log)
+internal sealed class AcceptLoop(ListenerSlot listeners, ClientSession session, int connectionsMax, int multiAccept, DebugLog log)
 {
-    private readonly SemaphoreSlim _slots = new(connectionsMax, connectionsMax);
+    private readonly SemaphoreSlim _slots = new(connectionsMax, int.MaxValue);
+    private readonly Lock _growing = new();
+    private int _connectionsMax = connectionsMax;
     private static readonly TimeSpan AcceptErrorBackoff = TimeSpan.FromMilliseconds(10);
     private int _open;
 
@@ -24,6 +26,7 @@ internal sealed class AcceptLoop(ConnectionListener listener, ClientSession sess
         {
             await _slots.WaitAsync(stopping).ConfigureAwait(false);
             Socket client;
+            var listener = listeners.Current ?? throw new InvalidOperationException("accepting before a listener is open");
             try
             {
                 var accepting = listener.AcceptAsync(stopping);
@@ -38,6 +41,12 @@ internal sealed class AcceptLoop(ConnectionListener listener, ClientSession sess
                     acceptedInARow = 0;
                 }
                 client = await accepting.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException && listeners.Current != listener)
+            {
+                // listen ADDR closed the old listener under the accept: carry on with the new one.
+                _slots.Release();
+                continue;
             }
             catch (SocketException e)
             {
@@ -54,6 +63,17 @@ internal sealed class AcceptLoop(ConnectionListener listener, ClientSession sess
             }
             Interlocked.Increment(ref _open);
             _ = ServeAsync(client, stopping);
+        }
+    }
+
+    /// <summary>conn_max: more clients may be open at once from now on; the limit never shrinks.</summary>
+    public void Grow(int connectionsMax)
+    {
+        lock (_growing)
+        {
+            if (connectionsMax <= _connectionsMax) return;
+            _slots.Release(connectionsMax - _connectionsMax);
+            _connectionsMax = connectionsMax;
         }
     }
 

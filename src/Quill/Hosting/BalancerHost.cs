@@ -1,9 +1,12 @@
 using System.Net.Sockets;
+using Quill.Core.Acl;
 using Quill.Core.Configuration;
+using Quill.Core.Control;
 using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Forwarding;
 using Quill.Net.Listening;
+using Quill.Operations;
 
 namespace Quill.Hosting;
 
@@ -14,50 +17,102 @@ internal static class BalancerHost
 
     public static async Task<int> RunAsync(QuillOptions options, TimeProvider time, CancellationToken stopping)
     {
-        var log = new DebugLog(options.DebugLevel, time);
+        var log = new DebugLog(options.DebugLevel, time) { ToSyslog = Daemon.IsChild };
         foreach (var notice in options.Notices) Console.Error.WriteLine(notice);
-        if (!options.Foreground)
-            Console.Error.WriteLine("quill: staying in the foreground (daemon mode is not available yet)");
-        if (options.Listen is not { } listenSpec)
-            return Fail("no listen address given");
 
         BalancerState state;
-        ConnectionListener listener;
+        PrivilegeDrop? privileges;
         ForwardingMode forwarding;
         try
         {
             forwarding = ForwardingModeSetting.FromEnvironment();
+            privileges = PrivilegeDrop.Prepare(options);
             state = BalancerState.Create(options, time);
-            listener = ConnectionListener.Open(EndPointResolver.ResolveListen(listenSpec), options.ListenBacklog);
         }
         catch (ArgumentException e)
         {
             return Fail(e.Message);
         }
-        catch (SocketException e)
+
+        // The exit command stops the balancer the way TERM does.
+        using var exit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var settings = new RuntimeSettings(options);
+        var acls = new AccessLists();
+        state.Selector.Admission = new AclAdmission(acls, settings, state.Servers);
+        using var listeners = new ListenerSlot();
+        var connections = new ConnectionRegistry(options.ConnectionsMax);
+        await using var operations = OperationsHost.Create(options, state, connections, log, time);
+        var session = new ClientSession(
+            state.Selector, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log, connections, operations.Reporting,
+            forwarding);
+        var accepting = new AcceptLoop(listeners, session, options.ConnectionsMax, options.MultiAccept, log);
+        var runtime = new BalancerRuntime(listeners, connections, accepting, log, options.ListenBacklog, exit, operations);
+        await using var control = new ControlPlane(options, state, settings, acls, runtime, time, log);
+
+        // pen's order: -o as parsed, the -F file, the control port, then the listener unless the file opened one;
+        // then chroot and the user switch, the access log and the pid file.
+        if (control.RunStartupCommands() is { } refused)
         {
-            return Fail($"cannot listen on {listenSpec.Text}: {SocketErrorText.Describe(e.SocketErrorCode)}");
+            foreach (var line in refused) Console.Error.WriteLine($"quill: {line}");
+            return 1;
+        }
+        if (exit.IsCancellationRequested) return 0;
+        if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
+        if (listeners.Current is null && OpenListener(options, listeners) is { } listenError) return Fail(listenError);
+
+        PidFile? pidFile;
+        try
+        {
+            operations.Start(options, privileges);
+            pidFile = options.PidFile is { } path ? PidFile.Write(path) : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return Fail(e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail($"cannot write pid file '{options.PidFile}': {e.Message}");
         }
 
-        using (listener)
-        using (var pidFile = options.PidFile is { } path ? PidFile.Write(path) : null)
+        using (pidFile)
         {
-            var session = new ClientSession(state.Selector, TimeSpan.FromSeconds(options.ConnectTimeoutSeconds), log, forwarding);
-            var accepting = new AcceptLoop(listener, session, options.ConnectionsMax, options.MultiAccept, log);
-            log.Write(1, $"listening on {listenSpec.Text} with {options.Servers.Count} servers");
+            operations.Signals.OnHangUp(control.Reload);
+            log.Write(1, $"listening on {listeners.Text} with {state.Servers.Count} servers");
+            Daemon.ReportReady();
             try
             {
-                await accepting.RunAsync(stopping).ConfigureAwait(false);
+                await accepting.RunAsync(exit.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (exit.IsCancellationRequested)
             {
-                // TERM or INT: fall through to the clean stop.
+                // TERM, INT or exit: fall through to the clean stop.
             }
-            listener.Dispose();
+            listeners.Dispose();
             await WaitForConnectionsToCloseAsync(accepting, time).ConfigureAwait(false);
             log.Write(1, "stopped");
         }
         return 0;
+    }
+
+    /// <returns>Null when listening; otherwise the one-line error.</returns>
+    private static string? OpenListener(QuillOptions options, ListenerSlot listeners)
+    {
+        if (options.Listen is not { } listenSpec)
+            return "no listen address given, neither on the command line nor in the -F file";
+        try
+        {
+            listeners.Replace(ConnectionListener.Open(EndPointResolver.ResolveListen(listenSpec), options.ListenBacklog), listenSpec.Text);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+        catch (SocketException e)
+        {
+            return $"cannot listen on {listenSpec.Text}: {SocketErrorText.Describe(e.SocketErrorCode)}";
+        }
     }
 
     /// <summary>Open sessions see the cancelled token and close their sockets; give them a moment to finish.</summary>

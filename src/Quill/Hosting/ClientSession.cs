@@ -4,28 +4,39 @@ using Quill.Core.Selection;
 using Quill.Diagnostics;
 using Quill.Net.Forwarding;
 using Quill.Net.Upstream;
+using Quill.Operations;
 
 namespace Quill.Hosting;
 
 /// <summary>One accepted client: choose a server, connect with failover, forward until both sides are done.</summary>
+/// <param name="connectTimeout">Read for every connect, so the timeout command takes effect at once.</param>
+/// <param name="connections">Numbers the connection for connection N, close N and the status page.</param>
+/// <param name="reporting">Access log and data dumps for this connection's client stream.</param>
+/// <param name="forwarding">QUILL_FORWARDING: splice or buffers for streams no filter sees.</param>
 internal sealed class ClientSession(
-    ServerSelector selector, TimeSpan connectTimeout, DebugLog log, ForwardingMode forwarding = ForwardingMode.Auto)
+    ServerSelector selector, Func<TimeSpan> connectTimeout, DebugLog log, ConnectionRegistry connections, SessionReporting reporting,
+    ForwardingMode forwarding = ForwardingMode.Auto)
 {
-    public async Task RunAsync(Socket client, CancellationToken stopping)
+    public async Task RunAsync(Socket client, CancellationToken processStopping)
     {
         var remote = client.RemoteEndPoint as IPEndPoint;
         var attempt = selector.Begin(remote?.Address, remote?.Port ?? 0);
+        var connection = connections.Open(client, attempt.ClientSlot, processStopping);
+        var stopping = connection.Closing;
+        log.Write(2, $"accepted client {Describe(remote)}, initial server {attempt.Server}");
         long toServer = 0, toClient = 0;
         try
         {
             Socket? upstream = null;
             while (upstream is null && attempt.ServerEndPoint is { } target)
             {
-                var connect = await UpstreamConnector.ConnectAsync(target, connectTimeout, stopping).ConfigureAwait(false);
+                connection.ConnectingTo(attempt.Server);
+                var connect = await UpstreamConnector.ConnectAsync(target, connectTimeout(), stopping).ConfigureAwait(false);
                 upstream = connect.Socket;
                 if (upstream is not null)
                 {
                     selector.Connected(attempt);
+                    connection.Connected(upstream);
                     log.Write(1, $"client {Describe(remote)} connected to server {attempt.Server}");
                 }
                 else
@@ -40,8 +51,10 @@ internal sealed class ClientSession(
                 client.Dispose();
                 return;
             }
-            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping, mode: forwarding).ConfigureAwait(false);
+            var filter = reporting.ClientFilter(remote?.Address, attempt.ServerEndPoint!);
+            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filter, forwarding).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);
+            log.Write(2, $"client {Describe(remote)} closed: {toServer} bytes to server {attempt.Server}, {toClient} bytes back");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -50,6 +63,7 @@ internal sealed class ClientSession(
         finally
         {
             selector.Finished(attempt, toServer, toClient);
+            connections.Release(connection);
         }
     }
 

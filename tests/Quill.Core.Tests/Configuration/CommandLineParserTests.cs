@@ -131,6 +131,12 @@ public class CommandLineParserTests
         Assert.Equal("-t 0: connect timeout must be at least 1 second", Error("-t", "0", "8080"));
     }
 
+    [Fact]
+    public void Parse_TimeoutBeyondADay_Fails()
+    {
+        Assert.Equal("-t 99999999: connect timeout must be at most 86400 seconds", Error("-t", "99999999", "8080"));
+    }
+
     [Theory]
     [InlineData("-b", "abc")]
     [InlineData("-c", "-1")]
@@ -249,12 +255,6 @@ public class CommandLineParserTests
     }
 
     [Theory]
-    [InlineData("-C", "127.0.0.1:10080", "-C (control port) is not available yet")]
-    [InlineData("-F", "pen.cfg", "-F (configuration file) is not available yet")]
-    [InlineData("-l", "access.log", "-l (access log) is not available yet")]
-    [InlineData("-w", "status.html", "-w (HTML status file) is not available yet")]
-    [InlineData("-u", "nobody", "-u (user switch) is not available yet")]
-    [InlineData("-j", "/var/empty", "-j (chroot) is not available yet")]
     [InlineData("-E", "cert.pem", "-E (TLS certificate) is not available yet")]
     [InlineData("-K", "key.pem", "-K (TLS key) is not available yet")]
     [InlineData("-G", "ca.pem", "-G (TLS CA certificate file) is not available yet")]
@@ -263,6 +263,27 @@ public class CommandLineParserTests
     public void Parse_LaterWorkOptionWithValue_FailsNamingIt(string option, string value, string expected)
     {
         Assert.Equal(expected, Error(option, value, "8080"));
+    }
+
+    [Fact]
+    public void Parse_OperationsOptions_AreKept()
+    {
+        var options = Run("-l", "access.log", "-w", "status.html", "-u", "nobody", "-j", "/var/empty", "8080", "a");
+
+        Assert.Equal("access.log", options.LogTarget);
+        Assert.Equal("status.html", options.WebStatsFile);
+        Assert.Equal("nobody", options.User);
+        Assert.Equal("/var/empty", options.Jail);
+    }
+
+    [Theory]
+    [InlineData("-l")]
+    [InlineData("-w")]
+    [InlineData("-u")]
+    [InlineData("-j")]
+    public void Parse_OperationsOptionEmpty_FailsNamingIt(string option)
+    {
+        Assert.Equal($"{option} needs a value", Error(option, "", "8080"));
     }
 
     [Theory]
@@ -380,47 +401,69 @@ public class CommandLineParserTests
     }
 
     [Fact]
-    public void Parse_CommandAfterFlag_LastOneWins()
+    public void Parse_Commands_AreStoredInOrderForTheDispatcher()
     {
-        var options = Run("-r", "-o", "no roundrobin", "8080");
+        var options = Run("-o", "prio", "-O", "blacklist 10", "-b", "20", "-ddo", "debug 7", "8080");
 
+        Assert.Equal(["prio", "blacklist 10", "debug 7"], options.Commands);
+        // They run at start against the live balancer, so the options themselves are untouched.
         Assert.Equal(SelectionFlags.None, options.Selection);
-        Assert.Equal(["no roundrobin"], options.Commands);
-    }
-
-    [Fact]
-    public void Parse_FlagAfterCommand_LastOneWins()
-    {
-        Assert.Equal(SelectionFlags.RoundRobin, Run("-o", "no roundrobin", "-r", "8080").Selection);
-    }
-
-    [Fact]
-    public void Parse_CommandsInOrder_AreAppliedAndStored()
-    {
-        var options = Run("-o", "prio", "-O", "blacklist 10", "-b", "20", "-o", "timeout 9", "-ddo", "debug 7", "8080");
-
-        Assert.Equal(SelectionFlags.Prio, options.Selection);
         Assert.Equal(20, options.BlacklistSeconds);
-        Assert.Equal(9, options.ConnectTimeoutSeconds);
-        Assert.Equal(7, options.DebugLevel);
-        Assert.Equal(["prio", "blacklist 10", "timeout 9", "debug 7"], options.Commands);
+        Assert.Equal(2, options.DebugLevel);
     }
 
     [Fact]
-    public void Parse_CommandGrowsTableSetByOption()
+    public void Parse_CommandWithLineBreak_Fails()
     {
-        Assert.Equal(4000, Run("-c", "100", "-o", "clients_max 4000", "8080").ClientsMax);
-        Assert.Equal(100, Run("-c", "100", "-o", "clients_max 50", "8080").ClientsMax);
+        Assert.Equal("-o: one command per option, without line breaks", Error("-o", "mode\nservers", "8080"));
     }
 
     [Theory]
-    [InlineData("-o", "servers", "-o 'servers': command not available yet")]
-    [InlineData("-O", "no http", "-O 'no http': command not available yet")]
-    [InlineData("-o", "frobnicate 3", "-o 'frobnicate 3': unknown command 'frobnicate'")]
-    [InlineData("-o", "timeout x", "-o 'timeout x': invalid number 'x'")]
-    public void Parse_CommandRefused_FailsNamingIt(string option, string command, string expected)
+    [InlineData("10080", "0.0.0.0", 10080)]
+    [InlineData("127.0.0.1:10080", "127.0.0.1", 10080)]
+    [InlineData("::1:10080", "::1", 10080)]
+    [InlineData("[::1]:10080", "::1", 10080)]
+    public void Parse_ControlPort_IsReadLikeTheListener(string text, string host, int port)
     {
-        Assert.Equal(expected, Error(option, command, "8080"));
+        Assert.Equal(new ListenSpec(text, host, port, null), Run("-C", text, "8080").Control);
+    }
+
+    [Fact]
+    public void Parse_ControlUnixSocket_KeepsPath()
+    {
+        Assert.Equal("/run/quill.ctl", Run("-C", "/run/quill.ctl", "8080").Control?.UnixPath);
+    }
+
+    [Fact]
+    public void Parse_BadControlPort_FailsNamingIt()
+    {
+        Assert.Equal("-C: invalid listen address 'x:nope': unknown port 'nope'", Error("-C", "x:nope", "8080"));
+    }
+
+    [Fact]
+    public void Parse_ConfigFileAlone_RunsWithoutListener()
+    {
+        var options = Run("-F", "/etc/quill.cfg");
+
+        Assert.Equal("/etc/quill.cfg", options.ConfigFile);
+        Assert.Null(options.Listen);
+        Assert.Empty(options.Servers);
+    }
+
+    [Fact]
+    public void Parse_ConfigFileWithListener_KeepsBoth()
+    {
+        var options = Run("-F", "q.cfg", "8080", "a:81");
+
+        Assert.Equal("q.cfg", options.ConfigFile);
+        Assert.Equal(8080, options.Listen?.Port);
+        Assert.Single(options.Servers);
+    }
+
+    [Fact]
+    public void Parse_UserSwitchToCurrentUser_IsAccepted()
+    {
+        Assert.Equal(Environment.UserName, Run("-u", Environment.UserName, "8080").User);
     }
 
     [Fact]

@@ -1,0 +1,72 @@
+namespace Quill.Core.Control;
+
+/// <summary><c>include FILE</c> and <c>write [FILE]</c>.</summary>
+internal static class FileCommands
+{
+    private const int MaxIncludeDepth = 16;
+
+    public static void Register(Dictionary<string, CommandHandler> commands)
+    {
+        commands["include"] = Include;
+        commands["write"] = Write;
+    }
+
+    /// <summary>The replies of the included commands come back as this command's reply, refusals with their line.</summary>
+    private static ControlReply Include(PenctlDispatcher dispatcher, string[] words)
+    {
+        if (words.Length < 2)
+        {
+            return ControlReply.Error("include: missing file name");
+        }
+
+        if (CommandArguments.Extra(words, 2) is { } extra)
+        {
+            return extra;
+        }
+
+        if (dispatcher.IncludeDepth >= MaxIncludeDepth)
+        {
+            return ControlReply.Error($"include: '{words[1]}' nested more than {MaxIncludeDepth} deep (does a file include itself?)");
+        }
+
+        dispatcher.IncludeDepth++;
+        try
+        {
+            var outcome = ConfigFileReader.Run(dispatcher, words[1]);
+            var errors = string.Concat(outcome.Errors.Select(e => e + "\n"));
+            return new ControlReply(outcome.Replies + errors, outcome.Errors.Count > 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ControlReply.Error($"include: cannot read '{words[1]}': {e.Message}");
+        }
+        finally
+        {
+            dispatcher.IncludeDepth--;
+        }
+    }
+
+    private static ControlReply Write(PenctlDispatcher dispatcher, string[] words)
+    {
+        if (CommandArguments.Extra(words, 2) is { } extra)
+        {
+            return extra;
+        }
+
+        var path = words.Length == 2 ? words[1] : dispatcher.ConfigFile;
+        if (path is null)
+        {
+            return ControlReply.Error("write: no file given, and there is no -F configuration file to write to");
+        }
+
+        try
+        {
+            File.WriteAllText(path, ConfigWriter.Write(dispatcher.Context, path));
+            return ControlReply.None;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ControlReply.Error($"write: cannot write '{path}': {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Quill.Core.Configuration;
+
+namespace Quill.Core.Control;
+
+/// <summary>
+/// The parts of the running process that control commands act on and that involve sockets, threads or the process
+/// itself; the executable implements it, tests fake it. Calls come one at a time from the dispatcher.
+/// </summary>
+public interface IBalancerRuntime
+{
+    int ProcessId { get; }
+
+    /// <summary>-d / debug: the debug level in force now.</summary>
+    int DebugLevel { get; set; }
+
+    /// <summary>-x / conn_max: simultaneous connections allowed now.</summary>
+    int ConnectionsMax { get; }
+
+    /// <summary>Raises the connection limit; like pen it never shrinks, so a smaller value is ignored.</summary>
+    void GrowConnections(int connectionsMax);
+
+    /// <summary>The listen address as given, or null when nothing listens yet.</summary>
+    string? ListenText { get; }
+
+    /// <summary>Opens a listener at <paramref name="spec"/> and moves accepting there; the old one closes.</summary>
+    /// <returns>Null on success, else a one-line reason; the old listener then stays.</returns>
+    string? TryListen(ListenSpec spec);
+
+    /// <summary>Resolves a server address (host name, literal or unix path) once, as pen does.</summary>
+    /// <returns>Null when it cannot be resolved; <paramref name="error"/> then says why.</returns>
+    EndPoint? ResolveServer(string address, int port, out string error);
+
+    /// <summary>Connection slot <paramref name="id"/>; null when the slot number is out of range.</summary>
+    ConnectionView? FindConnection(int id);
+
+    /// <summary>Force-closes connection <paramref name="id"/>; false when the slot number is out of range.</summary>
+    bool CloseConnection(int id);
+
+    /// <summary>The connection slot using socket descriptor <paramref name="fd"/>, or -1.</summary>
+    int ConnectionOfSocket(long fd);
+
+    /// <summary>-l / log: the access log target as given, or null when not logging.</summary>
+    string? LogTarget { get; }
+
+    /// <summary>Opens (or reopens) the access log at a file or penlogd host:port.</summary>
+    /// <returns>Null on success, else a one-line reason; the old log then stays.</returns>
+    string? OpenLog(string target);
+
+    void CloseLog();
+
+    /// <summary>-w / web_stats: the HTML status file, or null.</summary>
+    string? WebStatsFile { get; set; }
+
+    /// <summary>Rewrites the -w file and returns the page; null when it cannot be written.</summary>
+    string? WriteWebStats();
+
+    /// <summary>Stops the balancer cleanly, after the reply to the current command has been sent.</summary>
+    void RequestExit();
+}

@@ -1,0 +1,66 @@
+namespace Quill.Core.Control;
+
+/// <summary>
+/// pen's control interpreter: one command line in, the exact reply out. Shared by the control port (-C), -o/-O,
+/// the configuration file (-F), include and the SIGHUP reload. Commands run one at a time; a refused command
+/// replies with one error line and changes nothing.
+/// </summary>
+public sealed class PenctlDispatcher
+{
+    private readonly Dictionary<string, CommandHandler> _commands = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public PenctlDispatcher(ControlContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Context = context;
+        ModeCommands.Register(_commands);
+        SettingCommands.Register(_commands);
+        AclCommands.Register(_commands);
+        ServerCommands.Register(_commands);
+        ClientCommands.Register(_commands);
+        ConnectionCommands.Register(_commands);
+        ProcessCommands.Register(_commands);
+        FileCommands.Register(_commands);
+        ReportingCommands.Register(_commands);
+        UnavailableCommands.Register(_commands);
+    }
+
+    public ControlContext Context { get; }
+
+    /// <summary>The -F file, which <c>write</c> without a file name writes and SIGHUP re-reads; null without -F.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>How deep include may nest, so a file that includes itself is refused instead of recursing forever.</summary>
+    internal int IncludeDepth { get; set; }
+
+    /// <summary>Runs one command line: text after the first CR or LF is ignored, words are split on spaces.</summary>
+    public ControlReply Execute(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var end = line.AsSpan().IndexOfAny('\r', '\n');
+        if (end >= 0)
+        {
+            line = line[..end];
+        }
+
+        // pen splits on single spaces only: a tab is part of a word.
+        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0 || words[0].StartsWith('#') || words is ["no"])
+        {
+            return ControlReply.None;
+        }
+
+        var key = words[0] == "no" ? $"no {words[1]}" : words[0];
+        if (!_commands.TryGetValue(key, out var handler))
+        {
+            return ControlReply.Error($"do_cmd: ignoring command starting with '{key}'");
+        }
+
+        // Include re-enters on the same thread, which the lock allows; other callers (HUP, -C) wait their turn.
+        lock (_gate)
+        {
+            return handler(this, words);
+        }
+    }
+}

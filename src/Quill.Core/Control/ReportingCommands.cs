@@ -1,0 +1,51 @@
+namespace Quill.Core.Control;
+
+/// <summary><c>log [TARGET]</c>, <c>no log</c>, <c>web_stats [FILE]</c>, <c>no web_stats</c> and <c>status</c>.</summary>
+internal static class ReportingCommands
+{
+    public static void Register(Dictionary<string, CommandHandler> commands)
+    {
+        commands["log"] = Log;
+        commands["no log"] = (d, w) => CommandArguments.Extra(w, 2) ?? CloseLog(d.Context.Runtime);
+        commands["web_stats"] = WebStats;
+        commands["no web_stats"] = (d, w) => CommandArguments.Extra(w, 2) ?? SetWebStats(d.Context.Runtime, null);
+        commands["status"] = (d, w) => CommandArguments.Extra(w, 1) ?? Status(d.Context.Runtime);
+    }
+
+    private static ControlReply Log(PenctlDispatcher dispatcher, string[] words)
+    {
+        if (CommandArguments.Extra(words, 2) is { } extra) return extra;
+        var runtime = dispatcher.Context.Runtime;
+        if (words.Length == 1)
+            return runtime.LogTarget is { } target ? ControlReply.Line(target) : ControlReply.None;
+        return runtime.OpenLog(words[1]) is { } error ? ControlReply.Error($"log: {error}") : ControlReply.None;
+    }
+
+    private static ControlReply CloseLog(IBalancerRuntime runtime)
+    {
+        runtime.CloseLog();
+        return ControlReply.None;
+    }
+
+    private static ControlReply WebStats(PenctlDispatcher dispatcher, string[] words)
+    {
+        if (CommandArguments.Extra(words, 2) is { } extra) return extra;
+        var runtime = dispatcher.Context.Runtime;
+        if (words.Length == 1)
+            return runtime.WebStatsFile is { } file ? ControlReply.Line(file) : ControlReply.None;
+        return SetWebStats(runtime, words[1]);
+    }
+
+    private static ControlReply SetWebStats(IBalancerRuntime runtime, string? file)
+    {
+        runtime.WebStatsFile = file;
+        return ControlReply.None;
+    }
+
+    /// <summary>pen regenerates the -w page and sends it; without -w it says so in its own words.</summary>
+    private static ControlReply Status(IBalancerRuntime runtime)
+    {
+        if (runtime.WebStatsFile is null) return ControlReply.Error("Unable to create webstats");
+        return runtime.WriteWebStats() is { } page ? new ControlReply(page, false) : ControlReply.Error("Can't read webstats");
+    }
+}

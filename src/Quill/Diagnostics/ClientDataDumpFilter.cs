@@ -1,0 +1,17 @@
+using System.Buffers;
+using Quill.Net.Forwarding;
+
+namespace Quill.Diagnostics;
+
+/// <summary>-d 3: dumps every chunk a client sends (hex, or text with -a), then hands it to the next filter.</summary>
+internal sealed class ClientDataDumpFilter(DebugLog log, bool ascii, string client, IClientStreamFilter? next) : IClientStreamFilter
+{
+    public const int Level = 3;
+
+    public void OnClientData(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
+    {
+        if (log.IsEnabled(Level)) log.Write(Level, DataDump.Format($"data from client {client}", chunk, ascii));
+        if (next is null) output.Write(chunk);
+        else next.OnClientData(chunk, output);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using Quill.Core.Configuration;
+using Quill.Core.Control;
+using Quill.Diagnostics;
+using Quill.Net;
+using Quill.Net.Listening;
+using Quill.Operations;
+
+namespace Quill.Hosting;
+
+/// <summary>The running process as control commands see it: listener, connection slots, debug level, exit.</summary>
+internal sealed class BalancerRuntime(
+    ListenerSlot listeners, ConnectionRegistry connections, AcceptLoop accepting, DebugLog log, int backlog,
+    CancellationTokenSource exit, OperationsHost operations) : IBalancerRuntime
+{
+    public string? LogTarget => operations.AccessLog.Target;
+
+    public string? OpenLog(string target)
+    {
+        try
+        {
+            operations.AccessLog.Open(target);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return $"cannot open '{target}': {e.Message}";
+        }
+    }
+
+    public void CloseLog() => operations.AccessLog.Close();
+
+    public string? WebStatsFile
+    {
+        get => operations.Status.WebStatsFile;
+        set => operations.Status.WebStatsFile = value;
+    }
+
+    public string? WriteWebStats()
+    {
+        try
+        {
+            return operations.Status.WriteWebStats();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Write(0, $"cannot write {WebStatsFile}: {e.Message}");
+            return null;
+        }
+    }
+
+    public int ProcessId => Environment.ProcessId;
+
+    public int DebugLevel
+    {
+        get => log.Level;
+        set => log.Level = value;
+    }
+
+    public int ConnectionsMax => connections.Capacity;
+
+    public void GrowConnections(int connectionsMax)
+    {
+        connections.Grow(connectionsMax);
+        accepting.Grow(connectionsMax);
+    }
+
+    public string? ListenText => listeners.Text;
+
+    public string? TryListen(ListenSpec spec)
+    {
+        try
+        {
+            listeners.Replace(ConnectionListener.Open(EndPointResolver.ResolveListen(spec), backlog), spec.Text);
+            log.Write(1, $"listening on {spec.Text}");
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+        catch (SocketException e)
+        {
+            return $"cannot listen on {spec.Text}: {SocketErrorText.Describe(e.SocketErrorCode)}";
+        }
+    }
+
+    public EndPoint? ResolveServer(string address, int port, out string error)
+    {
+        error = "";
+        var unix = address.Contains('/', StringComparison.Ordinal);
+        try
+        {
+            return EndPointResolver.ResolveServer(new ServerSpec(address, unix ? null : address, port, unix ? address : null));
+        }
+        catch (ArgumentException e)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
+    public ConnectionView? FindConnection(int id) => connections.Find(id);
+
+    public bool CloseConnection(int id) => connections.Close(id);
+
+    public int ConnectionOfSocket(long fd) => connections.FindSocket(fd);
+
+    public void RequestExit()
+    {
+        log.Write(1, "exit requested on the control port");
+        exit.Cancel();
+    }
+}

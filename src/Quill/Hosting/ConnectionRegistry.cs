@@ -1,0 +1,108 @@
+using System.Net.Sockets;
+using Quill.Core.Control;
+
+namespace Quill.Hosting;
+
+/// <summary>
+/// pen's connection slots: each open client connection has a number (lowest free first), which <c>connection N</c>
+/// shows and <c>close N</c> closes. There are conn_max slots; the table only grows, and slots cost memory only once
+/// used, so a large conn_max is cheap.
+/// </summary>
+internal sealed class ConnectionRegistry(int capacity)
+{
+    private readonly Lock _gate = new();
+    private readonly List<OpenConnection?> _slots = [];
+    private readonly PriorityQueue<int, int> _released = new();
+    private int _capacity = capacity;
+    private int _last;
+
+    public int Capacity
+    {
+        get
+        {
+            lock (_gate) return _capacity;
+        }
+    }
+
+    /// <summary>Gives the client a slot; with none free (only while conn_max is growing) it gets -1 and is not listed.</summary>
+    public OpenConnection Open(Socket client, int clientSlot, CancellationToken stopping)
+    {
+        lock (_gate)
+        {
+            var id = _released.Count > 0 ? _released.Dequeue() : _slots.Count < _capacity ? _slots.Count : -1;
+            var connection = new OpenConnection(id, client, clientSlot, stopping);
+            if (id == _slots.Count) _slots.Add(connection);
+            else if (id >= 0) _slots[id] = connection;
+            if (id >= 0) _last = id;
+            return connection;
+        }
+    }
+
+    public void Release(OpenConnection connection)
+    {
+        lock (_gate)
+        {
+            if (connection.Id >= 0 && ReferenceEquals(_slots[connection.Id], connection))
+            {
+                _slots[connection.Id] = null;
+                _released.Enqueue(connection.Id, connection.Id);
+            }
+        }
+        connection.Dispose();
+    }
+
+    /// <summary>The open connections and the number given last, for the status page and USR1 statistics.</summary>
+    public (IReadOnlyList<Core.Status.ConnectionView> Connections, int Last) Snapshot()
+    {
+        lock (_gate)
+        {
+            var views = new List<Core.Status.ConnectionView>();
+            foreach (var connection in _slots)
+            {
+                if (connection?.View() is { } view)
+                    views.Add(new Core.Status.ConnectionView(connection.Id, view.DownFd, view.UpFd, 0, 0, view.Client, view.Server));
+            }
+            return (views, _last);
+        }
+    }
+
+    public void Grow(int capacity)
+    {
+        lock (_gate) _capacity = Math.Max(_capacity, capacity);
+    }
+
+    /// <summary>Null when <paramref name="id"/> is outside the table.</summary>
+    public ConnectionView? Find(int id)
+    {
+        lock (_gate)
+        {
+            if ((uint)id >= (uint)_capacity) return null;
+            return id < _slots.Count && _slots[id] is { } connection ? connection.View() : ConnectionView.Unused;
+        }
+    }
+
+    /// <summary>False when <paramref name="id"/> is outside the table; closing an unused slot does nothing, as in pen.</summary>
+    public bool Close(int id)
+    {
+        OpenConnection? connection;
+        lock (_gate)
+        {
+            if ((uint)id >= (uint)_capacity) return false;
+            connection = id < _slots.Count ? _slots[id] : null;
+        }
+        connection?.Close();
+        return true;
+    }
+
+    public int FindSocket(long fd)
+    {
+        lock (_gate)
+        {
+            for (var id = 0; id < _slots.Count; id++)
+            {
+                if (_slots[id]?.View() is { } c && (c.DownFd == fd || c.UpFd == fd)) return id;
+            }
+        }
+        return -1;
+    }
+}

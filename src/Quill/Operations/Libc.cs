@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+
+namespace Quill.Operations;
+
+/// <summary>The few libc calls .NET has no API for: sessions, descriptors, users, chroot and syslog.</summary>
+internal static partial class Libc
+{
+    public const int LogPid = 0x01;
+    public const int LogUser = 1 << 3;
+    public const int LogErr = 3;
+    public const int LogDebug = 7;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setsid();
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int dup2(int oldFd, int newFd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chroot(string path);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chdir(string path);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial IntPtr getpwnam(string name);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setgroups(nuint size, [In] uint[] groups);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setgid(uint gid);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setuid(uint uid);
+
+    /// <summary>openlog keeps the ident pointer, so the caller must keep the memory alive for the process's life.</summary>
+    [LibraryImport("libc")]
+    public static partial void openlog(IntPtr ident, int option, int facility);
+
+    /// <summary>syslog is variadic; passing the text through a fixed "%s" keeps a '%' in a message harmless.</summary>
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial void syslog(int priority, string format, string message);
+
+    public static string LastError() => Marshal.GetLastPInvokeErrorMessage();
+}

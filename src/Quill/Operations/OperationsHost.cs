@@ -1,0 +1,64 @@
+using Quill.Core.Configuration;
+using Quill.Diagnostics;
+using Quill.Hosting;
+using Quill.Net.AccessLog;
+
+
+namespace Quill.Operations;
+
+/// <summary>
+/// The process concerns of a running balancer, started once its sockets are open: privilege drop, access log,
+/// connection table, statistics, HUP and USR1. Stopping flushes and closes the access log.
+/// </summary>
+internal sealed class OperationsHost : IAsyncDisposable
+{
+    private OperationsHost(AccessLog accessLog, OperatorSignals signals, StatusReports status, SessionReporting reporting)
+    {
+        AccessLog = accessLog;
+        Signals = signals;
+        Status = status;
+        Reporting = reporting;
+    }
+
+    /// <summary>-l, and the log / no log commands.</summary>
+    public AccessLog AccessLog { get; }
+    /// <summary>HUP and USR1 action lists; the configuration re-read joins HUP here.</summary>
+    public OperatorSignals Signals { get; }
+    /// <summary>Text statistics and the HTML page, for USR1 and the status / web_stats commands.</summary>
+    public StatusReports Status { get; }
+    public SessionReporting Reporting { get; }
+
+    /// <summary>The access log (still closed), statistics and signal actions; nothing is opened yet.</summary>
+    public static OperationsHost Create(QuillOptions options, BalancerState state, ConnectionRegistry connections, DebugLog log, TimeProvider time)
+    {
+        var accessLog = new AccessLog(message => log.Write(0, message));
+        var status = new StatusReports(state.Selector, connections, log, time) { WebStatsFile = options.WebStatsFile };
+        var signals = new OperatorSignals(message => log.Write(0, message));
+        signals.OnHangUp(() => log.Write(1, "HUP: reopening the access log"));
+        signals.OnHangUp(accessLog.Reopen);
+        signals.OnUser1(status.OnUser1);
+        return new OperationsHost(accessLog, signals, status, new SessionReporting(accessLog, log, options.Ascii, time));
+    }
+
+    /// <summary>Drops privileges (if asked), then opens the access log, as pen does after chroot and setuid.</summary>
+    /// <exception cref="InvalidOperationException">The privilege drop failed, or the log file cannot be opened (one-line message).</exception>
+    /// <exception cref="ArgumentException">An unusable penlogd address.</exception>
+    public void Start(QuillOptions options, PrivilegeDrop? privileges)
+    {
+        privileges?.Apply();
+        try
+        {
+            if (options.LogTarget is { } target) AccessLog.Open(target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"cannot open access log '{options.LogTarget}': {e.Message}", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Signals.Dispose();
+        await AccessLog.DisposeAsync().ConfigureAwait(false);
+    }
+}

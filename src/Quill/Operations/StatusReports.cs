@@ -1,0 +1,74 @@
+using Quill.Core.Selection;
+using Quill.Core.Status;
+using Quill.Diagnostics;
+using Quill.Hosting;
+
+namespace Quill.Operations;
+
+/// <summary>
+/// The statistics of a running balancer: the text USR1 prints and the HTML page -w keeps. The status and
+/// web_stats control commands call <see cref="RenderHtml"/>, <see cref="WriteWebStats"/> and <see cref="WebStatsFile"/>.
+/// </summary>
+internal sealed class StatusReports(ServerSelector selector, ConnectionRegistry connections, DebugLog log, TimeProvider time)
+{
+    private readonly Lock _writing = new();
+
+    /// <summary>-w / web_stats: the HTML file USR1 rewrites; null when none.</summary>
+    public string? WebStatsFile { get; set; }
+
+    public StatusSnapshot Snapshot()
+    {
+        var (open, last) = connections.Snapshot();
+        return new StatusSnapshot
+        {
+            Now = time.GetLocalNow(),
+            Servers = selector.Servers.Regular,
+            Current = selector.Current,
+            ClientsMax = selector.Clients.Capacity,
+            Clients = selector.Clients.Snapshot(),
+            ConnectionsMax = connections.Capacity,
+            Connections = open,
+            LastConnection = last,
+        };
+    }
+
+    public string RenderHtml() => HtmlStatusPage.Render(Snapshot());
+
+    public IReadOnlyList<string> RenderText() => TextStatistics.Render(Snapshot());
+
+    /// <summary>Rewrites the -w file from scratch; returns the page, or null when there is no -w file.</summary>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to write the file.</exception>
+    public string? WriteWebStats()
+    {
+        if (WebStatsFile is not { } path) return null;
+        var page = RenderHtml();
+        lock (_writing)
+        {
+            // Write beside and rename, so a reader never sees half a page.
+            var temporary = path + ".tmp";
+            File.WriteAllText(temporary, page);
+            File.Move(temporary, path, overwrite: true);
+        }
+
+        return page;
+    }
+
+    /// <summary>USR1: the text statistics to the debug output (stderr, or syslog for the daemon) and the -w page.</summary>
+    public void OnUser1()
+    {
+        lock (_writing)
+        {
+            foreach (var message in RenderText()) log.Write(0, message);
+        }
+
+        try
+        {
+            WriteWebStats();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Write(0, $"cannot write status page {WebStatsFile}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Quill.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// Whether the kernel has a listening socket for an endpoint, read from /proc/net. Readiness is checked this
+/// way rather than with a probe connection because a probe is a client too: it would use up a balancing
+/// decision (the first round-robin pick) and a sticky client slot before the test starts.
+/// </summary>
+internal static class ListeningSockets
+{
+    private const string TcpListenState = "0A";
+    private const int UnixAcceptingFlag = 0x10000;
+
+    public static bool IsListening(EndPoint endpoint) => endpoint switch
+    {
+        IPEndPoint ip => IsTcpListening(ip.AddressFamily == AddressFamily.InterNetworkV6 ? "/proc/net/tcp6" : "/proc/net/tcp", ip.Port),
+        UnixDomainSocketEndPoint unix => IsUnixListening(unix.ToString()),
+        _ => throw new ArgumentException($"unsupported endpoint {endpoint}", nameof(endpoint)),
+    };
+
+    private static bool IsTcpListening(string table, int port)
+    {
+        var wantedPort = port.ToString("X4", CultureInfo.InvariantCulture);
+        foreach (var line in File.ReadLines(table).Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 3 && fields[3] == TcpListenState && fields[1].EndsWith(":" + wantedPort, StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool IsUnixListening(string path)
+    {
+        foreach (var line in File.ReadLines("/proc/net/unix").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 7 && fields[7] == path
+                && (int.Parse(fields[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture) & UnixAcceptingFlag) != 0)
+                return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Sockets;
+using Quill.EndToEnd.Tests.Harness;
+
+namespace Quill.EndToEnd.Tests.Scenarios;
+
+/// <summary>
+/// Quill's answers to bad or informational command lines. pen prints its usage and exits 0 for all of these;
+/// quill says what is wrong on one stderr line starting "quill: " and exits non-zero.
+/// </summary>
+public sealed class CommandLineTests
+{
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunQuillAsync(params string[] arguments)
+    {
+        using var quill = BalancerProcess.Launch(BalancerKind.Quill, arguments);
+        var exit = await quill.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        return (exit, quill.StandardOutput, quill.StandardError);
+    }
+
+    private static void AssertOneErrorLineNaming(string stderr, string offending)
+    {
+        var errors = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => line.StartsWith("quill: ", StringComparison.Ordinal))
+            .ToList();
+        var error = Assert.Single(errors);
+        Assert.Contains(offending, error, StringComparison.Ordinal);
+    }
+
+    private static string Listen() => $"127.0.0.1:{FreePorts.Next()}";
+
+    [Fact]
+    public async Task UnknownOption_FailsNamingIt()
+    {
+        var (exit, _, stderr) = await RunQuillAsync("-f", "-y", Listen(), "127.0.0.1:9");
+
+        Assert.NotEqual(0, exit);
+        AssertOneErrorLineNaming(stderr, "-y");
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:70000")]
+    [InlineData("127.0.0.1:80:x")]
+    [InlineData("[::1")]
+    public async Task MalformedServerSpec_FailsNamingIt(string spec)
+    {
+        var (exit, _, stderr) = await RunQuillAsync("-f", Listen(), spec);
+
+        Assert.NotEqual(0, exit);
+        AssertOneErrorLineNaming(stderr, spec);
+    }
+
+    [Fact]
+    public async Task MalformedListenAddress_FailsNamingIt()
+    {
+        var (exit, _, stderr) = await RunQuillAsync("-f", "127.0.0.1:99999", "127.0.0.1:9");
+
+        Assert.NotEqual(0, exit);
+        AssertOneErrorLineNaming(stderr, "99999");
+    }
+
+    [Theory]
+    [InlineData("-H", null)]
+    [InlineData("-U", null)]
+    [InlineData("-E", "/tmp/cert.pem")]
+    [InlineData("-K", "/tmp/key.pem")]
+    [InlineData("-G", "/tmp/ca.pem")]
+    [InlineData("-A", "/tmp")]
+    [InlineData("-R", null)]
+    [InlineData("-L", "tls1")]
+    [InlineData("-Z", null)]
+    public async Task OptionForLaterWork_FailsNamingIt(string option, string? value)
+    {
+        string[] optionArguments = value is null ? [option] : [option, value];
+        var (exit, _, stderr) = await RunQuillAsync(["-f", .. optionArguments, Listen(), "127.0.0.1:9"]);
+
+        Assert.NotEqual(0, exit);
+        AssertOneErrorLineNaming(stderr, option);
+    }
+
+    [Fact]
+    public async Task ListenAddressInUse_FailsNamingIt()
+    {
+        using var occupant = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        occupant.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        occupant.Listen();
+        var port = ((IPEndPoint)occupant.LocalEndPoint!).Port;
+
+        var (exit, _, stderr) = await RunQuillAsync("-f", $"127.0.0.1:{port}", "127.0.0.1:9");
+
+        Assert.NotEqual(0, exit);
+        AssertOneErrorLineNaming(stderr, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Help_PrintsUsageAndExitsZero()
+    {
+        var (exit, stdout, _) = await RunQuillAsync("--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("quill", stdout, StringComparison.Ordinal);
+        Assert.Contains("-r", stdout, StringComparison.Ordinal);
+        Assert.Contains("-x", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_PrintsNameAndVersion()
+    {
+        var (exit, stdout, _) = await RunQuillAsync("--version");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^quill \d+\.\d+\S*\n?$", stdout);
+    }
+}
