@@ -35,11 +35,12 @@ public static class ConnectionForwarder
         using (cancellationToken.UnsafeRegister(static state => ((Closer)state!).Close(), closer))
         {
             Action close = closer.Close;
+            var adaptive = mode == ForwardingMode.Auto;
             var toServerPump = splice
-                ? SplicePump.RunAsync(client, server, pipes, pool, close)
+                ? SplicePump.RunAsync(client, server, pipes, pool, close, adaptive)
                 : DirectionPump.RunAsync(client, server, pool, close, filter);
             var toClientPump = splice
-                ? SplicePump.RunAsync(server, client, pipes, pool, close)
+                ? SplicePump.RunAsync(server, client, pipes, pool, close, adaptive)
                 : DirectionPump.RunAsync(server, client, pool, close);
             toServer = await toServerPump.ConfigureAwait(false);
             toClient = await toClientPump.ConfigureAwait(false);

@@ -22,11 +22,17 @@ internal static class SplicePump
 
     /// <summary>Runs until the source sends EOF (forwarded as a half-close) or either socket fails.</summary>
     /// <param name="onFailure">Called once when this direction fails, so the other direction stops too.</param>
+    /// <param name="adaptive">
+    /// Copies small messages through a pooled buffer and splices only once a read fills the whole buffer: for a
+    /// request or a reply of a few KiB, recv and send cost less than filling and draining a pipe.
+    /// </param>
     public static async ValueTask<PumpResult> RunAsync(
-        Socket source, Socket destination, PipePool pipes, ArrayPool<byte> pool, Action onFailure)
+        Socket source, Socket destination, PipePool pipes, ArrayPool<byte> pool, Action onFailure, bool adaptive = false)
     {
         long moved = 0;
         var nextYield = BytesBeforeYield;
+        var bulk = !adaptive;
+        var spliced = false;
         try
         {
             // splice(2) must see EAGAIN rather than block a pool thread; both directions set both, whichever runs first.
@@ -34,8 +40,32 @@ internal static class SplicePump
             destination.Blocking = false;
             while (true)
             {
-                // Zero-byte receive: completes when data or EOF is readable; only then is a pipe taken.
+                // Zero-byte receive: completes when data or EOF is readable; only then is a buffer or a pipe taken.
                 await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+
+                if (!bulk)
+                {
+                    var buffer = pool.Rent(DirectionPump.ChunkSize);
+                    try
+                    {
+                        var received = await source.ReceiveAsync(buffer.AsMemory(0, DirectionPump.ChunkSize), SocketFlags.None).ConfigureAwait(false);
+                        if (received == 0)
+                        {
+                            destination.Shutdown(SocketShutdown.Send);
+                            return new PumpResult(moved, Clean: true);
+                        }
+                        for (var sent = 0; sent < received;)
+                            sent += await destination.SendAsync(buffer.AsMemory(sent, received - sent), SocketFlags.None).ConfigureAwait(false);
+                        moved += received;
+                        // A full buffer means more was waiting: a bulk transfer, cheaper by splice from here on.
+                        bulk = received == DirectionPump.ChunkSize;
+                    }
+                    finally
+                    {
+                        pool.Return(buffer);
+                    }
+                    continue;
+                }
 
                 if (pipes.Rent() is not { } pipe)
                     return await FallBackAsync(source, destination, pool, onFailure, moved).ConfigureAwait(false);
@@ -54,12 +84,13 @@ internal static class SplicePump
                         }
                         if (filled < 0)
                         {
-                            if (moved == 0 && filled is -LinuxPipes.EINVAL or -LinuxPipes.ENOSYS)
+                            if (!spliced && filled is -LinuxPipes.EINVAL or -LinuxPipes.ENOSYS)
                                 return await FallBackAsync(source, destination, pool, onFailure, moved).ConfigureAwait(false);
                             return Fail(onFailure, moved);
                         }
 
                         // Inline rather than in a helper: a nested async method would allocate whenever it waits.
+                        spliced = true;
                         drained = false;
                         for (var pending = (int)filled; pending > 0;)
                         {
@@ -92,7 +123,11 @@ internal static class SplicePump
                         drained = true;
 
                         // A short chunk emptied the socket: wait for more without holding the pipe, at no extra syscall.
-                        if (filled < pipe.Capacity) break;
+                        if (filled < pipe.Capacity)
+                        {
+                            bulk = !adaptive || filled >= DirectionPump.ChunkSize;
+                            break;
+                        }
                         if (moved >= nextYield)
                         {
                             nextYield = moved + BytesBeforeYield;

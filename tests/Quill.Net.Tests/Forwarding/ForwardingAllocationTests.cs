@@ -16,7 +16,7 @@ public sealed class ForwardingAllocationTests(ITestOutputHelper output)
 {
     private const int MessageSize = 100;
 
-    public static TheoryData<ForwardingMode> Modes => [ForwardingMode.Buffered, ForwardingMode.Splice];
+    public static TheoryData<ForwardingMode> Modes => [ForwardingMode.Buffered, ForwardingMode.Splice, ForwardingMode.Auto];
 
     [Theory]
     [MemberData(nameof(Modes))]
