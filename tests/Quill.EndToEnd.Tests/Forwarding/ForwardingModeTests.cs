@@ -14,6 +14,7 @@ public sealed class ForwardingModeTests
     [Theory]
     [InlineData("splice")]
     [InlineData("buffered")]
+    [InlineData("auto")]
     public async Task TwentyMegabytes_BothWaysAtOnce_ArriveByteExact(string mode)
     {
         var down = new ChecksumStream(seed: 21, length: TwentyMegabytes);
@@ -38,6 +39,7 @@ public sealed class ForwardingModeTests
     [Theory]
     [InlineData("splice")]
     [InlineData("buffered")]
+    [InlineData("auto")]
     public async Task HalfClose_BackendRepliesAndClosesAtOnce_NoReplyIsLost(string mode)
     {
         using var backend = new ReplyAndCloseBackend();
