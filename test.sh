@@ -8,6 +8,9 @@ needed=()
 command -v pen >/dev/null || needed+=(pen)
 command -v nginx >/dev/null || needed+=(nginx-light)
 command -v curl >/dev/null || needed+=(curl)
+command -v dig >/dev/null || needed+=(dnsutils)
+[ -x /usr/sbin/dnsmasq ] || needed+=(dnsmasq-base)
+command -v openssl >/dev/null || needed+=(openssl)
 command -v python3 >/dev/null || needed+=(python3)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -13,9 +13,7 @@ internal static class OptionApplier
         GetoptOptionKind.Unknown when option.Name == "?" => new CommandLineResult.ShowHelp(),
         GetoptOptionKind.Unknown => new CommandLineResult.Error($"unknown option '{option.Display}'"),
         GetoptOptionKind.MissingValue => new CommandLineResult.Error($"option '{option.Display}' requires an argument"),
-        _ => NotYetAvailableOptions.Refusal(option.Name[0]) is { } refusal
-            ? new CommandLineResult.Error(refusal)
-            : option.Value is null ? ApplyFlag(option.Name[0], draft) : ApplyValue(option.Name[0], option.Value, draft),
+        _ => option.Value is null ? ApplyFlag(option.Name[0], draft) : ApplyValue(option.Name[0], option.Value, draft),
     };
 
     private static CommandLineResult? ApplyLong(GetoptOption option, CommandLineDraft draft)
@@ -47,6 +45,10 @@ internal static class OptionApplier
             case 'h': draft.Options = options with { Selection = options.Selection | SelectionFlags.Hash }; break;
             case 's': draft.Options = options with { Selection = options.Selection | SelectionFlags.Stubborn }; break;
             case 'W': draft.Options = options with { Selection = options.Selection | SelectionFlags.Weight }; break;
+            case 'H': draft.Options = options with { HttpHeaders = true }; break;
+            case 'U': draft.Options = options with { Udp = true }; break;
+            case 'R': draft.Options = options with { Tls = options.Tls with { RequireClientCertificate = true } }; break;
+            case 'Z': draft.AddNotice("-Z (SSL bug workarounds) has no effect: quill's TLS needs none"); break;
             case 'N':
                 draft.Options = options with { Selection = options.Selection | SelectionFlags.Hash | SelectionFlags.NoSave };
                 break;
@@ -71,6 +73,7 @@ internal static class OptionApplier
             case 'i': return new CommandLineResult.Error("-i is Windows only");
             case 'p' when value.Length == 0: return new CommandLineResult.Error("-p needs a file name");
             case 'p': draft.Options = draft.Options with { PidFile = value }; return null;
+            case 'E' or 'K' or 'G' or 'A' or 'L': return ApplyTls(letter, value, draft);
             case 'l' or 'w' or 'u' or 'j' when value.Length == 0: return new CommandLineResult.Error($"-{letter} needs a value");
             case 'l': draft.Options = draft.Options with { LogTarget = value }; return null;
             case 'w': draft.Options = draft.Options with { WebStatsFile = value }; return null;
@@ -112,6 +115,24 @@ internal static class OptionApplier
     }
 
     /// <summary>-o / -O: kept in order and run by the control dispatcher at start, which reports a refused one.</summary>
+    private static CommandLineResult? ApplyTls(char letter, string value, CommandLineDraft draft)
+    {
+        var tls = draft.Options.Tls;
+        if (letter == 'L' && !TlsProtocolOption.TryParse(value, out _, out var error)) return new CommandLineResult.Error(error);
+        draft.Options = draft.Options with
+        {
+            Tls = letter switch
+            {
+                'E' => tls with { CertificateFile = value },
+                'K' => tls with { KeyFile = value },
+                'G' => tls with { CaFile = value },
+                'A' => tls with { CaDirectory = value },
+                _ => tls with { Protocol = value },
+            },
+        };
+        return null;
+    }
+
     private static CommandLineResult? ApplyCommand(char letter, string command, CommandLineDraft draft)
     {
         if (command.Contains('\n', StringComparison.Ordinal) || command.Contains('\r', StringComparison.Ordinal))

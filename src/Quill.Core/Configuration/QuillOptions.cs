@@ -35,6 +35,12 @@ public sealed record QuillOptions
     public int DebugLevel { get; init; }
     /// <summary>-a: data dumps in ASCII.</summary>
     public bool Ascii { get; init; }
+    /// <summary>-H / http: add X-Forwarded-For and X-Forwarded-Proto to every HTTP request.</summary>
+    public bool HttpHeaders { get; init; }
+    /// <summary>-U: balance UDP datagrams instead of TCP connections.</summary>
+    public bool Udp { get; init; }
+    /// <summary>-E -K -G -A -R -L: TLS termination, on when a certificate is given.</summary>
+    public TlsOptions Tls { get; init; } = new();
     /// <summary>-f: stay in the foreground.</summary>
     public bool Foreground { get; init; }
     /// <summary>-X: enable the exit control command.</summary>

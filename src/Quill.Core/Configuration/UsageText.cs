@@ -1,6 +1,6 @@
 namespace Quill.Core.Configuration;
 
-/// <summary>pen's usage text, adapted to quill: every option, quill's defaults, and what is not available yet.</summary>
+/// <summary>pen's usage text, adapted to quill: every option and quill's defaults.</summary>
 internal static class UsageText
 {
     public const string Text = """
@@ -20,14 +20,14 @@ internal static class UsageText
           -C port       control port
           -D            obsolete, accepted and ignored
           -F file       name of configuration file
-          -H            add X-Forwarded-For header in http requests (not available yet)
+          -H            add X-Forwarded-For header in http requests
           -N            use hash for initial server selection without save server
           -O option     use option in penctl format
           -P            obsolete, accepted and ignored
           -Q            obsolete, accepted and ignored
           -S N          obsolete, accepted and ignored (the server table grows as needed)
           -T sec        tracking time in seconds (0 = forever) [0]
-          -U            use udp protocol support (not available yet)
+          -U            use udp protocol support
           -W            use weight for server selection
           -X            enable 'exit' command for control port
           -a            debugging dumps in ascii format
@@ -51,13 +51,13 @@ internal static class UsageText
           -u user       run as alternative user
           -w file       save statistics in HTML format in a file
           -x N          max number of simultaneous connections [256]
-          -E certfile   use the given certificate in PEM format (not available yet)
-          -K keyfile    use the given key in PEM format (not available yet)
-          -G cacertfile file containing the CA's certificate (not available yet)
-          -A cacertdir  directory containing CA certificates in hashed format (not available yet)
-          -Z            use SSL compatibility mode (not available yet)
-          -R            require valid peer certificate (not available yet)
-          -L protocol   TLS protocol version (not available yet)
+          -E certfile   use the given certificate in PEM format
+          -K keyfile    use the given key in PEM format
+          -G cacertfile file containing the CA's certificate
+          -A cacertdir  directory containing CA certificates in hashed format
+          -Z            accepted for compatibility, no effect
+          -R            require valid peer certificate
+          -L protocol   ssl23|tls1 (TLS 1.2 and 1.3), tls1.2, tls1.3 [tls1]
           --demo        run quill in front of two built-in demo backends; listens on 8080 unless given
           --help, -?    show this text
           --version     show the version

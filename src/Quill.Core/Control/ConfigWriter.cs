@@ -33,8 +33,7 @@ internal static class ConfigWriter
         Line(Invariant($"control_acl {context.Settings.ControlAcl}"));
         Line(Invariant($"debug {context.Runtime.DebugLevel}"));
         Line(Mode(flags, SelectionFlags.Hash, "hash"));
-        // Header insertion arrives later; until then it is off, which is what this line says.
-        Line("no http");
+        Line(context.Settings.HttpHeaders ? "http" : "no http");
         Line(context.Runtime.LogTarget is { } log ? $"log {log}" : "no log");
         Line(Mode(flags, SelectionFlags.RoundRobin, "roundrobin"));
         var servers = context.Servers.Regular;
@@ -46,13 +45,18 @@ internal static class ConfigWriter
         }
 
         Line(Mode(flags, SelectionFlags.Stubborn, "stubborn"));
-        Line("tcp_fastclose off");
-        Line("no tcp_nodelay");
+        Line($"tcp_fastclose {context.Settings.FastClose.ToString().ToLowerInvariant()}");
+        Line(context.Settings.TcpNoDelay ? "tcp_nodelay" : "no tcp_nodelay");
         Line(Invariant($"timeout {context.Settings.ConnectTimeoutSeconds}"));
         Line(Invariant($"tracking {context.Clients.TrackingSeconds}"));
         Line(context.Runtime.WebStatsFile is { } webStats ? $"web_stats {webStats}" : "no web_stats");
         Line(Mode(flags, SelectionFlags.Weight, "weight"));
         Line(Mode(flags, SelectionFlags.Prio, "prio"));
+        // Beyond pen's list, so that feeding the file back really reproduces the running configuration.
+        Line(Invariant($"idle_timeout {context.Settings.IdleTimeoutSeconds}"));
+        Line(context.Settings.KeepAlive ? "keepalive" : "no keepalive");
+        if (context.Settings.SourceAddress is { } source) Line($"source {source}");
+        if (context.Settings.SniDirectory is { } sni) Line($"ssl_sni_path {sni}");
         return text.ToString();
     }
 

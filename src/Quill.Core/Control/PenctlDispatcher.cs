@@ -23,6 +23,7 @@ public sealed class PenctlDispatcher
         ProcessCommands.Register(_commands);
         FileCommands.Register(_commands);
         ReportingCommands.Register(_commands);
+        ProtocolCommands.Register(_commands);
         UnavailableCommands.Register(_commands);
     }
 

@@ -14,6 +14,7 @@ public sealed class RuntimeSettings
         Startup = startup;
         ConnectTimeoutSeconds = startup.ConnectTimeoutSeconds;
         Ascii = startup.Ascii;
+        HttpHeaders = startup.HttpHeaders;
     }
 
     /// <summary>The command line, for <c>write</c>'s header and <c>control</c>.</summary>
@@ -30,4 +31,25 @@ public sealed class RuntimeSettings
 
     /// <summary>-a / ascii, kept so <c>write</c> reproduces it.</summary>
     public bool Ascii { get; set; }
+
+    /// <summary>-H / http: add X-Forwarded-For and X-Forwarded-Proto to every HTTP request of new connections.</summary>
+    public bool HttpHeaders { get; set; }
+
+    /// <summary>idle_timeout: close connections idle this long; 0 = off for TCP, the UDP default for UDP sessions.</summary>
+    public int IdleTimeoutSeconds { get; set; }
+
+    /// <summary>tcp_nodelay: TCP_NODELAY on client and server sockets.</summary>
+    public bool TcpNoDelay { get; set; }
+
+    /// <summary>keepalive: SO_KEEPALIVE on server sockets.</summary>
+    public bool KeepAlive { get; set; }
+
+    /// <summary>source IP: the local address server sockets connect from; null = the system's choice.</summary>
+    public System.Net.IPAddress? SourceAddress { get; set; }
+
+    /// <summary>tcp_fastclose: which side's EOF closes the whole connection.</summary>
+    public FastClose FastClose { get; set; }
+
+    /// <summary>ssl_sni_path: per-name certificates; read when TLS starts, so only -o and -F set it in time.</summary>
+    public string? SniDirectory { get; set; }
 }

@@ -2,7 +2,7 @@ namespace Quill.Core.Control;
 
 /// <summary>
 /// pen commands whose feature quill does not have yet. Each replies with one clear line and changes nothing. The
-/// "off" forms that only confirm quill's current state (<c>no http</c>, <c>tcp_fastclose off</c>...) are accepted,
+/// "off" forms that only confirm quill's current state (<c>no dummy</c>, <c>no peek</c>...) are accepted,
 /// so a file written by <c>write</c> or by pen reads back.
 /// </summary>
 internal static class UnavailableCommands
@@ -13,27 +13,20 @@ internal static class UnavailableCommands
         ["dsr_if"] = "direct server return",
         ["dsr_ip"] = "direct server return",
         ["dummy"] = "dummy web server mode",
-        ["http"] = "X-Forwarded-For header insertion",
-        ["idle_timeout"] = "idle timeout",
         ["idlers"] = "idle upstream connections",
-        ["keepalive"] = "upstream keepalive",
         ["peek"] = "peek",
         ["pending_max"] = "pending connect limit",
-        ["source"] = "upstream source address",
         ["ssl_ciphers"] = "TLS",
         ["ssl_client_renegotiation_interval"] = "TLS",
         ["ssl_ocsp_response"] = "TLS",
         ["ssl_option"] = "TLS",
-        ["ssl_sni_path"] = "TLS",
         ["tarpit_acl"] = "tarpit",
-        ["tcp_fastclose"] = "TCP fast close",
-        ["tcp_nodelay"] = "TCP_NODELAY",
         ["transparent"] = "transparent proxying",
     };
 
     /// <summary>The "no X" forms: the feature is off in quill, so turning it off is already true.</summary>
     private static readonly string[] AlreadyOff =
-        ["abort_on_error", "dummy", "http", "keepalive", "peek", "tcp_nodelay", "transparent"];
+        ["abort_on_error", "dummy", "peek", "transparent"];
 
     public static void Register(Dictionary<string, CommandHandler> commands)
     {
@@ -46,8 +39,6 @@ internal static class UnavailableCommands
         {
             commands["no " + word] = (_, w) => CommandArguments.Extra(w, 2) ?? ControlReply.None;
         }
-
-        commands["tcp_fastclose"] = (_, w) => w is ["tcp_fastclose", "off"] ? ControlReply.None : Refuse(w, Features["tcp_fastclose"]);
     }
 
     private static ControlReply Refuse(string[] words, string feature) =>

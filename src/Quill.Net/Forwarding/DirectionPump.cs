@@ -15,11 +15,15 @@ internal static class DirectionPump
     /// <summary>Runs until the source sends EOF (forwarded as a half-close) or either socket fails.</summary>
     /// <param name="onFailure">Called once when this direction fails, so the other direction stops too.</param>
     /// <param name="filter">Rewrites each chunk before it is sent (client-to-server only); null forwards bytes as they are.</param>
+    /// <param name="idle">Told of every chunk and of the EOF (idle_timeout); null when there is no idle timeout.</param>
+    /// <param name="closeOnEof">tcp_fastclose: the source's EOF closes the whole connection instead of half-closing.</param>
     public static async ValueTask<PumpResult> RunAsync(
-        Socket source, Socket destination, ArrayPool<byte> pool, Action onFailure, IClientStreamFilter? filter = null)
+        Socket source, Socket destination, ArrayPool<byte> pool, Action onFailure, IClientStreamFilter? filter = null,
+        IdleWatch? idle = null, bool closeOnEof = false)
     {
         long moved = 0;
         var filtered = filter is null ? null : new ArrayBufferWriter<byte>(ChunkSize);
+        var sendShut = false;
         try
         {
             while (true)
@@ -33,11 +37,22 @@ internal static class DirectionPump
                     var received = await source.ReceiveAsync(buffer.AsMemory(0, ChunkSize), SocketFlags.None).ConfigureAwait(false);
                     if (received == 0)
                     {
+                        idle?.HalfClosed();
+                        if (closeOnEof)
+                        {
+                            // FIN both ways first, so the data already sent is not cut off by a reset.
+                            destination.Shutdown(SocketShutdown.Send);
+                            source.Shutdown(SocketShutdown.Send);
+                            onFailure();
+                            return new PumpResult(moved, Clean: true);
+                        }
+
                         // Half-close: the other direction keeps flowing until its own EOF.
-                        destination.Shutdown(SocketShutdown.Send);
+                        if (!sendShut) destination.Shutdown(SocketShutdown.Send);
                         return new PumpResult(moved, Clean: true);
                     }
 
+                    idle?.Active();
                     ReadOnlyMemory<byte> outgoing = buffer.AsMemory(0, received);
                     if (filter is not null)
                     {
@@ -49,6 +64,11 @@ internal static class DirectionPump
                     for (var sent = 0; sent < outgoing.Length;)
                         sent += await destination.SendAsync(outgoing[sent..], SocketFlags.None).ConfigureAwait(false);
                     moved += outgoing.Length;
+                    if (!sendShut && filter is { ClientStreamEnded: true })
+                    {
+                        destination.Shutdown(SocketShutdown.Send);
+                        sendShut = true;
+                    }
                 }
                 finally
                 {

@@ -10,4 +10,10 @@ public interface IClientStreamFilter
 {
     /// <summary>Called for each chunk received from the client; writes the bytes to send to the server into <paramref name="output"/>.</summary>
     void OnClientData(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output);
+
+    /// <summary>
+    /// True once the filter refuses the rest of the client's stream: the forwarder then half-closes toward the server
+    /// (which answers what it already has) and discards whatever else the client sends.
+    /// </summary>
+    bool ClientStreamEnded => false;
 }

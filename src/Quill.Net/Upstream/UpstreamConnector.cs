@@ -11,8 +11,12 @@ public static class UpstreamConnector
     /// <param name="timeout">pen's -t: how long a connect may stay in progress.</param>
     /// <param name="cancellationToken">Process shutdown; throws <see cref="OperationCanceledException"/> rather than reporting a failure.</param>
     /// <param name="noDelay">Sets TCP_NODELAY on the backend socket; pen leaves Nagle on.</param>
+    /// <param name="keepAlive">Sets SO_KEEPALIVE on the backend socket (pen's keepalive command).</param>
+    /// <param name="source">pen's source command: the local address to connect from; ignored for another address
+    /// family or a unix backend.</param>
     public static async ValueTask<ConnectResult> ConnectAsync(
-        EndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken, bool noDelay = false)
+        EndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken, bool noDelay = false,
+        bool keepAlive = false, IPAddress? source = null)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         var isUnix = endPoint is UnixDomainSocketEndPoint;
@@ -25,6 +29,8 @@ public static class UpstreamConnector
         deadline.CancelAfter(timeout);
         try
         {
+            if (keepAlive && !isUnix) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            if (source is not null && !isUnix && source.AddressFamily == endPoint.AddressFamily) socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(endPoint, deadline.Token).ConfigureAwait(false);
             if (noDelay && !isUnix)
             {

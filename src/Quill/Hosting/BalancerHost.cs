@@ -6,6 +6,7 @@ using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Forwarding;
 using Quill.Net.Listening;
+using Quill.Net.Tls;
 using Quill.Operations;
 
 namespace Quill.Hosting;
@@ -23,11 +24,14 @@ internal static class BalancerHost
         BalancerState state;
         PrivilegeDrop? privileges;
         ForwardingMode forwarding;
+        GeoIpCountryDatabase countries;
         try
         {
             forwarding = ForwardingModeSetting.FromEnvironment();
             privileges = PrivilegeDrop.Prepare(options);
             state = BalancerState.Create(options, time);
+            // Opened before the chroot, like pen; a missing database means country entries never match.
+            countries = GeoIpCountryDatabase.Open();
         }
         catch (ArgumentException e)
         {
@@ -37,14 +41,14 @@ internal static class BalancerHost
         // The exit command stops the balancer the way TERM does.
         using var exit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var settings = new RuntimeSettings(options);
-        var acls = new AccessLists();
+        var acls = new AccessLists(countries.CountryOf);
         state.Selector.Admission = new AclAdmission(acls, settings, state.Servers);
         using var listeners = new ListenerSlot();
         var connections = new ConnectionRegistry(options.ConnectionsMax);
         await using var operations = OperationsHost.Create(options, state, connections, log, time);
         var session = new ClientSession(
             state.Selector, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log, connections, operations.Reporting,
-            forwarding);
+            settings, time, forwarding);
         var accepting = new AcceptLoop(listeners, session, options.ConnectionsMax, options.MultiAccept, log);
         var runtime = new BalancerRuntime(listeners, connections, accepting, log, options.ListenBacklog, exit, operations);
         await using var control = new ControlPlane(options, state, settings, acls, runtime, time, log);
@@ -58,6 +62,17 @@ internal static class BalancerHost
         }
         if (exit.IsCancellationRequested) return 0;
         if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
+        if (options.Udp && options.Listen is { } udpListen)
+            return await UdpHost.RunAsync(options, state.Selector, settings, udpListen, log, time, exit.Token,
+                () => operations.Start(options, privileges)).ConfigureAwait(false);
+        try
+        {
+            session.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with { SniDirectory = settings.SniDirectory }) : null;
+        }
+        catch (ArgumentException e)
+        {
+            return Fail(e.Message);
+        }
         if (listeners.Current is null && OpenListener(options, listeners) is { } listenError) return Fail(listenError);
 
         PidFile? pidFile;

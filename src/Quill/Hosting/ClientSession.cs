@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using Quill.Core.Selection;
 using Quill.Diagnostics;
+using Quill.Core.Control;
 using Quill.Net.Forwarding;
+using Quill.Net.Tls;
 using Quill.Net.Upstream;
 using Quill.Operations;
 
@@ -12,11 +14,15 @@ namespace Quill.Hosting;
 /// <param name="connectTimeout">Read for every connect, so the timeout command takes effect at once.</param>
 /// <param name="connections">Numbers the connection for connection N, close N and the status page.</param>
 /// <param name="reporting">Access log and data dumps for this connection's client stream.</param>
+/// <param name="settings">-H, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose; read for every connection.</param>
 /// <param name="forwarding">QUILL_FORWARDING: splice or buffers for streams no filter sees.</param>
 internal sealed class ClientSession(
     ServerSelector selector, Func<TimeSpan> connectTimeout, DebugLog log, ConnectionRegistry connections, SessionReporting reporting,
-    ForwardingMode forwarding = ForwardingMode.Auto)
+    RuntimeSettings settings, TimeProvider time, ForwardingMode forwarding = ForwardingMode.Auto)
 {
+    /// <summary>Terminates TLS (-E) once the server is connected; set at start-up, after -o and -F (ssl_sni_path).</summary>
+    public TlsTermination? Tls { get; set; }
+
     public async Task RunAsync(Socket client, CancellationToken processStopping)
     {
         var remote = client.RemoteEndPoint as IPEndPoint;
@@ -25,13 +31,15 @@ internal sealed class ClientSession(
         var stopping = connection.Closing;
         log.Write(2, $"accepted client {Describe(remote)}, initial server {attempt.Server}");
         long toServer = 0, toClient = 0;
+        var tuning = ConnectionTuning.From(settings, time);
         try
         {
             Socket? upstream = null;
             while (upstream is null && attempt.ServerEndPoint is { } target)
             {
                 connection.ConnectingTo(attempt.Server);
-                var connect = await UpstreamConnector.ConnectAsync(target, connectTimeout(), stopping).ConfigureAwait(false);
+                var connect = await UpstreamConnector.ConnectAsync(
+                    target, connectTimeout(), stopping, tuning.NoDelay, tuning.KeepAlive, tuning.Source).ConfigureAwait(false);
                 upstream = connect.Socket;
                 if (upstream is not null)
                 {
@@ -51,8 +59,14 @@ internal sealed class ClientSession(
                 client.Dispose();
                 return;
             }
-            var filter = reporting.ClientFilter(remote?.Address, attempt.ServerEndPoint!);
-            var result = await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filter, forwarding).ConfigureAwait(false);
+            var tls = Tls;
+            var filter = ClientStreamFilters.For(
+                reporting, settings.HttpHeaders, remote?.Address, attempt.ServerEndPoint!, https: tls is not null);
+            if (tuning.NoDelay && remote is not null) client.NoDelay = true;
+            var result = tls is null
+                ? await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filter, tuning.Lifetime, forwarding).ConfigureAwait(false)
+                : await TlsForwarder.ForwardAsync(client, upstream, tls, stopping, filter,
+                    why => log.Write(1, $"TLS handshake with client {Describe(remote)} failed: {why}"), tuning.Lifetime).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);
             log.Write(2, $"client {Describe(remote)} closed: {toServer} bytes to server {attempt.Server}, {toClient} bytes back");
         }

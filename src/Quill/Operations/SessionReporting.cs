@@ -1,24 +1,26 @@
 using System.Net;
+using Quill.Core.AccessLog;
 using Quill.Core.Status;
 using Quill.Diagnostics;
 using Quill.Net.AccessLog;
 using Quill.Net.Forwarding;
+using Quill.Net.Http;
 
 namespace Quill.Operations;
 
-/// <summary>
-/// What a client session reports: its requests to the access log and, at
-/// debug level 3, dumps of what the client sends.
-/// </summary>
+/// <summary>What a client session reports: its requests to the access log and, at debug level 3, what the client sends.</summary>
 internal sealed class SessionReporting(AccessLog accessLog, DebugLog log, bool ascii, TimeProvider time)
 {
-    /// <summary>The filter for this connection's client stream; null when neither logging nor dumps are on.</summary>
-    public IClientStreamFilter? ClientFilter(IPAddress? client, EndPoint server)
+    /// <summary>One access-log line per request of this connection; null when not logging.</summary>
+    public RequestLineHandler? RequestLog(IPAddress? client, EndPoint server)
     {
+        if (accessLog.Target is null) return null;
         var clientText = AddressText.Of(client);
-        IClientStreamFilter? filter = accessLog.Target is null
-            ? null
-            : new RequestLogFilter(accessLog, clientText, AddressText.Of(server), time);
-        return log.IsEnabled(ClientDataDumpFilter.Level) ? new ClientDataDumpFilter(log, ascii, clientText, filter) : filter;
+        var serverText = AddressText.Of(server);
+        return line => accessLog.Write(new AccessLogEntry(clientText, time.GetUtcNow().ToUnixTimeSeconds(), serverText, RequestText.From(line)));
     }
+
+    /// <summary>-d 3 dumps of the client's data in front of <paramref name="next"/>; just <paramref name="next"/> below that level.</summary>
+    public IClientStreamFilter? Dump(IPAddress? client, IClientStreamFilter? next) =>
+        log.IsEnabled(ClientDataDumpFilter.Level) ? new ClientDataDumpFilter(log, ascii, AddressText.Of(client), next) : next;
 }

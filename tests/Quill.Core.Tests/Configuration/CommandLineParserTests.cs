@@ -254,17 +254,6 @@ public class CommandLineParserTests
         Assert.Equal("-i is Windows only", Error("-i", "svc", "8080"));
     }
 
-    [Theory]
-    [InlineData("-E", "cert.pem", "-E (TLS certificate) is not available yet")]
-    [InlineData("-K", "key.pem", "-K (TLS key) is not available yet")]
-    [InlineData("-G", "ca.pem", "-G (TLS CA certificate file) is not available yet")]
-    [InlineData("-A", "/etc/ssl/certs", "-A (TLS CA certificate directory) is not available yet")]
-    [InlineData("-L", "tls1", "-L (TLS protocol) is not available yet")]
-    public void Parse_LaterWorkOptionWithValue_FailsNamingIt(string option, string value, string expected)
-    {
-        Assert.Equal(expected, Error(option, value, "8080"));
-    }
-
     [Fact]
     public void Parse_OperationsOptions_AreKept()
     {
@@ -286,15 +275,33 @@ public class CommandLineParserTests
         Assert.Equal($"{option} needs a value", Error(option, "", "8080"));
     }
 
-    [Theory]
-    [InlineData("-H", "-H (X-Forwarded-For header insertion) is not available yet")]
-    [InlineData("-U", "-U (UDP mode) is not available yet")]
-    [InlineData("-R", "-R (TLS peer certificate check) is not available yet")]
-    [InlineData("-Z", "-Z (TLS compatibility mode) is not available yet")]
-    [InlineData("-fHWX", "-H (X-Forwarded-For header insertion) is not available yet")]
-    public void Parse_LaterWorkFlag_FailsNamingIt(string option, string expected)
+    [Fact]
+    public void Parse_TlsOptions_AreKept()
     {
-        Assert.Equal(expected, Error(option, "8080"));
+        var tls = Run("-E", "c.pem", "-K", "k.pem", "-G", "ca.pem", "-A", "/cas", "-R", "-L", "tls1.3", "443").Tls;
+
+        Assert.Equal(new TlsOptions
+        {
+            CertificateFile = "c.pem", KeyFile = "k.pem", CaFile = "ca.pem", CaDirectory = "/cas",
+            RequireClientCertificate = true, Protocol = "tls1.3",
+        }, tls);
+        Assert.True(tls.Enabled);
+        Assert.False(Run("443").Tls.Enabled);
+    }
+
+    [Theory]
+    [InlineData("ssl3", "-L ssl3: SSLv2 and SSLv3 are insecure and not supported; use tls1.2 or tls1.3")]
+    [InlineData("ssl2", "-L ssl2: SSLv2 and SSLv3 are insecure and not supported; use tls1.2 or tls1.3")]
+    [InlineData("tls9", "-L tls9: protocol version not known (expected ssl23, tls1, tls1.2 or tls1.3)")]
+    public void Parse_RefusedTlsProtocol_FailsNamingIt(string protocol, string expected)
+    {
+        Assert.Equal(expected, Error("-E", "c.pem", "-L", protocol, "443"));
+    }
+
+    [Fact]
+    public void Parse_CompatibilityFlag_AcceptedWithNotice()
+    {
+        Assert.Equal(["-Z (SSL bug workarounds) has no effect: quill's TLS needs none"], Run("-Z", "443").Notices);
     }
 
     [Theory]
@@ -413,6 +420,14 @@ public class CommandLineParserTests
     }
 
     [Fact]
+    public void Parse_HttpAndUdpFlags_AreKept()
+    {
+        Assert.True(Run("-H", "8080").HttpHeaders);
+        Assert.True(Run("-fUH", "53").Udp);
+        Assert.False(Run("53").Udp || Run("53").HttpHeaders);
+    }
+
+    [Fact]
     public void Parse_CommandWithLineBreak_Fails()
     {
         Assert.Equal("-o: one command per option, without line breaks", Error("-o", "mode\nservers", "8080"));
@@ -498,12 +513,6 @@ public class CommandLineParserTests
     public void Parse_DemoWithBadListen_Fails()
     {
         Assert.Equal("invalid listen address 'x': unknown port 'x'", Error("--demo", "x"));
-    }
-
-    [Fact]
-    public void Parse_DemoWithLaterWorkOption_Fails()
-    {
-        Assert.Equal("-U (UDP mode) is not available yet", Error("--demo", "-U"));
     }
 
     public static TheoryData<char> AllLetters() => [.. OptionTable.GetoptString.Where(char.IsAsciiLetter)];

@@ -9,22 +9,11 @@ public class UsageTextTests
 
     public static TheoryData<char> AllLetters() => [.. OptionTable.GetoptString.Where(char.IsAsciiLetter)];
 
-    public static TheoryData<char> LaterLetters() => [.. NotYetAvailableOptions.Letters];
-
     [Theory]
     [MemberData(nameof(AllLetters))]
     public void Usage_DocumentsEveryOption(char letter)
     {
         Assert.Contains(Lines, line => line.TrimStart().StartsWith($"-{letter} ", StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [MemberData(nameof(LaterLetters))]
-    public void Usage_MarksLaterWorkOptions(char letter)
-    {
-        var line = Lines.Single(l => l.TrimStart().StartsWith($"-{letter} ", StringComparison.Ordinal));
-
-        Assert.EndsWith("(not available yet)", line);
     }
 
     [Theory]

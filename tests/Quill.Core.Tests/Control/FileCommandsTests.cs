@@ -98,7 +98,7 @@ public sealed class FileCommandsTests : IDisposable
             "server 0 acl 0 address 127.0.0.1 port 9001 max 0 hard 0 weight 0 prio 0",
             "server 1 acl 0 address 127.0.0.1 port 9002 max 3 hard 4 weight 5 prio 6",
             "no stubborn", "tcp_fastclose off", "no tcp_nodelay", "timeout 5", "tracking 0", "no web_stats", "no weight",
-            "no prio",
+            "no prio", "idle_timeout 0", "no keepalive",
         ], lines[2..]);
     }
 
@@ -122,6 +122,30 @@ public sealed class FileCommandsTests : IDisposable
 
         Assert.Equal([], outcome.Errors);
         Assert.Equal(fixture.Snapshot(), copy.Snapshot());
+    }
+
+    [Fact]
+    public void Write_ThenReadBack_ReproducesConnectionSettings()
+    {
+        var fixture = new DispatcherFixture();
+        fixture.Run("http");
+        fixture.Run("tcp_nodelay");
+        fixture.Run("keepalive");
+        fixture.Run("tcp_fastclose both");
+        fixture.Run("idle_timeout 42");
+        fixture.Run("source 127.0.0.1");
+        var path = PathOf("settings.cfg");
+        fixture.Run($"write {path}");
+
+        var copy = new DispatcherFixture(servers: 0);
+        var outcome = ConfigFileReader.Run(copy.Dispatcher, path);
+
+        Assert.Equal([], outcome.Errors);
+        var (a, b) = (fixture.Settings, copy.Settings);
+        Assert.Equal((true, true, true, FastClose.Both, 42, "127.0.0.1"),
+            (b.HttpHeaders, b.TcpNoDelay, b.KeepAlive, b.FastClose, b.IdleTimeoutSeconds, b.SourceAddress?.ToString()));
+        Assert.Equal((a.HttpHeaders, a.TcpNoDelay, a.KeepAlive, a.FastClose, a.IdleTimeoutSeconds, a.SourceAddress?.ToString()),
+            (b.HttpHeaders, b.TcpNoDelay, b.KeepAlive, b.FastClose, b.IdleTimeoutSeconds, b.SourceAddress?.ToString()));
     }
 
     [Fact]

@@ -5,16 +5,10 @@ namespace Quill.Core.Tests.Control;
 public class UnavailableCommandsTests
 {
     [Theory]
-    [InlineData("http", "http: X-Forwarded-For header insertion is not available yet in quill\n")]
-    [InlineData("idle_timeout 10", "idle_timeout: idle timeout is not available yet in quill\n")]
     [InlineData("idlers 3", "idlers: idle upstream connections is not available yet in quill\n")]
     [InlineData("ssl_ciphers HIGH", "ssl_ciphers: TLS is not available yet in quill\n")]
     [InlineData("ssl_client_renegotiation_interval", "ssl_client_renegotiation_interval: TLS is not available yet in quill\n")]
-    [InlineData("source", "source: upstream source address is not available yet in quill\n")]
     [InlineData("transparent", "transparent: transparent proxying is not available yet in quill\n")]
-    [InlineData("keepalive", "keepalive: upstream keepalive is not available yet in quill\n")]
-    [InlineData("tcp_nodelay", "tcp_nodelay: TCP_NODELAY is not available yet in quill\n")]
-    [InlineData("tcp_fastclose both", "tcp_fastclose: TCP fast close is not available yet in quill\n")]
     [InlineData("dummy", "dummy: dummy web server mode is not available yet in quill\n")]
     [InlineData("pending_max 5", "pending_max: pending connect limit is not available yet in quill\n")]
     [InlineData("tarpit_acl 1", "tarpit_acl: tarpit is not available yet in quill\n")]

@@ -58,25 +58,6 @@ public sealed class CommandLineTests
         AssertOneErrorLineNaming(stderr, "99999");
     }
 
-    [Theory]
-    [InlineData("-H", null)]
-    [InlineData("-U", null)]
-    [InlineData("-E", "/tmp/cert.pem")]
-    [InlineData("-K", "/tmp/key.pem")]
-    [InlineData("-G", "/tmp/ca.pem")]
-    [InlineData("-A", "/tmp")]
-    [InlineData("-R", null)]
-    [InlineData("-L", "tls1")]
-    [InlineData("-Z", null)]
-    public async Task OptionForLaterWork_FailsNamingIt(string option, string? value)
-    {
-        string[] optionArguments = value is null ? [option] : [option, value];
-        var (exit, _, stderr) = await RunQuillAsync(["-f", .. optionArguments, Listen(), "127.0.0.1:9"]);
-
-        Assert.NotEqual(0, exit);
-        AssertOneErrorLineNaming(stderr, option);
-    }
-
     [Fact]
     public async Task ListenAddressInUse_FailsNamingIt()
     {

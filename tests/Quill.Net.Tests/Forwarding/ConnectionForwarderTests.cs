@@ -244,7 +244,7 @@ public sealed class ConnectionForwarderTests
 
         public Task<ForwardResult> ForwardAsync(
             ForwardingMode mode, ArrayPool<byte> pool, PipePool pipes, CancellationToken cancellationToken) =>
-            ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, pool, cancellationToken, null, mode, pipes).AsTask();
+            ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, pool, cancellationToken, mode: mode, pipes: pipes).AsTask();
 
         public ValueTask DisposeAsync()
         {

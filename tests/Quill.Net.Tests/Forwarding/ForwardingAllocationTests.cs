@@ -36,10 +36,10 @@ public sealed class ForwardingAllocationTests(ITestOutputHelper output)
         using var deadline = new CancellationTokenSource(Loopback.Timeout);
         using var pipes = new PipePool(capacity: 4);
         var forward = ConnectionForwarder.ForwardAsync(
-            proxyClient, proxyServer, Buffers, CancellationToken.None, null, mode, pipes).AsTask();
+            proxyClient, proxyServer, Buffers, CancellationToken.None, mode: mode, pipes: pipes).AsTask();
         var buffer = new byte[MessageSize];
 
-        // Warm-up long enough for the shared buffer pool to settle across the pool threads that rent and return.
+        // Warm-up long enough for sockets, pools and tiered code to settle.
         await RoundTripsAsync(client, server, buffer, 3_000, deadline.Token);
         const int measured = 10_000;
         var before = GC.GetTotalAllocatedBytes(precise: true);

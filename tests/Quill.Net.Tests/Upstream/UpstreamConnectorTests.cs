@@ -111,6 +111,36 @@ public sealed class UpstreamConnectorTests
         }
     }
 
+    [Fact]
+    public async Task ConnectAsync_SourceAndKeepAlive_BindsAndSetsTheOption()
+    {
+        using var listener = Listen(IPAddress.Loopback);
+        var accept = listener.AcceptAsync();
+
+        var result = await UpstreamConnector.ConnectAsync(listener.LocalEndPoint!, ConnectTimeout, CancellationToken.None,
+            noDelay: true, keepAlive: true, source: IPAddress.Parse("127.0.0.42"));
+        using var socket = result.Socket;
+        using var accepted = await accept.WaitAsync(ConnectTimeout);
+
+        Assert.Equal(IPAddress.Parse("127.0.0.42"), ((IPEndPoint)accepted.RemoteEndPoint!).Address);
+        Assert.Equal(1, (int)socket!.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
+        Assert.True(socket.NoDelay);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_SourceOfAnotherFamily_IsIgnored()
+    {
+        using var listener = Listen(IPAddress.Loopback);
+        var accept = listener.AcceptAsync();
+
+        var result = await UpstreamConnector.ConnectAsync(listener.LocalEndPoint!, ConnectTimeout, CancellationToken.None,
+            source: IPAddress.IPv6Loopback);
+        using var socket = result.Socket;
+        using var accepted = await accept.WaitAsync(ConnectTimeout);
+
+        Assert.Equal(IPAddress.Loopback, ((IPEndPoint)accepted.RemoteEndPoint!).Address);
+    }
+
     private static Socket Listen(IPAddress address, int backlog = 10)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Runs one scenario against one target and prints one JSON record on stdout.
+
+Scenarios: close (HTTP, new connection per request), keepalive (HTTP keep-alive), bulk (one
+iperf3 stream), idle (many idle connections, then RSS) and startup (exec until the port accepts).
+The balancer's CPU is the utime+stime delta of its process tree around the measured window.
+Run it on core 0 (taskset -c 0): wrk and iperf3 inherit that; only the balancer uses core 1.
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+import idle
+import procstat
+
+GIB = 1 << 30
+UNIT_SECONDS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def duration_seconds(text):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if not m:
+        raise ValueError(f"unrecognised wrk duration {text!r}")
+    return float(m.group(1)) * UNIT_SECONDS[m.group(2)]
+
+
+def parse_wrk(out):
+    """Requests, req/s, latency percentiles (ms) and error counts from wrk --latency output."""
+    result = {}
+    m = re.search(r"(\d+) requests in ([\d.]+\w+)", out)
+    if not m:
+        raise ValueError("wrk printed no request count:\n" + out)
+    result["requests"] = int(m.group(1))
+    result["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    for pct in ("50", "99"):
+        p = re.search(rf"^\s+{pct}(?:\.000)?%\s+(\S+)", out, re.M)
+        result[f"p{pct}_ms"] = duration_seconds(p.group(1)) * 1e3 if p else None
+    errors = 0
+    s = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if s:
+        errors += sum(int(x) for x in s.groups())
+    n = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if n:
+        errors += int(n.group(1))
+    result["errors"] = errors
+    return result
+
+
+def cpu_window(pid, run):
+    """Run run() and return its result with the balancer's CPU seconds spent meanwhile."""
+    before = procstat.cpu_ticks(pid) if pid else None
+    t0 = time.monotonic()
+    value = run()
+    elapsed = time.monotonic() - t0
+    cpu = (procstat.cpu_ticks(pid) - before) / procstat.CLK_TCK if pid else None
+    return value, cpu, elapsed
+
+
+def scenario_http(args, close):
+    cmd = ["wrk", "-t1", f"-c{args.conns}", f"-d{args.seconds}s", "--latency", "--timeout", "5s"]
+    if close:
+        cmd += ["-H", "Connection: close"]
+    cmd.append(f"http://127.0.0.1:{args.port}/1k")
+    out, cpu, elapsed = cpu_window(args.pid, lambda: subprocess.run(
+        cmd, capture_output=True, text=True, check=True, timeout=args.seconds + 30).stdout)
+    metrics = parse_wrk(out)
+    if cpu is not None:
+        metrics["cpu_s"] = cpu
+        metrics["cpu_util"] = cpu / elapsed
+        metrics["cpu_us_per_req"] = cpu / metrics["requests"] * 1e6 if metrics["requests"] else None
+    return metrics
+
+
+def scenario_bulk(args):
+    cmd = ["iperf3", "-c", "127.0.0.1", "-p", str(args.port), "-t", str(args.seconds), "-P", "1",
+           "-J", "--connect-timeout", "5000"]
+    out, cpu, elapsed = cpu_window(args.pid, lambda: subprocess.run(
+        cmd, capture_output=True, text=True, timeout=args.seconds + 30).stdout)
+    report = json.loads(out)
+    if "error" in report:
+        raise RuntimeError(f"iperf3: {report['error']}")
+    received = report["end"]["sum_received"]
+    metrics = {"gbps": received["bits_per_second"] / 1e9, "bytes": received["bytes"]}
+    if cpu is not None:
+        metrics["cpu_s"] = cpu
+        metrics["cpu_util"] = cpu / elapsed
+        metrics["cpu_s_per_gib"] = cpu / (received["bytes"] / GIB)
+    return metrics
+
+
+def scenario_idle(args):
+    base = procstat.rss_kib(args.pid) / 1024 if args.pid else None
+
+    def while_held():
+        time.sleep(1)  # let the balancer finish its own work for the last replies before reading RSS
+        return {"rss_mib": procstat.rss_kib(args.pid) / 1024} if args.pid else {}
+
+    metrics = idle.hold_and_check(args.port, args.count, args.seconds, while_held)
+    if base is not None:
+        metrics["rss_base_mib"] = base
+    metrics["count"] = args.count
+    return metrics
+
+
+def port_accepts(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def stop_group(proc):
+    """TERM the process group, KILL it after 5 s."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+    except ProcessLookupError:
+        proc.wait(timeout=5)
+
+
+def scenario_startup(args):
+    """Median time from exec to the first accepted connection, over args.runs starts on core 1."""
+    samples = []
+    with open(args.log, "ab") as log:
+        for _ in range(args.runs):
+            if port_accepts(args.port):
+                raise RuntimeError(f"port {args.port} is already in use before start")
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(args.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                    start_new_session=True,
+                                    preexec_fn=lambda: os.sched_setaffinity(0, {1}))
+            try:
+                while True:
+                    if port_accepts(args.port):
+                        samples.append((time.perf_counter() - t0) * 1e3)
+                        break
+                    if proc.poll() is not None:
+                        raise RuntimeError(f"{args.argv[0]} exited with {proc.returncode} before accepting")
+                    if time.perf_counter() - t0 > 15:
+                        raise RuntimeError(f"{args.argv[0]} did not accept within 15 s")
+                    time.sleep(0.0002)
+            finally:
+                stop_group(proc)
+            deadline = time.monotonic() + 5
+            while port_accepts(args.port) and time.monotonic() < deadline:
+                time.sleep(0.01)
+    return {"startup_ms": statistics.median(samples), "samples_ms": samples}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("scenario", choices=["close", "keepalive", "bulk", "idle", "startup"])
+    p.add_argument("--target", required=True)
+    p.add_argument("--rep", type=int, required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--pid", type=int, default=None, help="balancer pid (none for direct)")
+    p.add_argument("--seconds", type=int, default=10, help="measured window (idle: time limit)")
+    p.add_argument("--conns", type=int, default=50)
+    p.add_argument("--count", type=int, default=9000, help="idle connections")
+    p.add_argument("--runs", type=int, default=5, help="starts for the startup scenario")
+    p.add_argument("--log", default="/dev/null", help="startup: where the target's output goes")
+    p.epilog = "startup takes the target's command line after --"
+    own, sep, target_argv = [], False, []
+    for word in sys.argv[1:]:
+        if sep:
+            target_argv.append(word)
+        elif word == "--":
+            sep = True
+        else:
+            own.append(word)
+    args = p.parse_args(own)
+    args.argv = target_argv
+    run = {"close": lambda: scenario_http(args, True), "keepalive": lambda: scenario_http(args, False),
+           "bulk": lambda: scenario_bulk(args), "idle": lambda: scenario_idle(args),
+           "startup": lambda: scenario_startup(args)}[args.scenario]
+    record = {"rep": args.rep, "target": args.target, "scenario": args.scenario}
+    try:
+        record["metrics"] = run()
+    except Exception as e:  # one failed scenario is reported, not fatal to the whole run
+        record["error"] = f"{type(e).__name__}: {e}"
+        print(f"measure: {args.target} {args.scenario}: {record['error']}", file=sys.stderr)
+    print(json.dumps(record), flush=True)
+
+
+if __name__ == "__main__":
+    main()

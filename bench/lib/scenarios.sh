@@ -1,0 +1,54 @@
+# One repetition of every scenario against one target. Appends one JSON record per scenario
+# to $RAW (see lib/measure.py). Ports: main instance PORT_BASE+300+i, bulk instance
+# PORT_BASE+400+i, start-up runs PORT_BASE+500+i, where i is the target's index.
+
+measure() {
+    taskset -c 0 python3 "$LIB_DIR/measure.py" "$@" >>"$RAW"
+}
+
+# failed NAME REP SCENARIO...: record that the target could not be measured in these scenarios.
+failed() {
+    local name=$1 rep=$2 scenario; shift 2
+    for scenario in "$@"; do
+        python3 -c 'import json, sys; print(json.dumps({"rep": int(sys.argv[1]), "target": sys.argv[2],
+            "scenario": sys.argv[3], "error": sys.argv[4]}))' "$rep" "$name" "$scenario" "$TARGET_ERROR" >>"$RAW"
+    done
+}
+
+run_target_rep() {
+    local name=$1 rep=$2 i
+    i=$(target_index "$name")
+    local main_port=$((PORT_BASE + 300 + i)) bulk_port=$((PORT_BASE + 400 + i)) start_port=$((PORT_BASE + 500 + i))
+
+    log "rep $rep: $name"
+    local pid_args
+    if start_target "$name" "$main_port" "$BACKEND1" "$BACKEND2"; then
+        pid_args=(--target "$name" --rep "$rep" --port "$TARGET_PORT")
+        [[ -n $TARGET_PID ]] && pid_args+=(--pid "$TARGET_PID")
+        # Warm-up, not measured: fills caches and lets a JIT build compile its hot paths.
+        taskset -c 0 timeout 30 wrk -t1 -c50 -d"${WARMUP_SECONDS}s" "http://127.0.0.1:$TARGET_PORT/1k" >/dev/null 2>&1 || true
+        measure close "${pid_args[@]}" --conns 50 --seconds "$HTTP_SECONDS"
+        measure keepalive "${pid_args[@]}" --conns 100 --seconds "$HTTP_SECONDS"
+        measure idle "${pid_args[@]}" --count "$IDLE_COUNT" --seconds 60
+        stop_target
+    else
+        failed "$name" "$rep" close keepalive idle
+    fi
+
+    # iperf3 needs its control and data connections on the same server, so the bulk instance
+    # lists the single iperf3 server twice: round robin still alternates, both reach it.
+    if start_target "$name" "$bulk_port" "$IPERF_PORT" "$IPERF_PORT"; then
+        pid_args=(--target "$name" --rep "$rep" --port "$TARGET_PORT")
+        [[ -n $TARGET_PID ]] && pid_args+=(--pid "$TARGET_PID")
+        measure bulk "${pid_args[@]}" --seconds "$BULK_SECONDS"
+        stop_target
+    else
+        failed "$name" "$rep" bulk
+    fi
+
+    if [[ $name != direct ]]; then
+        target_argv "$name" "$start_port" "$BACKEND1" "$BACKEND2" "$WORK/$name-$start_port"
+        measure startup --target "$name" --rep "$rep" --port "$start_port" --runs "$STARTUP_RUNS" \
+            --log "$WORK/$name-$start_port/output.log" -- "${TARGET_ARGV[@]}"
+    fi
+}

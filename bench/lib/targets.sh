@@ -1,0 +1,71 @@
+# The balancers under test. Each listens on its own loopback port in front of two backends,
+# round robin, and runs alone on core 1. "direct" is no balancer: traffic goes to backend 1.
+
+ALL_TARGETS=(quill pen haproxy nginx direct)
+
+# target_index NAME: stable small number per target, used for ports and chart colours.
+target_index() {
+    local i
+    for i in "${!ALL_TARGETS[@]}"; do [[ ${ALL_TARGETS[$i]} == "$1" ]] && { echo $((i + 1)); return; }; done
+    die "unknown target $1"
+}
+
+# target_argv NAME PORT BACKEND1 BACKEND2 DIR: set TARGET_ARGV to the command that runs NAME
+# in the foreground, writing any config it needs into DIR.
+target_argv() {
+    local name=$1 port=$2 b1=$3 b2=$4 dir=$5
+    mkdir -p "$dir"
+    case $name in
+        quill)
+            TARGET_ARGV=("$QUILL_BIN" -f -r -x 10000 "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
+        pen)
+            TARGET_ARGV=(pen -f -r -x 10000 "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
+        haproxy)
+            render "$CONF_DIR/haproxy.cfg.tmpl" "$dir/haproxy.cfg" PORT="$port" BACKEND1="$b1" BACKEND2="$b2"
+            TARGET_ARGV=(haproxy -db -f "$dir/haproxy.cfg") ;;
+        nginx)
+            local load=""
+            [[ -f $NGINX_STREAM_MODULE ]] && load="load_module $NGINX_STREAM_MODULE;"
+            render "$CONF_DIR/nginx-stream.conf.tmpl" "$dir/nginx.conf" \
+                LOAD_STREAM="$load" DIR="$dir" PORT="$port" BACKEND1="$b1" BACKEND2="$b2"
+            TARGET_ARGV=(nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf") ;;
+        *) die "target $name has no command" ;;
+    esac
+}
+
+# start_target NAME PORT BACKEND1 BACKEND2: start NAME on core 1 and wait until PORT accepts.
+# Sets TARGET_PID and TARGET_PORT; for direct, TARGET_PID is empty and TARGET_PORT is BACKEND1.
+# On failure it stops what it started, sets TARGET_ERROR and returns 1.
+start_target() {
+    local name=$1 port=$2 b1=$3 b2=$4 dir=$WORK/$1-$2
+    if [[ $name == direct ]]; then
+        TARGET_PID="" TARGET_PORT=$b1
+        return 0
+    fi
+    target_argv "$name" "$port" "$b1" "$b2" "$dir"
+    spawn "$dir/output.log" taskset -c 1 "${TARGET_ARGV[@]}"
+    TARGET_PID=$SPAWNED_PID TARGET_PORT=$port
+    if ! wait_port "$port" "$TARGET_PID" 15; then
+        TARGET_ERROR="$name did not start on :$port: $(cat "$dir/output.log" "$dir/error.log" 2>/dev/null | tail -n 3 | tr '\n' ' ')"
+        log "$TARGET_ERROR"
+        stop_target
+        return 1
+    fi
+}
+
+stop_target() {
+    [[ -n $TARGET_PID ]] && stop_pid "$TARGET_PID"
+    TARGET_PID=""
+    return 0
+}
+
+# target_version NAME: one line naming the version of NAME as installed.
+target_version() {
+    case $1 in
+        quill) [[ -n $QUILL_BIN ]] && "$QUILL_BIN" --version 2>/dev/null | head -n 1 || echo "not built" ;;
+        pen | haproxy | wrk | iperf3 | gnuplot-nox | libnginx-mod-stream)
+            dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown ;;
+        nginx) nginx -v 2>&1 | sed 's/^nginx version: //' ;;
+        *) echo "-" ;;
+    esac
+}

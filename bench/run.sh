@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Benchmarks quill beside pen, haproxy, nginx (stream) and direct, on loopback only.
+# Usage: bench/run.sh [--quick] [--reps N] [--targets "quill pen ..."]
+# Writes bench/results/latest.{md,json,csv,png}. See bench/README.md.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
+LIB_DIR=$BENCH_DIR/lib
+CONF_DIR=$BENCH_DIR/conf
+RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
+
+REPS=3 HTTP_SECONDS=10 BULK_SECONDS=10 WARMUP_SECONDS=2 IDLE_COUNT=9000 STARTUP_RUNS=5 QUICK=0
+TARGETS_WANTED=""
+while (($#)); do
+    case $1 in
+        --quick) QUICK=1 REPS=1 HTTP_SECONDS=2 BULK_SECONDS=2 WARMUP_SECONDS=1 IDLE_COUNT=1000 STARTUP_RUNS=2 ;;
+        --reps) REPS=${2:?--reps needs a number}; shift ;;
+        --targets) TARGETS_WANTED=${2:?--targets needs a list}; shift ;;
+        -h | --help) sed -n '2,4s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+    shift
+done
+[[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps must be a positive integer, not '$REPS'" >&2; exit 2; }
+
+# Every port is PORT_BASE + a fixed offset; BENCH_PORT_BASE moves them all (below 32768, the
+# start of Linux's ephemeral range). Targets use +301.., their bulk instances +401.., and their
+# start-up runs +501.. (see lib/scenarios.sh).
+PORT_BASE=${BENCH_PORT_BASE:-27000}
+[[ $PORT_BASE =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 32000)) ||
+    { echo "run.sh: BENCH_PORT_BASE must be a number from 1024 to 32000, not '$PORT_BASE'" >&2; exit 2; }
+BACKEND1=$((PORT_BASE + 81)) BACKEND2=$((PORT_BASE + 82)) IPERF_PORT=$((PORT_BASE + 201))
+
+source "$LIB_DIR/common.sh"
+source "$LIB_DIR/install.sh"
+source "$LIB_DIR/build_quill.sh"
+source "$LIB_DIR/backends.sh"
+source "$LIB_DIR/targets.sh"
+source "$LIB_DIR/scenarios.sh"
+source "$LIB_DIR/machine.sh"
+
+(($(nproc) >= 2)) || die "needs 2 cores: load generator and backends on core 0, the balancer on core 1"
+WORK=$(mktemp -d /tmp/quill-bench.XXXXXX)
+chmod 755 "$WORK" # nginx workers run as nobody and must read the backend's files
+# Stop everything we started; keep the logs and configs only when asked (KEEP_WORK=1) or on failure.
+trap 'rc=$?; cleanup; if ((rc == 0)) && [[ -z ${KEEP_WORK:-} ]]; then rm -rf "$WORK"; else log "work files kept in $WORK"; fi' EXIT
+trap 'exit 130' INT TERM
+
+ensure_peers
+WANTED=(${TARGETS_WANTED:-${ALL_TARGETS[*]}})
+QUILL_BIN="" QUILL_BUILD="not requested (--targets)"
+# QUILL_SRC builds quill from another checkout (default: this one).
+[[ " ${WANTED[*]} " == *" quill "* ]] && build_quill "${QUILL_SRC:-$REPO_DIR}" "$WORK/quill" "$WORK"
+# From here on everything this script starts runs on core 0 unless it says otherwise;
+# balancers get core 1. (The build above may use both cores.)
+taskset -cp 0 $$ >/dev/null
+for port in "$BACKEND1" "$BACKEND2" "$IPERF_PORT" $(seq $((PORT_BASE + 301)) $((PORT_BASE + 305))) \
+    $(seq $((PORT_BASE + 401)) $((PORT_BASE + 405))) $(seq $((PORT_BASE + 501)) $((PORT_BASE + 505))); do
+    port_accepts "$port" && die "port $port is already in use on 127.0.0.1"
+done
+
+TARGETS=()
+for t in "${WANTED[@]}"; do
+    target_index "$t" >/dev/null
+    if [[ $t == quill && -z $QUILL_BIN ]]; then
+        log "quill left out: $QUILL_BUILD"
+        continue
+    fi
+    TARGETS+=("$t")
+done
+((${#TARGETS[@]})) || die "no target to run"
+
+describe_machine >"$WORK/meta.tsv"
+printf 'reps\t%s\nquick\t%s\nhttp_seconds\t%s\nbulk_seconds\t%s\nidle_count\t%s\nstartup_runs\t%s\n' \
+    "$REPS" "$QUICK" "$HTTP_SECONDS" "$BULK_SECONDS" "$IDLE_COUNT" "$STARTUP_RUNS" >>"$WORK/meta.tsv"
+start_backends "$WORK" "$CONF_DIR"
+
+RAW=$WORK/raw.jsonl
+: >"$RAW"
+started=$SECONDS
+for ((rep = 1; rep <= REPS; rep++)); do
+    # Rotate the order each repetition so no target always runs first or last.
+    n=${#TARGETS[@]}
+    for ((k = 0; k < n; k++)); do
+        run_target_rep "${TARGETS[$(((k + rep - 1) % n))]}" "$rep"
+    done
+done
+printf 'loadavg_end\t%s\nduration_seconds\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$((SECONDS - started))" >>"$WORK/meta.tsv"
+
+mkdir -p "$RESULTS_DIR"
+python3 "$LIB_DIR/report.py" --meta "$WORK/meta.tsv" --raw "$RAW" --targets "${TARGETS[*]}" \
+    --out "$RESULTS_DIR/latest" --plot-data "$WORK/plot.dat"
+gnuplot -e "datafile='$WORK/plot.dat'; outfile='$RESULTS_DIR/latest.png'" "$LIB_DIR/plot.gp"
+log "done in $((SECONDS - started)) s: $RESULTS_DIR/latest.md, latest.png"

@@ -1,0 +1,93 @@
+namespace Quill.Net.Http;
+
+/// <summary>
+/// Follows a chunked request body as it passes through, without changing or holding any of it, to find where it
+/// ends: chunk-size lines, chunk data, the CRLF after each chunk, the last chunk and the trailer section.
+/// </summary>
+internal struct ChunkedBodyReader
+{
+    /// <summary>Bounds what a chunk-size line (with extensions) or the trailer section may take.</summary>
+    private const int MaxLineLength = 4096;
+    private const int MaxTrailerLength = 64 * 1024;
+    private const int MaxSizeDigits = 15;
+
+    private State _state;
+    private long _remaining;
+    private int _count;
+    private HeadEndScanner _trailerEnd;
+
+    public enum Progress { NeedMore, Ended, Invalid }
+
+    private enum State { SizeDigits, SizeRest, Data, DataCr, DataLf, Trailer }
+
+    /// <param name="consumed">Bytes that belong to the body; when the body ended, the rest is the next request.</param>
+    public Progress Feed(ReadOnlySpan<byte> bytes, out int consumed)
+    {
+        consumed = 0;
+        while (consumed < bytes.Length)
+        {
+            switch (_state)
+            {
+                case State.Data:
+                    var take = (int)Math.Min(_remaining, bytes.Length - consumed);
+                    consumed += take;
+                    _remaining -= take;
+                    if (_remaining == 0) _state = State.DataCr;
+                    continue;
+                case State.Trailer:
+                    var end = _trailerEnd.Find(bytes[consumed..]);
+                    if (end < 0)
+                    {
+                        _count += bytes.Length - consumed;
+                        consumed = bytes.Length;
+                        return _count > MaxTrailerLength ? Progress.Invalid : Progress.NeedMore;
+                    }
+                    consumed += end;
+                    this = default;
+                    return Progress.Ended;
+            }
+
+            var b = bytes[consumed++];
+            switch (_state)
+            {
+                case State.SizeDigits when char.IsAsciiHexDigit((char)b):
+                    if (++_count > MaxSizeDigits) return Progress.Invalid;
+                    _remaining = _remaining * 16 + HexValue(b);
+                    break;
+                case State.SizeDigits when _count > 0 && b is (byte)';' or (byte)' ' or (byte)'\t' or (byte)'\r':
+                    _state = State.SizeRest;
+                    break;
+                case State.SizeDigits or State.SizeRest when _count > 0 && b == (byte)'\n':
+                    EndSizeLine();
+                    break;
+                case State.SizeRest:
+                    if (++_count > MaxLineLength) return Progress.Invalid;
+                    break;
+                case State.DataCr when b == (byte)'\r':
+                    _state = State.DataLf;
+                    break;
+                case State.DataCr or State.DataLf when b == (byte)'\n':
+                    _state = State.SizeDigits;
+                    _count = 0;
+                    break;
+                default:
+                    return Progress.Invalid;
+            }
+        }
+        return Progress.NeedMore;
+    }
+
+    private void EndSizeLine()
+    {
+        _count = 0;
+        if (_remaining > 0)
+        {
+            _state = State.Data;
+            return;
+        }
+        _state = State.Trailer;
+        _trailerEnd.StartAtLineStart();
+    }
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+}

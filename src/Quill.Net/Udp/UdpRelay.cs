@@ -1,0 +1,289 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Quill.Core.Selection;
+
+namespace Quill.Net.Udp;
+
+/// <summary>
+/// UDP balancing (-U): datagrams from each client address and port form a session with its own upstream socket
+/// connected to a server chosen as for TCP (stickiness, modes, limits). Replies go back to the client from the listen
+/// socket. A server that refuses (ICMP port unreachable) is blacklisted and the session fails over, sending its
+/// first datagram again if the server never answered. Unlike pen, sessions end after an idle timeout.
+/// </summary>
+public sealed class UdpRelay : IDisposable
+{
+    /// <summary>Largest UDP payload.</summary>
+    private const int MaxDatagram = 65535;
+
+    private readonly Socket _listener;
+    private readonly ServerSelector _selector;
+    private readonly UdpRelayOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Action<int, string>? _log;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<SocketAddress, UdpSession> _sessions = [];
+
+    private UdpRelay(Socket listener, ServerSelector selector, UdpRelayOptions options, TimeProvider time, Action<int, string>? log)
+    {
+        _listener = listener;
+        _selector = selector;
+        _options = options;
+        _time = time;
+        _log = log;
+    }
+
+    /// <summary>Binds the UDP listen socket.</summary>
+    /// <param name="log">Debug messages with their -d level.</param>
+    /// <exception cref="SocketException">The address is in use or not local.</exception>
+    public static UdpRelay Open(
+        IPEndPoint listen, ServerSelector selector, UdpRelayOptions options, TimeProvider time, Action<int, string>? log = null)
+    {
+        var socket = new Socket(listen.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (listen.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = true;
+            socket.Bind(listen);
+            return new UdpRelay(socket, selector, options, time, log);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public EndPoint LocalEndPoint => _listener.LocalEndPoint!;
+
+    public int SessionCount
+    {
+        get { lock (_gate) return _sessions.Count; }
+    }
+
+    /// <summary>Relays until cancelled, then ends every session.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var expiring = ExpireLoopAsync(stopping);
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
+        var from = new SocketAddress(_listener.AddressFamily);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                int received;
+                try
+                {
+                    received = await _listener.ReceiveFromAsync(buffer, SocketFlags.None, from, stopping).ConfigureAwait(false);
+                }
+                catch (SocketException e)
+                {
+                    _log?.Invoke(1, $"UDP receive failed: {SocketErrorText.Describe(e.SocketErrorCode)}");
+                    continue;
+                }
+                await ToServerAsync(from, buffer.AsMemory(0, received)).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: end the sessions below.
+        }
+        finally
+        {
+            await expiring.ConfigureAwait(false);
+            foreach (var session in Snapshot()) End(session, "quill stops");
+        }
+    }
+
+    /// <summary>Ends the sessions idle for at least the idle timeout; the expiry loop calls it, tests too.</summary>
+    internal void ExpireIdle()
+    {
+        var now = _time.GetTimestamp();
+        foreach (var session in Snapshot())
+        {
+            if (_time.GetElapsedTime(session.LastActivity, now) >= _options.IdleTimeout)
+                End(session, $"idle for {_options.IdleTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    private async Task ExpireLoopAsync(CancellationToken stopping)
+    {
+        var interval = TimeSpan.FromTicks(Math.Max(_options.IdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks));
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(interval, _time, stopping).ConfigureAwait(false);
+                ExpireIdle();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private async ValueTask ToServerAsync(SocketAddress from, ReadOnlyMemory<byte> datagram)
+    {
+        UdpSession? session;
+        lock (_gate) _sessions.TryGetValue(from, out session);
+        session ??= Create(from, datagram.Span);
+        if (session is null) return;
+
+        session.LastActivity = _time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                await session.Upstream!.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
+                session.Sent(datagram.Length);
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                // An earlier datagram was refused: fail over and send this one to the next server.
+                if (!FailOver(session, resend: false)) return;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                End(session, e is SocketException s ? SocketErrorText.Describe(s.SocketErrorCode) : "closed");
+                return;
+            }
+        }
+    }
+
+    private UdpSession? Create(SocketAddress from, ReadOnlySpan<byte> first)
+    {
+        var address = new SocketAddress(from.Family, from.Size);
+        from.Buffer.CopyTo(address.Buffer);
+        var client = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address);
+        if (client.Address.IsIPv4MappedToIPv6) client = new IPEndPoint(client.Address.MapToIPv4(), client.Port);
+
+        MakeRoom();
+        var attempt = _selector.Begin(client.Address, client.Port);
+        var session = new UdpSession(address, client, attempt, _time.GetTimestamp());
+        if (attempt.ServerEndPoint is not { } server || !TryConnect(session, server))
+        {
+            _log?.Invoke(1, $"no server accepts UDP client {client}; dropping its datagram");
+            session.End(_selector);
+            return null;
+        }
+        session.KeepFirst(first);
+        lock (_gate) _sessions[address] = session;
+        _log?.Invoke(1, $"UDP client {client} uses server {session.Server}");
+        return session;
+    }
+
+    /// <summary>Connects to the server, failing over while connecting fails (a UDP connect fails only when
+    /// there is no route).</summary>
+    private bool TryConnect(UdpSession session, EndPoint server)
+    {
+        while (true)
+        {
+            try
+            {
+                StartReplies(session, session.Connect(server));
+                return true;
+            }
+            catch (SocketException e)
+            {
+                _log?.Invoke(0, $"blacklisting server {session.Server} because UDP connect to {server} failed: {SocketErrorText.Describe(e.SocketErrorCode)}");
+                if (!session.FailOver(_selector, out var next) || next is null) return false;
+                server = next;
+            }
+        }
+    }
+
+    private bool FailOver(UdpSession session, bool resend)
+    {
+        var failed = session.Server;
+        if (!session.FailOver(_selector, out var next) || next is null || !TryConnect(session, next))
+        {
+            End(session, $"server {failed} refused and no other server accepts");
+            return false;
+        }
+        _log?.Invoke(0, $"blacklisted server {failed}: it refused UDP client {session.Client}; now server {session.Server}");
+        try
+        {
+            if (resend) session.ResendFirst();
+        }
+        catch (SocketException)
+        {
+            // The reply loop of the new socket sees the same error and fails over again.
+        }
+        return true;
+    }
+
+    private void StartReplies(UdpSession session, Socket upstream) => _ = RepliesAsync(session, upstream);
+
+    /// <summary>Relays the server's datagrams to the client, holding a buffer only while one is waiting.</summary>
+    private async Task RepliesAsync(UdpSession session, Socket upstream)
+    {
+        while (true)
+        {
+            byte[]? buffer = null;
+            try
+            {
+                // A zero-length peek waits for a datagram without taking it, so an idle session holds no buffer.
+                await upstream.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek).ConfigureAwait(false);
+                buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
+                var received = await upstream.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                session.LastActivity = _time.GetTimestamp();
+                if (session.Answered(received, out var attempt)) _selector.Connected(attempt);
+                await _listener.SendToAsync(buffer.AsMemory(0, received), SocketFlags.None, session.ClientAddress).ConfigureAwait(false);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused && !session.Ended
+                                             && ReferenceEquals(session.Upstream, upstream))
+            {
+                FailOver(session, resend: true);
+                return;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Closed by End or by a failover to another socket, or the client is unreachable.
+                if (ReferenceEquals(session.Upstream, upstream) && e is SocketException s && !session.Ended)
+                    End(session, SocketErrorText.Describe(s.SocketErrorCode));
+                return;
+            }
+            finally
+            {
+                if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>At the session limit, the least recently active session makes room (pen recycles slots too).</summary>
+    private void MakeRoom()
+    {
+        UdpSession? oldest = null;
+        lock (_gate)
+        {
+            if (_sessions.Count < _options.MaxSessions) return;
+            foreach (var session in _sessions.Values)
+            {
+                if (oldest is null || session.LastActivity < oldest.LastActivity) oldest = session;
+            }
+        }
+        if (oldest is not null) End(oldest, "the session table is full");
+    }
+
+    private void End(UdpSession session, string why)
+    {
+        lock (_gate)
+        {
+            if (_sessions.TryGetValue(session.ClientAddress, out var current) && ReferenceEquals(current, session))
+                _sessions.Remove(session.ClientAddress);
+        }
+        if (session.End(_selector)) _log?.Invoke(1, $"UDP session of {session.Client} ended: {why}");
+    }
+
+    private UdpSession[] Snapshot()
+    {
+        lock (_gate) return [.. _sessions.Values];
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        foreach (var session in Snapshot()) End(session, "closed");
+    }
+}
