@@ -3,6 +3,7 @@ using Quill.Demo;
 using Quill.Hosting;
 using Quill.Operations;
 
+SocketEngineSettings.Apply();
 var parsed = CommandLineParser.Parse(args, EtcServices.Load(EtcServices.DefaultPath, "tcp"));
 switch (parsed)
 {

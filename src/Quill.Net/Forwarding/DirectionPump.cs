@@ -60,7 +60,9 @@ internal static class DirectionPump
                         filter.OnClientData(outgoing.Span, filtered);
                         outgoing = filtered.WrittenMemory;
                     }
-                    await SendAllAsync(destination, outgoing).ConfigureAwait(false);
+                    // Inline rather than in a helper: a nested async method would allocate whenever it waits.
+                    for (var sent = 0; sent < outgoing.Length;)
+                        sent += await destination.SendAsync(outgoing[sent..], SocketFlags.None).ConfigureAwait(false);
                     moved += outgoing.Length;
                     if (!sendShut && filter is { ClientStreamEnded: true })
                     {
@@ -80,12 +82,6 @@ internal static class DirectionPump
             onFailure();
             return new PumpResult(moved, Clean: false);
         }
-    }
-
-    private static async ValueTask SendAllAsync(Socket destination, ReadOnlyMemory<byte> data)
-    {
-        for (var sent = 0; sent < data.Length;)
-            sent += await destination.SendAsync(data[sent..], SocketFlags.None).ConfigureAwait(false);
     }
 }
 

@@ -4,6 +4,7 @@ using Quill.Core.Configuration;
 using Quill.Core.Control;
 using Quill.Diagnostics;
 using Quill.Net;
+using Quill.Net.Forwarding;
 using Quill.Net.Listening;
 using Quill.Net.Tls;
 using Quill.Operations;
@@ -22,9 +23,11 @@ internal static class BalancerHost
 
         BalancerState state;
         PrivilegeDrop? privileges;
+        ForwardingMode forwarding;
         GeoIpCountryDatabase countries;
         try
         {
+            forwarding = ForwardingModeSetting.FromEnvironment();
             privileges = PrivilegeDrop.Prepare(options);
             state = BalancerState.Create(options, time);
             // Opened before the chroot, like pen; a missing database means country entries never match.
@@ -45,7 +48,7 @@ internal static class BalancerHost
         await using var operations = OperationsHost.Create(options, state, connections, log, time);
         var session = new ClientSession(
             state.Selector, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log, connections, operations.Reporting,
-            settings, time);
+            settings, time, forwarding);
         var accepting = new AcceptLoop(listeners, session, options.ConnectionsMax, options.MultiAccept, log);
         var runtime = new BalancerRuntime(listeners, connections, accepting, log, options.ListenBacklog, exit, operations);
         await using var control = new ControlPlane(options, state, settings, acls, runtime, time, log);

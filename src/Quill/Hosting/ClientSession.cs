@@ -15,9 +15,10 @@ namespace Quill.Hosting;
 /// <param name="connections">Numbers the connection for connection N, close N and the status page.</param>
 /// <param name="reporting">Access log and data dumps for this connection's client stream.</param>
 /// <param name="settings">-H, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose; read for every connection.</param>
+/// <param name="forwarding">QUILL_FORWARDING: splice or buffers for streams no filter sees.</param>
 internal sealed class ClientSession(
     ServerSelector selector, Func<TimeSpan> connectTimeout, DebugLog log, ConnectionRegistry connections, SessionReporting reporting,
-    RuntimeSettings settings, TimeProvider time)
+    RuntimeSettings settings, TimeProvider time, ForwardingMode forwarding = ForwardingMode.Auto)
 {
     /// <summary>Terminates TLS (-E) once the server is connected; set at start-up, after -o and -F (ssl_sni_path).</summary>
     public TlsTermination? Tls { get; set; }
@@ -63,7 +64,7 @@ internal sealed class ClientSession(
                 reporting, settings.HttpHeaders, remote?.Address, attempt.ServerEndPoint!, https: tls is not null);
             if (tuning.NoDelay && remote is not null) client.NoDelay = true;
             var result = tls is null
-                ? await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filter, tuning.Lifetime).ConfigureAwait(false)
+                ? await ConnectionForwarder.ForwardAsync(client, upstream, stopping, filter, tuning.Lifetime, forwarding).ConfigureAwait(false)
                 : await TlsForwarder.ForwardAsync(client, upstream, tls, stopping, filter,
                     why => log.Write(1, $"TLS handshake with client {Describe(remote)} failed: {why}"), tuning.Lifetime).ConfigureAwait(false);
             (toServer, toClient) = (result.BytesToServer, result.BytesToClient);

@@ -42,7 +42,9 @@ internal sealed class BalancerProcess : IDisposable
     public ProcessStatus Status => ProcessStatus.Read(Pid);
 
     /// <summary>Starts the executable with exactly these arguments; nothing is waited for.</summary>
-    public static BalancerProcess Launch(BalancerKind kind, IEnumerable<string> arguments)
+    /// <param name="environment">Variables added to the inherited environment (QUILL_FORWARDING, ...).</param>
+    public static BalancerProcess Launch(
+        BalancerKind kind, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var executable = kind == BalancerKind.Pen ? PenInstallation.Executable : RepositoryLayout.QuillExecutable;
         if (!File.Exists(executable))
@@ -57,6 +59,8 @@ internal sealed class BalancerProcess : IDisposable
         };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
 
         var process = new Process { StartInfo = start };
         var balancer = new BalancerProcess(kind, process);

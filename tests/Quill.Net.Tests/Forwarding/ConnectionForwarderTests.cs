@@ -8,16 +8,20 @@ namespace Quill.Net.Tests.Forwarding;
 
 public sealed class ConnectionForwarderTests
 {
-    [Fact]
-    public async Task ForwardAsync_20MBEachWaySimultaneously_ArrivesByteExact()
+    public static TheoryData<ForwardingMode> Modes => [ForwardingMode.Buffered, ForwardingMode.Splice, ForwardingMode.Auto];
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task ForwardAsync_20MBEachWaySimultaneously_ArrivesByteExact(ForwardingMode mode)
     {
         const int size = 20 * 1024 * 1024;
         var request = RandomBytes(size, seed: 1);
         var reply = RandomBytes(size, seed: 2);
         await using var connection = await ProxiedConnection.OpenAsync();
         var pool = new CountingPool();
+        using var pipes = new PipePool(capacity: 4);
 
-        var forward = connection.ForwardAsync(pool, CancellationToken.None);
+        var forward = connection.ForwardAsync(mode, pool, pipes, CancellationToken.None);
         var clientSends = Loopback.SendAllAsync(connection.Client, request, shutdown: true);
         var serverSends = Loopback.SendAllAsync(connection.Server, reply, shutdown: true);
         var serverReceives = Loopback.HashToEndAsync(connection.Server, size);
@@ -31,32 +35,41 @@ public sealed class ConnectionForwarderTests
         Assert.Equal(size, atClient.Length);
         Assert.Equal(SHA256.HashData(reply), atClient.Hash);
         Assert.Equal(new ForwardResult(size, size, Clean: true), await forward.WaitAsync(Loopback.Timeout));
-        Assert.InRange(pool.Peak, 1, 2);
+        // One buffer (buffered) or one pipe (splice) per direction at most, all back at the end.
+        Assert.InRange(mode == ForwardingMode.Buffered ? pool.Peak : pipes.PeakRented, 1, 2);
+        Assert.InRange(pool.Peak, 0, 2);
         Assert.Equal(0, pool.Outstanding);
+        Assert.Equal(0, pipes.Rented);
     }
 
-    [Fact]
-    public async Task ForwardAsync_IdleConnection_HoldsNoBuffer()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task ForwardAsync_IdleConnection_HoldsNoBufferNorPipe(ForwardingMode mode)
     {
         await using var connection = await ProxiedConnection.OpenAsync();
         var pool = new CountingPool();
-        var forward = connection.ForwardAsync(pool, CancellationToken.None);
+        using var pipes = new PipePool(capacity: 4);
+        var forward = connection.ForwardAsync(mode, pool, pipes, CancellationToken.None);
 
         await Loopback.SendAllAsync(connection.Client, "one chunk"u8.ToArray(), shutdown: false);
         var buffer = new byte[9];
         Assert.Equal(9, await connection.Server.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Loopback.Timeout));
 
         Assert.True(await pool.AllReturnedAsync(TimeSpan.FromSeconds(5)));
-        Assert.Equal(1, pool.Peak);
+        Assert.True(await AllPipesReturnedAsync(pipes, TimeSpan.FromSeconds(5)));
+        // Auto copies a short message through a buffer, as the buffered path does.
+        Assert.Equal(mode == ForwardingMode.Splice ? 0 : 1, pool.Peak);
+        Assert.Equal(mode == ForwardingMode.Splice ? 1 : 0, pipes.PeakRented);
         Assert.False(forward.IsCompleted);
     }
 
-    [Fact]
-    public async Task ForwardAsync_ClientHalfCloses_ServerRepliesAfterEof()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task ForwardAsync_ClientHalfCloses_ServerRepliesAfterEof(ForwardingMode mode)
     {
         await using var connection = await ProxiedConnection.OpenAsync();
 
-        var forward = connection.ForwardAsync(CancellationToken.None);
+        var forward = connection.ForwardAsync(mode, CancellationToken.None);
         await Loopback.SendAllAsync(connection.Client, "request"u8.ToArray(), shutdown: true);
         Assert.Equal("request"u8.ToArray(), await Loopback.ReadToEndAsync(connection.Server));
         await Loopback.SendAllAsync(connection.Server, "reply after EOF"u8.ToArray(), shutdown: true);
@@ -65,12 +78,13 @@ public sealed class ConnectionForwarderTests
         Assert.Equal(new ForwardResult(7, 15, Clean: true), await forward.WaitAsync(Loopback.Timeout));
     }
 
-    [Fact]
-    public async Task ForwardAsync_ServerHalfCloses_ClientKeepsSending()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task ForwardAsync_ServerHalfCloses_ClientKeepsSending(ForwardingMode mode)
     {
         await using var connection = await ProxiedConnection.OpenAsync();
 
-        var forward = connection.ForwardAsync(CancellationToken.None);
+        var forward = connection.ForwardAsync(mode, CancellationToken.None);
         await Loopback.SendAllAsync(connection.Server, "banner"u8.ToArray(), shutdown: true);
         Assert.Equal("banner"u8.ToArray(), await Loopback.ReadToEndAsync(connection.Client));
         await Loopback.SendAllAsync(connection.Client, "still talking"u8.ToArray(), shutdown: true);
@@ -79,15 +93,16 @@ public sealed class ConnectionForwarderTests
         Assert.Equal(new ForwardResult(13, 6, Clean: true), await forward.WaitAsync(Loopback.Timeout));
     }
 
-    [Fact]
-    public async Task ForwardAsync_BackendRepliesAndClosesAtOnce_100Times_NoByteLost()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task ForwardAsync_BackendRepliesAndClosesAtOnce_100Times_NoByteLost(ForwardingMode mode)
     {
         var reply = RandomBytes(100_000, seed: 3);
         for (var round = 0; round < 100; round++)
         {
             await using var connection = await ProxiedConnection.OpenAsync();
 
-            var forward = connection.ForwardAsync(CancellationToken.None);
+            var forward = connection.ForwardAsync(mode, CancellationToken.None);
             await Loopback.SendAllAsync(connection.Client, "GET"u8.ToArray(), shutdown: true);
             Assert.Equal("GET"u8.ToArray(), await Loopback.ReadToEndAsync(connection.Server));
             // Data and FIN leave together: pen loses this tail when epoll reports IN|HUP at once.
@@ -100,13 +115,15 @@ public sealed class ConnectionForwarderTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task ForwardAsync_PeerResetsMidTransfer_ClosesBothWithoutThrowing(bool clientResets)
+    [InlineData(true, ForwardingMode.Buffered)]
+    [InlineData(false, ForwardingMode.Buffered)]
+    [InlineData(true, ForwardingMode.Splice)]
+    [InlineData(false, ForwardingMode.Splice)]
+    public async Task ForwardAsync_PeerResetsMidTransfer_ClosesBothWithoutThrowing(bool clientResets, ForwardingMode mode)
     {
         await using var connection = await ProxiedConnection.OpenAsync();
         var (resetting, surviving) = clientResets ? (connection.Client, connection.Server) : (connection.Server, connection.Client);
-        var forward = connection.ForwardAsync(CancellationToken.None);
+        var forward = connection.ForwardAsync(mode, CancellationToken.None);
         var flood = FloodAsync(surviving);
         var buffer = new byte[4096];
         Assert.True(await resetting.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Loopback.Timeout) > 0);
@@ -120,12 +137,13 @@ public sealed class ConnectionForwarderTests
         await flood.WaitAsync(Loopback.Timeout);
     }
 
-    [Fact]
-    public async Task ForwardAsync_Cancelled_ClosesBothPromptly()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task ForwardAsync_Cancelled_ClosesBothPromptly(ForwardingMode mode)
     {
         await using var connection = await ProxiedConnection.OpenAsync();
         using var shutdown = new CancellationTokenSource();
-        var forward = connection.ForwardAsync(shutdown.Token);
+        var forward = connection.ForwardAsync(mode, shutdown.Token);
         await Loopback.SendAllAsync(connection.Client, "hello"u8.ToArray(), shutdown: false);
         var buffer = new byte[5];
         Assert.Equal(5, await connection.Server.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Loopback.Timeout));
@@ -138,8 +156,9 @@ public sealed class ConnectionForwarderTests
         Assert.True(await Loopback.SeesClosedAsync(connection.Server));
     }
 
-    [Fact]
-    public async Task ForwardAsync_UnixBackend_Forwards()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task ForwardAsync_UnixBackend_Forwards(ForwardingMode mode)
     {
         using var directory = new TempDirectory();
         var endPoint = directory.SocketEndPoint("backend.sock");
@@ -150,13 +169,25 @@ public sealed class ConnectionForwarderTests
         await proxyServer.ConnectAsync(endPoint).WaitAsync(Loopback.Timeout);
         using var server = await backend.AcceptAsync().WaitAsync(Loopback.Timeout);
 
-        var forward = ConnectionForwarder.ForwardAsync(proxyClient, proxyServer, CancellationToken.None).AsTask();
+        var forward = ConnectionForwarder.ForwardAsync(proxyClient, proxyServer, CancellationToken.None, mode: mode).AsTask();
         await Loopback.SendAllAsync(client, "over unix"u8.ToArray(), shutdown: true);
         Assert.Equal("over unix"u8.ToArray(), await Loopback.ReadToEndAsync(server));
         await Loopback.SendAllAsync(server, "back"u8.ToArray(), shutdown: true);
 
         Assert.Equal("back"u8.ToArray(), await Loopback.ReadToEndAsync(client));
         Assert.Equal(new ForwardResult(9, 4, Clean: true), await forward.WaitAsync(Loopback.Timeout));
+    }
+
+    /// <summary>Waits (bounded) until every pipe is back: a pump returns its pipe just after the chunk is delivered.</summary>
+    private static async Task<bool> AllPipesReturnedAsync(PipePool pipes, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (pipes.Rented != 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        return pipes.Rented == 0;
     }
 
     private static byte[] RandomBytes(int length, int seed)
@@ -208,11 +239,12 @@ public sealed class ConnectionForwarderTests
             return new ProxiedConnection(client, proxyClient, proxyServer, server);
         }
 
-        public Task<ForwardResult> ForwardAsync(CancellationToken cancellationToken) =>
-            ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, cancellationToken).AsTask();
+        public Task<ForwardResult> ForwardAsync(ForwardingMode mode, CancellationToken cancellationToken) =>
+            ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, cancellationToken, mode: mode).AsTask();
 
-        public Task<ForwardResult> ForwardAsync(ArrayPool<byte> pool, CancellationToken cancellationToken) =>
-            ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, pool, cancellationToken).AsTask();
+        public Task<ForwardResult> ForwardAsync(
+            ForwardingMode mode, ArrayPool<byte> pool, PipePool pipes, CancellationToken cancellationToken) =>
+            ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, pool, cancellationToken, mode: mode, pipes: pipes).AsTask();
 
         public ValueTask DisposeAsync()
         {

@@ -1,0 +1,42 @@
+using Quill.Net.Forwarding.Native;
+
+namespace Quill.Net.Forwarding;
+
+/// <summary>
+/// A kernel pipe that carries one direction's bytes from a socket to a socket without entering user space.
+/// Only an empty pipe goes back to the pool; one that still holds bytes after a failure is closed.
+/// </summary>
+internal sealed class PipePair : IDisposable
+{
+    private PipePair(int readEnd, int writeEnd, int capacity)
+    {
+        ReadEnd = readEnd;
+        WriteEnd = writeEnd;
+        Capacity = capacity;
+    }
+
+    public int ReadEnd { get; }
+
+    public int WriteEnd { get; }
+
+    /// <summary>Bytes the pipe holds when full: the most one splice from the source moves.</summary>
+    public int Capacity { get; }
+
+    /// <summary>
+    /// A fresh non-blocking pipe of about <paramref name="capacity"/> bytes (the kernel's default when it refuses more),
+    /// or null (with errno) when none can be opened (EMFILE, not Linux).
+    /// </summary>
+    public static PipePair? TryOpen(int capacity, out int errno)
+    {
+        if (!LinuxPipes.TryOpenPipe(out var readEnd, out var writeEnd, out errno)) return null;
+        // The default needs no fcntl; where pages are larger the pipe holds more, and splicing less is harmless.
+        var granted = capacity == PipePool.DefaultPipeCapacity ? capacity : LinuxPipes.Resize(writeEnd, capacity);
+        return new PipePair(readEnd, writeEnd, granted);
+    }
+
+    public void Dispose()
+    {
+        LinuxPipes.Close(ReadEnd);
+        LinuxPipes.Close(WriteEnd);
+    }
+}
