@@ -61,7 +61,7 @@ internal static class BalancerHost
         if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
         if (options.Udp && options.Listen is { } udpListen)
             return await UdpHost.RunAsync(options, state.Selector, settings, udpListen, log, time, exit.Token,
-                () => operations.Start(options, privileges)).ConfigureAwait(false);
+                () => operations.Start(options, privileges), connections).ConfigureAwait(false);
         try
         {
             session.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with { SniDirectory = settings.SniDirectory }) : null;
