@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Quill.Core.Selection;
 using Quill.Diagnostics;
 using Quill.Core.Control;
+using Quill.Net.Dummy;
 using Quill.Net.Forwarding;
 using Quill.Net.Tls;
 using Quill.Net.Upstream;
@@ -14,7 +15,7 @@ namespace Quill.Hosting;
 /// <param name="connectTimeout">Read for every connect, so the timeout command takes effect at once.</param>
 /// <param name="connections">Numbers the connection for connection N, close N and the status page.</param>
 /// <param name="reporting">Access log and data dumps for this connection's client stream.</param>
-/// <param name="settings">-H, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose; read for every connection.</param>
+/// <param name="settings">dummy, -H, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose; read for every connection.</param>
 internal sealed class ClientSession(
     ServerSelector selector, Func<TimeSpan> connectTimeout, DebugLog log, ConnectionRegistry connections, SessionReporting reporting,
     RuntimeSettings settings, TimeProvider time)
@@ -25,6 +26,11 @@ internal sealed class ClientSession(
     public async Task RunAsync(Socket client, CancellationToken processStopping)
     {
         var remote = client.RemoteEndPoint as IPEndPoint;
+        if (settings.Dummy)
+        {
+            await ServeDummyAsync(client, remote, processStopping).ConfigureAwait(false);
+            return;
+        }
         var attempt = selector.Begin(remote?.Address, remote?.Port ?? 0);
         var connection = connections.Open(client, attempt.ClientSlot, processStopping);
         var stopping = connection.Closing;
@@ -76,6 +82,21 @@ internal sealed class ClientSession(
         finally
         {
             selector.Finished(attempt, toServer, toClient);
+            connections.Release(connection);
+        }
+    }
+
+    /// <summary>dummy: no server is chosen or charged; the connection is still listed, so close N reaches it.</summary>
+    private async Task ServeDummyAsync(Socket client, IPEndPoint? remote, CancellationToken processStopping)
+    {
+        var connection = connections.Open(client, -1, processStopping);
+        try
+        {
+            var (received, sent) = await DummyWebServer.ServeAsync(client, connection.Closing).ConfigureAwait(false);
+            log.Write(2, $"dummy: client {Describe(remote)} sent {received} bytes, answered with {sent}");
+        }
+        finally
+        {
             connections.Release(connection);
         }
     }
