@@ -12,7 +12,6 @@ internal static class UnavailableCommands
         ["abort_on_error"] = "abort on error",
         ["dsr_if"] = "direct server return",
         ["dsr_ip"] = "direct server return",
-        ["idlers"] = "idle upstream connections",
         ["peek"] = "peek",
         ["pending_max"] = "pending connect limit",
         ["ssl_ciphers"] = "TLS",

@@ -87,6 +87,9 @@ internal static class BalancerHost
             return Fail($"cannot write pid file '{options.PidFile}': {e.Message}");
         }
 
+        using var idlers = new IdlerPool(state.Selector, settings, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log);
+        (session.Idlers, runtime.Idlers) = (idlers, idlers);
+        var idling = idlers.RunAsync(exit.Token);
         using (pidFile)
         {
             operations.Signals.OnHangUp(control.Reload);
@@ -101,6 +104,7 @@ internal static class BalancerHost
                 // TERM, INT or exit: fall through to the clean stop.
             }
             listeners.Dispose();
+            await idling.ConfigureAwait(false);
             await WaitForConnectionsToCloseAsync(accepting, time).ConfigureAwait(false);
             log.Write(1, "stopped");
         }

@@ -23,6 +23,9 @@ internal sealed class ClientSession(
     /// <summary>Terminates TLS (-E) once the server is connected; set at start-up, after -o and -F (ssl_sni_path).</summary>
     public TlsTermination? Tls { get; set; }
 
+    /// <summary>Pre-connected server connections (idlers), used before connecting anew.</summary>
+    public IdlerPool? Idlers { get; set; }
+
     public async Task RunAsync(Socket client, CancellationToken processStopping)
     {
         var remote = client.RemoteEndPoint as IPEndPoint;
@@ -43,8 +46,10 @@ internal sealed class ClientSession(
             while (upstream is null && attempt.ServerEndPoint is { } target)
             {
                 connection.ConnectingTo(attempt.Server);
-                var connect = await UpstreamConnector.ConnectAsync(
-                    target, connectTimeout(), stopping, tuning.NoDelay, tuning.KeepAlive, tuning.Source).ConfigureAwait(false);
+                var connect = Idlers?.Take(attempt.Server, target) is { } idle
+                    ? new ConnectResult(idle, SocketError.Success)
+                    : await UpstreamConnector.ConnectAsync(
+                        target, connectTimeout(), stopping, tuning.NoDelay, tuning.KeepAlive, tuning.Source).ConfigureAwait(false);
                 upstream = connect.Socket;
                 if (upstream is not null)
                 {

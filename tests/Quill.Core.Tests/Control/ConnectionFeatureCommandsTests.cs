@@ -40,4 +40,40 @@ public class ConnectionFeatureCommandsTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Idlers_SetQuietly_ReportReadyOverWanted()
+    {
+        var fixture = new DispatcherFixture();
+
+        Assert.Equal("Idlers: 0/0\n", fixture.Run("idlers"));
+        Assert.Equal("", fixture.Run("idlers 3"));
+        Assert.Equal("Idlers: 0/3\n", fixture.Run("idlers"));
+        Assert.Equal(3, fixture.Settings.IdlersWanted);
+        Assert.Equal("idlers: invalid number '-2'\n", fixture.Refuse("idlers -2"));
+        Assert.Equal("idlers: unexpected argument '4'\n", fixture.Refuse("idlers 1 4"));
+        Assert.Equal(3, fixture.Settings.IdlersWanted);
+        Assert.Equal("", fixture.Run("idlers 0"));
+        Assert.Equal(0, fixture.Settings.IdlersWanted);
+    }
+
+    [Fact]
+    public void Write_ThenReadBack_KeepsIdlers()
+    {
+        var fixture = new DispatcherFixture();
+        fixture.Run("idlers 2");
+        var path = PathOf("idlers.cfg");
+        try
+        {
+            fixture.Run($"write {path}");
+            var copy = new DispatcherFixture(servers: 0);
+
+            Assert.Equal([], ConfigFileReader.Run(copy.Dispatcher, path).Errors);
+            Assert.Equal(2, copy.Settings.IdlersWanted);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -5,7 +5,6 @@ namespace Quill.Core.Tests.Control;
 public class UnavailableCommandsTests
 {
     [Theory]
-    [InlineData("idlers 3", "idlers: idle upstream connections is not available yet in quill\n")]
     [InlineData("ssl_ciphers HIGH", "ssl_ciphers: TLS is not available yet in quill\n")]
     [InlineData("ssl_client_renegotiation_interval", "ssl_client_renegotiation_interval: TLS is not available yet in quill\n")]
     [InlineData("transparent", "transparent: transparent proxying is not available yet in quill\n")]
