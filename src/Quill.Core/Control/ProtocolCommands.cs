@@ -5,7 +5,7 @@ using Quill.Core.Configuration;
 namespace Quill.Core.Control;
 
 /// <summary>
-/// How new connections are handled: dummy, idlers, http, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose and
+/// How new connections are handled: dummy, idlers, transparent, http, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose and
 /// ssl_sni_path, with pen's replies. They change the runtime settings, which each new connection reads.
 /// </summary>
 internal static class ProtocolCommands
@@ -16,6 +16,7 @@ internal static class ProtocolCommands
         ["tcp_nodelay"] = (s, on) => s.TcpNoDelay = on,
         ["keepalive"] = (s, on) => s.KeepAlive = on,
         ["dummy"] = (s, on) => s.Dummy = on,
+        ["transparent"] = (s, on) => s.Transparent = on,
     };
 
     public static void Register(Dictionary<string, CommandHandler> commands)

@@ -53,6 +53,9 @@ public sealed class RuntimeSettings
     /// <summary>dummy: answer every client with pen's fixed HTTP 200 instead of balancing.</summary>
     public bool Dummy { get; set; }
 
+    /// <summary>transparent: server connections come from the client's address (IP_TRANSPARENT, IPv4 only).</summary>
+    public bool Transparent { get; set; }
+
     /// <summary>idlers N: how many idle server connections to keep connected in advance.</summary>
     public int IdlersWanted { get; set; }
 

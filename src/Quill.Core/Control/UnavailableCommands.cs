@@ -19,12 +19,11 @@ internal static class UnavailableCommands
         ["ssl_ocsp_response"] = "TLS",
         ["ssl_option"] = "TLS",
         ["tarpit_acl"] = "tarpit",
-        ["transparent"] = "transparent proxying",
     };
 
     /// <summary>The "no X" forms: the feature is off in quill, so turning it off is already true.</summary>
     private static readonly string[] AlreadyOff =
-        ["abort_on_error", "peek", "transparent"];
+        ["abort_on_error", "peek"];
 
     public static void Register(Dictionary<string, CommandHandler> commands)
     {

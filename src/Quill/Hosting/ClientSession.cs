@@ -15,7 +15,7 @@ namespace Quill.Hosting;
 /// <param name="connectTimeout">Read for every connect, so the timeout command takes effect at once.</param>
 /// <param name="connections">Numbers the connection for connection N, close N and the status page.</param>
 /// <param name="reporting">Access log and data dumps for this connection's client stream.</param>
-/// <param name="settings">dummy, -H, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose; read for every connection.</param>
+/// <param name="settings">dummy, transparent, -H, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose; read for every connection.</param>
 internal sealed class ClientSession(
     ServerSelector selector, Func<TimeSpan> connectTimeout, DebugLog log, ConnectionRegistry connections, SessionReporting reporting,
     RuntimeSettings settings, TimeProvider time)
@@ -40,16 +40,19 @@ internal sealed class ClientSession(
         log.Write(2, $"accepted client {Describe(remote)}, initial server {attempt.Server}");
         long toServer = 0, toClient = 0;
         var tuning = ConnectionTuning.From(settings, time);
+        var transparentFrom = tuning.Transparent ? TransparentSource.For(remote, log) : null;
         try
         {
             Socket? upstream = null;
             while (upstream is null && attempt.ServerEndPoint is { } target)
             {
                 connection.ConnectingTo(attempt.Server);
-                var connect = Idlers?.Take(attempt.Server, target) is { } idle
+                // An idler comes from quill's own address, so transparent connections never take one.
+                var connect = transparentFrom is null && Idlers?.Take(attempt.Server, target) is { } idle
                     ? new ConnectResult(idle, SocketError.Success)
                     : await UpstreamConnector.ConnectAsync(
-                        target, connectTimeout(), stopping, tuning.NoDelay, tuning.KeepAlive, tuning.Source).ConfigureAwait(false);
+                        target, connectTimeout(), stopping, tuning.NoDelay, tuning.KeepAlive, tuning.Source,
+                        TransparentSource.Fits(transparentFrom, target, log)).ConfigureAwait(false);
                 upstream = connect.Socket;
                 if (upstream is not null)
                 {

@@ -76,4 +76,27 @@ public class ConnectionFeatureCommandsTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Transparent_SetAndClear_WriteKeepsIt()
+    {
+        var fixture = new DispatcherFixture();
+        Assert.Equal("", fixture.Run("transparent"));
+        Assert.True(fixture.Settings.Transparent);
+        var path = PathOf("transparent.cfg");
+        try
+        {
+            fixture.Run($"write {path}");
+            var copy = new DispatcherFixture(servers: 0);
+
+            Assert.Equal([], ConfigFileReader.Run(copy.Dispatcher, path).Errors);
+            Assert.True(copy.Settings.Transparent);
+            Assert.Equal("", copy.Run("no transparent"));
+            Assert.False(copy.Settings.Transparent);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
