@@ -126,13 +126,18 @@ internal sealed class IdlerPool(
         return false;
     }
 
+    /// <summary>Drops idlers the server closed, and those to a server whose address the server command changed
+    /// (never taken, they would hold their place in the pool for good).</summary>
     private void DiscardDead()
     {
+        var servers = selector.Servers.Regular;
         lock (_gate)
         {
             for (var i = _idle.Count - 1; i >= 0; i--)
             {
-                if (IsAlive(_idle[i].Socket)) continue;
+                var idler = _idle[i];
+                if (idler.Server < servers.Count && servers[idler.Server].EndPoint.Equals(idler.Target) && IsAlive(idler.Socket))
+                    continue;
                 _idle[i].Socket.Dispose();
                 _idle.RemoveAt(i);
             }

@@ -59,6 +59,24 @@ public sealed class IdlersTests
     }
 
     [Fact]
+    public async Task ServerMoves_IdlersToTheOldAddressAreDropped_NewOnesGoToTheNewAddress()
+    {
+        using var old = new NumberingBackend();
+        using var moved = new NumberingBackend();
+        using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, ["-o", "idlers 1"], old.Spec);
+        Assert.Equal("Idlers: 1/1\n", await IdlersAsync(balancer, "Idlers: 1/1\n"));
+
+        var port = moved.Spec.Split(':')[1];
+        Assert.Equal("", await balancer.AskAsync($"server 0 address 127.0.0.1 port {port}"));
+        var oldOpen = await Eventually.ValueAsync(() => Task.FromResult(old.Open), n => n == 0);
+        var movedAccepted = await Eventually.ValueAsync(() => Task.FromResult(moved.Accepted), n => n == 1);
+
+        Assert.Equal(0, oldOpen);
+        Assert.Equal(1, movedAccepted);
+        Assert.Equal("conn 1", await AskAsync(balancer.Listen.Endpoint));
+    }
+
+    [Fact]
     public async Task Write_KeepsIdlers()
     {
         using var backend = new NumberingBackend();
