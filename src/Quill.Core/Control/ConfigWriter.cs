@@ -55,6 +55,9 @@ internal static class ConfigWriter
         // Beyond pen's list, so that feeding the file back really reproduces the running configuration.
         Line(Invariant($"idle_timeout {context.Settings.IdleTimeoutSeconds}"));
         Line(context.Settings.KeepAlive ? "keepalive" : "no keepalive");
+        if (context.Settings.Dummy) Line("dummy");
+        if (context.Settings.Transparent) Line("transparent");
+        if (context.Settings.IdlersWanted > 0) Line(Invariant($"idlers {context.Settings.IdlersWanted}"));
         if (context.Settings.SourceAddress is { } source) Line($"source {source}");
         if (context.Settings.SniDirectory is { } sni) Line($"ssl_sni_path {sni}");
         return text.ToString();

@@ -55,6 +55,14 @@ public interface IBalancerRuntime
     /// <summary>Rewrites the -w file and returns the page; null when it cannot be written.</summary>
     string? WriteWebStats();
 
+    /// <summary>idlers: pre-connected idle server connections ready now.</summary>
+    int IdlersReady => 0;
+
+    /// <summary>The wanted number of idlers changed: trim or refill now.</summary>
+    void WakeIdlers()
+    {
+    }
+
     /// <summary>Stops the balancer cleanly, after the reply to the current command has been sent.</summary>
     void RequestExit();
 }

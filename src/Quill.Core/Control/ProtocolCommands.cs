@@ -5,7 +5,7 @@ using Quill.Core.Configuration;
 namespace Quill.Core.Control;
 
 /// <summary>
-/// How new connections are handled: http, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose and
+/// How new connections are handled: dummy, idlers, transparent, http, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose and
 /// ssl_sni_path, with pen's replies. They change the runtime settings, which each new connection reads.
 /// </summary>
 internal static class ProtocolCommands
@@ -15,6 +15,8 @@ internal static class ProtocolCommands
         ["http"] = (s, on) => s.HttpHeaders = on,
         ["tcp_nodelay"] = (s, on) => s.TcpNoDelay = on,
         ["keepalive"] = (s, on) => s.KeepAlive = on,
+        ["dummy"] = (s, on) => s.Dummy = on,
+        ["transparent"] = (s, on) => s.Transparent = on,
     };
 
     public static void Register(Dictionary<string, CommandHandler> commands)
@@ -25,6 +27,7 @@ internal static class ProtocolCommands
             commands["no " + word] = (d, w) => Switch(d.Context.Settings, w, 2, on: false, turn);
         }
 
+        commands["idlers"] = (d, w) => Idlers(d.Context, w);
         commands["idle_timeout"] = (d, w) => IdleTimeout(d.Context.Settings, w);
         commands["source"] = (d, w) => Source(d.Context.Settings, w);
         commands["tcp_fastclose"] = (d, w) => FastCloseCommand(d.Context.Settings, w);
@@ -40,6 +43,20 @@ internal static class ProtocolCommands
     {
         if (CommandArguments.Extra(words, length) is { } extra) return extra;
         turn(settings, on);
+        return ControlReply.None;
+    }
+
+    /// <summary>pen crashes on <c>idlers N</c> (its issue #51); quill sets the number quietly, and <c>idlers</c>
+    /// alone reports pen's "Idlers: ready/wanted".</summary>
+    private static ControlReply Idlers(ControlContext context, string[] words)
+    {
+        if (CommandArguments.Extra(words, 2) is { } extra) return extra;
+        if (words.Length == 1)
+            return ControlReply.Line(string.Create(CultureInfo.InvariantCulture,
+                $"Idlers: {context.Runtime.IdlersReady}/{context.Settings.IdlersWanted}"));
+        if (!CommandArguments.TryWhole(words, 1, out var wanted, out var error)) return error;
+        context.Settings.IdlersWanted = wanted;
+        context.Runtime.WakeIdlers();
         return ControlReply.None;
     }
 

@@ -50,6 +50,15 @@ public sealed class RuntimeSettings
     /// <summary>tcp_fastclose: which side's EOF closes the whole connection.</summary>
     public FastClose FastClose { get; set; }
 
+    /// <summary>dummy: answer every client with pen's fixed HTTP 200 instead of balancing.</summary>
+    public bool Dummy { get; set; }
+
+    /// <summary>transparent: server connections come from the client's address (IP_TRANSPARENT, IPv4 only).</summary>
+    public bool Transparent { get; set; }
+
+    /// <summary>idlers N: how many idle server connections to keep connected in advance.</summary>
+    public int IdlersWanted { get; set; }
+
     /// <summary>ssl_sni_path: per-name certificates; read when TLS starts, so only -o and -F set it in time.</summary>
     public string? SniDirectory { get; set; }
 }

@@ -2,7 +2,7 @@ namespace Quill.Core.Control;
 
 /// <summary>
 /// pen commands whose feature quill does not have yet. Each replies with one clear line and changes nothing. The
-/// "off" forms that only confirm quill's current state (<c>no dummy</c>, <c>no peek</c>...) are accepted,
+/// "off" forms that only confirm quill's current state (<c>no peek</c>...) are accepted,
 /// so a file written by <c>write</c> or by pen reads back.
 /// </summary>
 internal static class UnavailableCommands
@@ -12,8 +12,6 @@ internal static class UnavailableCommands
         ["abort_on_error"] = "abort on error",
         ["dsr_if"] = "direct server return",
         ["dsr_ip"] = "direct server return",
-        ["dummy"] = "dummy web server mode",
-        ["idlers"] = "idle upstream connections",
         ["peek"] = "peek",
         ["pending_max"] = "pending connect limit",
         ["ssl_ciphers"] = "TLS",
@@ -21,12 +19,11 @@ internal static class UnavailableCommands
         ["ssl_ocsp_response"] = "TLS",
         ["ssl_option"] = "TLS",
         ["tarpit_acl"] = "tarpit",
-        ["transparent"] = "transparent proxying",
     };
 
     /// <summary>The "no X" forms: the feature is off in quill, so turning it off is already true.</summary>
     private static readonly string[] AlreadyOff =
-        ["abort_on_error", "dummy", "peek", "transparent"];
+        ["abort_on_error", "peek"];
 
     public static void Register(Dictionary<string, CommandHandler> commands)
     {

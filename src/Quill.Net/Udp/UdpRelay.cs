@@ -168,6 +168,8 @@ public sealed class UdpRelay : IDisposable
             return null;
         }
         session.KeepFirst(first);
+        session.Listing = _options.Watcher?.Started(_listener, client, session.ClientSlot, session.Server, session.Upstream!,
+            () => ThreadPool.QueueUserWorkItem(_ => End(session, "closed by the control port")));
         lock (_gate) _sessions[address] = session;
         _log?.Invoke(1, $"UDP client {client} uses server {session.Server}");
         return session;
@@ -181,7 +183,9 @@ public sealed class UdpRelay : IDisposable
         {
             try
             {
-                StartReplies(session, session.Connect(server));
+                var upstream = session.Connect(server);
+                session.Listing?.Moved(session.Server, upstream);
+                StartReplies(session, upstream);
                 return true;
             }
             catch (SocketException e)
@@ -273,7 +277,9 @@ public sealed class UdpRelay : IDisposable
             if (_sessions.TryGetValue(session.ClientAddress, out var current) && ReferenceEquals(current, session))
                 _sessions.Remove(session.ClientAddress);
         }
-        if (session.End(_selector)) _log?.Invoke(1, $"UDP session of {session.Client} ended: {why}");
+        if (!session.End(_selector)) return;
+        session.Listing?.Ended();
+        _log?.Invoke(1, $"UDP session of {session.Client} ended: {why}");
     }
 
     private UdpSession[] Snapshot()

@@ -31,8 +31,16 @@ internal sealed class UdpSession
     public IPEndPoint Client { get; }
     public Socket? Upstream { get; private set; }
 
+    /// <summary>Where the host lists the session, if anywhere.</summary>
+    public IUdpSessionListing? Listing { get; set; }
+
     /// <summary>Timestamp (TimeProvider ticks) of the last datagram either way.</summary>
     public long LastActivity { get; set; }
+
+    public int ClientSlot
+    {
+        get { lock (_gate) return _attempt.ClientSlot; }
+    }
 
     public int Server
     {

@@ -6,6 +6,10 @@ namespace Quill.Net.Upstream;
 /// <summary>Non-blocking connect to a backend with a timeout.</summary>
 public static class UpstreamConnector
 {
+    /// <summary>Linux's SOL_IP and IP_TRANSPARENT, which .NET has no names for.</summary>
+    private const int SolIp = 0;
+    private const int IpTransparent = 19;
+
     /// <summary>Returns the connected socket, or the reason (refused, timed out, ...) it could not connect.</summary>
     /// <param name="endPoint">An <see cref="IPEndPoint"/> or a <see cref="UnixDomainSocketEndPoint"/>.</param>
     /// <param name="timeout">pen's -t: how long a connect may stay in progress.</param>
@@ -14,9 +18,12 @@ public static class UpstreamConnector
     /// <param name="keepAlive">Sets SO_KEEPALIVE on the backend socket (pen's keepalive command).</param>
     /// <param name="source">pen's source command: the local address to connect from; ignored for another address
     /// family or a unix backend.</param>
+    /// <param name="transparentFrom">pen's transparent command: connect from the client's IPv4 address with
+    /// IP_TRANSPARENT (needs CAP_NET_ADMIN and routing that delivers the replies here); wins over
+    /// <paramref name="source"/>. The caller checks that both sides are IPv4.</param>
     public static async ValueTask<ConnectResult> ConnectAsync(
         EndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken, bool noDelay = false,
-        bool keepAlive = false, IPAddress? source = null)
+        bool keepAlive = false, IPAddress? source = null, IPAddress? transparentFrom = null)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         var isUnix = endPoint is UnixDomainSocketEndPoint;
@@ -30,7 +37,15 @@ public static class UpstreamConnector
         try
         {
             if (keepAlive && !isUnix) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            if (source is not null && !isUnix && source.AddressFamily == endPoint.AddressFamily) socket.Bind(new IPEndPoint(source, 0));
+            if (transparentFrom is not null && !isUnix)
+            {
+                socket.SetRawSocketOption(SolIp, IpTransparent, BitConverter.GetBytes(1));
+                socket.Bind(new IPEndPoint(transparentFrom, 0));
+            }
+            else if (source is not null && !isUnix && source.AddressFamily == endPoint.AddressFamily)
+            {
+                socket.Bind(new IPEndPoint(source, 0));
+            }
             await socket.ConnectAsync(endPoint, deadline.Token).ConfigureAwait(false);
             if (noDelay && !isUnix)
             {

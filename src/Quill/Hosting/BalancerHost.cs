@@ -64,7 +64,7 @@ internal static class BalancerHost
         if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
         if (options.Udp && options.Listen is { } udpListen)
             return await UdpHost.RunAsync(options, state.Selector, settings, udpListen, log, time, exit.Token,
-                () => operations.Start(options, privileges)).ConfigureAwait(false);
+                () => operations.Start(options, privileges), connections).ConfigureAwait(false);
         try
         {
             session.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with { SniDirectory = settings.SniDirectory }) : null;
@@ -90,6 +90,9 @@ internal static class BalancerHost
             return Fail($"cannot write pid file '{options.PidFile}': {e.Message}");
         }
 
+        using var idlers = new IdlerPool(state.Selector, settings, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log);
+        (session.Idlers, runtime.Idlers) = (idlers, idlers);
+        var idling = idlers.RunAsync(exit.Token);
         using (pidFile)
         {
             operations.Signals.OnHangUp(control.Reload);
@@ -104,6 +107,7 @@ internal static class BalancerHost
                 // TERM, INT or exit: fall through to the clean stop.
             }
             listeners.Dispose();
+            await idling.ConfigureAwait(false);
             await WaitForConnectionsToCloseAsync(accepting, time).ConfigureAwait(false);
             log.Write(1, "stopped");
         }

@@ -107,6 +107,13 @@ internal sealed class BalancerRuntime(
 
     public int ConnectionOfSocket(long fd) => connections.FindSocket(fd);
 
+    /// <summary>The idler pool, once the TCP balancer runs.</summary>
+    public IdlerPool? Idlers { get; set; }
+
+    public int IdlersReady => Idlers?.Ready ?? 0;
+
+    public void WakeIdlers() => Idlers?.Wake();
+
     public void RequestExit()
     {
         log.Write(1, "exit requested on the control port");

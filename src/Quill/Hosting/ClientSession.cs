@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Quill.Core.Selection;
 using Quill.Diagnostics;
 using Quill.Core.Control;
+using Quill.Net.Dummy;
 using Quill.Net.Forwarding;
 using Quill.Net.Tls;
 using Quill.Net.Upstream;
@@ -14,7 +15,7 @@ namespace Quill.Hosting;
 /// <param name="connectTimeout">Read for every connect, so the timeout command takes effect at once.</param>
 /// <param name="connections">Numbers the connection for connection N, close N and the status page.</param>
 /// <param name="reporting">Access log and data dumps for this connection's client stream.</param>
-/// <param name="settings">-H, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose; read for every connection.</param>
+/// <param name="settings">dummy, transparent, -H, idle_timeout, tcp_nodelay, keepalive, source, tcp_fastclose; read for every connection.</param>
 /// <param name="forwarding">QUILL_FORWARDING: splice or buffers for streams no filter sees.</param>
 internal sealed class ClientSession(
     ServerSelector selector, Func<TimeSpan> connectTimeout, DebugLog log, ConnectionRegistry connections, SessionReporting reporting,
@@ -23,23 +24,36 @@ internal sealed class ClientSession(
     /// <summary>Terminates TLS (-E) once the server is connected; set at start-up, after -o and -F (ssl_sni_path).</summary>
     public TlsTermination? Tls { get; set; }
 
+    /// <summary>Pre-connected server connections (idlers), used before connecting anew.</summary>
+    public IdlerPool? Idlers { get; set; }
+
     public async Task RunAsync(Socket client, CancellationToken processStopping)
     {
         var remote = client.RemoteEndPoint as IPEndPoint;
+        if (settings.Dummy)
+        {
+            await ServeDummyAsync(client, remote, processStopping).ConfigureAwait(false);
+            return;
+        }
         var attempt = selector.Begin(remote?.Address, remote?.Port ?? 0);
         var connection = connections.Open(client, attempt.ClientSlot, processStopping);
         var stopping = connection.Closing;
         log.Write(2, $"accepted client {Describe(remote)}, initial server {attempt.Server}");
         long toServer = 0, toClient = 0;
         var tuning = ConnectionTuning.From(settings, time);
+        var transparentFrom = tuning.Transparent ? TransparentSource.For(remote, log) : null;
         try
         {
             Socket? upstream = null;
             while (upstream is null && attempt.ServerEndPoint is { } target)
             {
                 connection.ConnectingTo(attempt.Server);
-                var connect = await UpstreamConnector.ConnectAsync(
-                    target, connectTimeout(), stopping, tuning.NoDelay, tuning.KeepAlive, tuning.Source).ConfigureAwait(false);
+                // An idler comes from quill's own address, so transparent connections never take one.
+                var connect = transparentFrom is null && Idlers?.Take(attempt.Server, target) is { } idle
+                    ? new ConnectResult(idle, SocketError.Success)
+                    : await UpstreamConnector.ConnectAsync(
+                        target, connectTimeout(), stopping, tuning.NoDelay, tuning.KeepAlive, tuning.Source,
+                        TransparentSource.Fits(transparentFrom, target, log)).ConfigureAwait(false);
                 upstream = connect.Socket;
                 if (upstream is not null)
                 {
@@ -77,6 +91,21 @@ internal sealed class ClientSession(
         finally
         {
             selector.Finished(attempt, toServer, toClient);
+            connections.Release(connection);
+        }
+    }
+
+    /// <summary>dummy: no server is chosen or charged; the connection is still listed, so close N reaches it.</summary>
+    private async Task ServeDummyAsync(Socket client, IPEndPoint? remote, CancellationToken processStopping)
+    {
+        var connection = connections.Open(client, -1, processStopping);
+        try
+        {
+            var (received, sent) = await DummyWebServer.ServeAsync(client, connection.Closing).ConfigureAwait(false);
+            log.Write(2, $"dummy: client {Describe(remote)} sent {received} bytes, answered with {sent}");
+        }
+        finally
+        {
             connections.Release(connection);
         }
     }

@@ -14,8 +14,10 @@ internal static class UdpHost
 {
     /// <param name="settings">The idle timeout, after -o and -F.</param>
     /// <param name="startOperations">Once the port is bound: chroot, user switch, access log (as after a TCP listen).</param>
+    /// <param name="connections">Where the sessions are listed for connection N, status and USR1.</param>
     public static async Task<int> RunAsync(QuillOptions options, ServerSelector selector, RuntimeSettings settings,
-        ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping, Action startOperations)
+        ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping, Action startOperations,
+        ConnectionRegistry? connections = null)
     {
         if (options.Tls.Enabled)
             return Fail("-E (TLS) cannot be used with -U (UDP)");
@@ -31,6 +33,7 @@ internal static class UdpHost
             {
                 IdleTimeout = settings.IdleTimeoutSeconds > 0 ? TimeSpan.FromSeconds(settings.IdleTimeoutSeconds) : UdpRelayOptions.DefaultIdleTimeout,
                 MaxSessions = options.ConnectionsMax,
+                Watcher = connections is null ? null : new UdpSessionListings(connections, stopping),
             };
             relay = UdpRelay.Open(listen, selector, relayOptions, time, log.Write);
         }

@@ -5,11 +5,8 @@ namespace Quill.Core.Tests.Control;
 public class UnavailableCommandsTests
 {
     [Theory]
-    [InlineData("idlers 3", "idlers: idle upstream connections is not available yet in quill\n")]
     [InlineData("ssl_ciphers HIGH", "ssl_ciphers: TLS is not available yet in quill\n")]
     [InlineData("ssl_client_renegotiation_interval", "ssl_client_renegotiation_interval: TLS is not available yet in quill\n")]
-    [InlineData("transparent", "transparent: transparent proxying is not available yet in quill\n")]
-    [InlineData("dummy", "dummy: dummy web server mode is not available yet in quill\n")]
     [InlineData("pending_max 5", "pending_max: pending connect limit is not available yet in quill\n")]
     [InlineData("tarpit_acl 1", "tarpit_acl: tarpit is not available yet in quill\n")]
     [InlineData("dsr_if eth0", "dsr_if: direct server return is not available yet in quill\n")]
@@ -29,8 +26,6 @@ public class UnavailableCommandsTests
     [InlineData("no tcp_nodelay")]
     [InlineData("tcp_fastclose off")]
     [InlineData("no keepalive")]
-    [InlineData("no transparent")]
-    [InlineData("no dummy")]
     [InlineData("no peek")]
     [InlineData("no abort_on_error")]
     public void TurningOffWhatIsOff_IsAccepted(string command)
