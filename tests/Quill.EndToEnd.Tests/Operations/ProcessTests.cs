@@ -87,8 +87,9 @@ public sealed class ProcessTests
         var listen = ListenAddress.Loopback(FreePorts.Next());
         using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, ["-u", "nobody"], servers.Specs);
 
+        // The user switch follows the listener (pen's order), so the port can be up a moment before it.
+        Assert.True(await Eventually.TrueAsync(() => Ids(File.ReadAllLines($"/proc/{quill.Pid}/status"), "Uid:") == "65534 65534 65534 65534"));
         var status = File.ReadAllLines($"/proc/{quill.Pid}/status");
-        Assert.Equal("65534 65534 65534 65534", Ids(status, "Uid:"));
         Assert.Equal("65534 65534 65534 65534", Ids(status, "Gid:"));
         Assert.Equal("65534", Ids(status, "Groups:"));
         Assert.Equal("s0", await LoopbackClient.AskAsync(listen.Endpoint));
@@ -106,7 +107,9 @@ public sealed class ProcessTests
         var listen = ListenAddress.Loopback(FreePorts.Next());
         using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, ["-j", jail.Path, "-u", "nobody", "-l", "/access.log"], servers.Specs);
 
-        Assert.Equal(jail.Path, new DirectoryInfo($"/proc/{quill.Pid}/root").LinkTarget);
+        // The chroot follows the listener (pen's order), so the port can be up a moment before it.
+        Assert.True(await Eventually.TrueAsync(() => new DirectoryInfo($"/proc/{quill.Pid}/root").LinkTarget == jail.Path),
+            $"root of {quill.Pid} is {new DirectoryInfo($"/proc/{quill.Pid}/root").LinkTarget}, not {jail.Path}");
         Assert.Equal("s0", await SayAsync(listen.Endpoint, LoopbackClient.Source(6)));
         Assert.StartsWith("127.0.0.6 ", Assert.Single(await Eventually.LinesAsync(jail.File("access.log"), 1)), StringComparison.Ordinal);
         Assert.Equal(0, await quill.StopAsync(Quickly));
