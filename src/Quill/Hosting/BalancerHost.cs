@@ -64,7 +64,10 @@ internal static class BalancerHost
                 () => operations.Start(options, privileges)).ConfigureAwait(false);
         try
         {
-            session.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with { SniDirectory = settings.SniDirectory }) : null;
+            session.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with
+            {
+                SniDirectory = settings.SniDirectory, Ciphers = settings.SslCiphers, SslOptions = settings.SslOptions,
+            }) : null;
         }
         catch (ArgumentException e)
         {

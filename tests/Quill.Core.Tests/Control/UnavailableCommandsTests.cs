@@ -6,8 +6,8 @@ public class UnavailableCommandsTests
 {
     [Theory]
     [InlineData("idlers 3", "idlers: idle upstream connections is not available yet in quill\n")]
-    [InlineData("ssl_ciphers HIGH", "ssl_ciphers: TLS is not available yet in quill\n")]
-    [InlineData("ssl_client_renegotiation_interval", "ssl_client_renegotiation_interval: TLS is not available yet in quill\n")]
+    [InlineData("ssl_ocsp_response /etc/ocsp.der",
+        "ssl_ocsp_response: stapling a pre-fetched OCSP response file is not available yet in quill\n")]
     [InlineData("transparent", "transparent: transparent proxying is not available yet in quill\n")]
     [InlineData("dummy", "dummy: dummy web server mode is not available yet in quill\n")]
     [InlineData("pending_max 5", "pending_max: pending connect limit is not available yet in quill\n")]
