@@ -11,6 +11,7 @@ command -v curl >/dev/null || needed+=(curl)
 command -v dig >/dev/null || needed+=(dnsutils)
 [ -x /usr/sbin/dnsmasq ] || needed+=(dnsmasq-base)
 command -v openssl >/dev/null || needed+=(openssl)
+command -v sslscan >/dev/null || needed+=(sslscan)
 command -v python3 >/dev/null || needed+=(python3)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
