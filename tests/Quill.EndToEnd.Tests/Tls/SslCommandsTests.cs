@@ -48,6 +48,20 @@ public sealed class SslCommandsTests(CertificateFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task CipherServerPreference_TheListOrderWinsOverTheClients()
+    {
+        var (nginx, balancer, port) = await StartAsync(
+            "-o", "ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384", "-o", "ssl_option cipher_server_preference");
+        using var _ = nginx;
+        using var __ = balancer;
+
+        var (exit, output) = await ClientAsync(port, "-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Cipher is ECDHE-RSA-AES128-GCM-SHA256", output);
+    }
+
+    [Fact]
     public async Task SslCiphers_Tls13NameLimitsTls13()
     {
         var (nginx, balancer, port) = await StartAsync("-o", "ssl_ciphers TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256");
