@@ -25,6 +25,7 @@ public sealed class PenctlDispatcher
         ReportingCommands.Register(_commands);
         ProtocolCommands.Register(_commands);
         TlsCommands.Register(_commands);
+        GeoIpCommands.Register(_commands);
         UnavailableCommands.Register(_commands);
     }
 

@@ -61,4 +61,7 @@ public sealed class RuntimeSettings
 
     /// <summary>ssl_client_renegotiation_interval: kept for <c>write</c>; quill refuses every client renegotiation.</summary>
     public int RenegotiationIntervalSeconds { get; set; } = 3600;
+
+    /// <summary>geoip_path: the country database file or directory; null = pen's legacy files. Read at start.</summary>
+    public string? GeoIpPath { get; set; }
 }

@@ -22,13 +22,11 @@ internal static class BalancerHost
 
         BalancerState state;
         PrivilegeDrop? privileges;
-        GeoIpCountryDatabase countries;
+        var countries = new CountryLookup();
         try
         {
             privileges = PrivilegeDrop.Prepare(options);
             state = BalancerState.Create(options, time);
-            // Opened before the chroot, like pen; a missing database means country entries never match.
-            countries = GeoIpCountryDatabase.Open();
         }
         catch (ArgumentException e)
         {
@@ -58,6 +56,15 @@ internal static class BalancerHost
             return 1;
         }
         if (exit.IsCancellationRequested) return 0;
+        try
+        {
+            // After -o and -F (geoip_path) and before the chroot, like pen's; a missing legacy file never matches.
+            countries.Use(CountryDatabases.Open(settings.GeoIpPath));
+        }
+        catch (ArgumentException e)
+        {
+            return Fail(e.Message);
+        }
         if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
         if (options.Udp && options.Listen is { } udpListen)
             return await UdpHost.RunAsync(options, state.Selector, settings, udpListen, log, time, exit.Token,
