@@ -12,6 +12,7 @@ command -v dig >/dev/null || needed+=(dnsutils)
 [ -x /usr/sbin/dnsmasq ] || needed+=(dnsmasq-base)
 command -v openssl >/dev/null || needed+=(openssl)
 command -v sslscan >/dev/null || needed+=(sslscan)
+command -v mmdblookup >/dev/null || needed+=(mmdb-bin)
 command -v python3 >/dev/null || needed+=(python3)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

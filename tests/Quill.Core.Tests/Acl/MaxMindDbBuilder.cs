@@ -83,13 +83,16 @@ internal sealed class MaxMindDbBuilder(int recordSize = 24, int ipVersion = 6)
         file.AddRange(_data);
         file.AddRange([0xAB, 0xCD, 0xEF, .. "MaxMind.com"u8]);
         var metadata = new List<byte>();
-        Map(metadata, 6);
+        Map(metadata, 9);
         Text(metadata, "node_count"); Unsigned(metadata, 6, (ulong)nodes.Count);
         Text(metadata, "record_size"); Unsigned(metadata, 5, (ulong)recordSize);
         Text(metadata, "ip_version"); Unsigned(metadata, 5, (ulong)ipVersion);
         Text(metadata, "database_type"); Text(metadata, "Quill-Test-Country");
         Text(metadata, "binary_format_major_version"); Unsigned(metadata, 5, 2);
+        Text(metadata, "binary_format_minor_version"); Unsigned(metadata, 5, 0);
         Text(metadata, "build_epoch"); Unsigned(metadata, 9, 1_700_000_000);
+        Text(metadata, "languages"); Control(metadata, 0, 1, extendedType: 11); Text(metadata, "en");
+        Text(metadata, "description"); Map(metadata, 1); Text(metadata, "en"); Text(metadata, "quill test countries");
         file.AddRange(metadata);
         return [.. file];
     }
