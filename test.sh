@@ -11,6 +11,8 @@ command -v curl >/dev/null || needed+=(curl)
 command -v dig >/dev/null || needed+=(dnsutils)
 [ -x /usr/sbin/dnsmasq ] || needed+=(dnsmasq-base)
 command -v openssl >/dev/null || needed+=(openssl)
+command -v sslscan >/dev/null || needed+=(sslscan)
+command -v mmdblookup >/dev/null || needed+=(mmdb-bin)
 command -v python3 >/dev/null || needed+=(python3)
 [ -x /usr/sbin/ip ] || needed+=(iproute2)
 if [ ${#needed[@]} -gt 0 ]; then

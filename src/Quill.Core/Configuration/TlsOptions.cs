@@ -19,5 +19,11 @@ public sealed record TlsOptions
     /// <summary>ssl_sni_path: directory of per-name <c>name.crt</c>, <c>name.key</c> and optional <c>name.ca</c>.</summary>
     public string? SniDirectory { get; init; }
 
+    /// <summary>ssl_ciphers: OpenSSL cipher string, already checked by <see cref="Tls.OpenSslCipherList"/>; null = .NET's defaults.</summary>
+    public string? Ciphers { get; init; }
+
+    /// <summary>ssl_option: the no_* words take protocol versions away.</summary>
+    public Tls.SslOptions SslOptions { get; init; }
+
     public bool Enabled => CertificateFile is not null;
 }

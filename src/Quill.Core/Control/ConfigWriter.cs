@@ -60,6 +60,11 @@ internal static class ConfigWriter
         if (context.Settings.IdlersWanted > 0) Line(Invariant($"idlers {context.Settings.IdlersWanted}"));
         if (context.Settings.SourceAddress is { } source) Line($"source {source}");
         if (context.Settings.SniDirectory is { } sni) Line($"ssl_sni_path {sni}");
+        if (context.Settings.GeoIpPath is { } geoip) Line($"geoip_path {geoip}");
+        if (context.Settings.SslCiphers is { } ciphers) Line($"ssl_ciphers {ciphers}");
+        foreach (var option in Tls.SslOptionWords.Of(context.Settings.SslOptions)) Line($"ssl_option {option}");
+        if (context.Settings.RenegotiationIntervalSeconds != 3600)
+            Line(Invariant($"ssl_client_renegotiation_interval {context.Settings.RenegotiationIntervalSeconds}"));
         return text.ToString();
     }
 

@@ -24,6 +24,8 @@ public sealed class PenctlDispatcher
         FileCommands.Register(_commands);
         ReportingCommands.Register(_commands);
         ProtocolCommands.Register(_commands);
+        TlsCommands.Register(_commands);
+        GeoIpCommands.Register(_commands);
         UnavailableCommands.Register(_commands);
     }
 

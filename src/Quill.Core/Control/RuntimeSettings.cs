@@ -61,4 +61,16 @@ public sealed class RuntimeSettings
 
     /// <summary>ssl_sni_path: per-name certificates; read when TLS starts, so only -o and -F set it in time.</summary>
     public string? SniDirectory { get; set; }
+
+    /// <summary>ssl_ciphers: OpenSSL cipher string; like ssl_sni_path, read when TLS starts.</summary>
+    public string? SslCiphers { get; set; }
+
+    /// <summary>ssl_option: the options set so far (they add up); read when TLS starts.</summary>
+    public Tls.SslOptions SslOptions { get; set; }
+
+    /// <summary>ssl_client_renegotiation_interval: kept for <c>write</c>; quill refuses every client renegotiation.</summary>
+    public int RenegotiationIntervalSeconds { get; set; } = 3600;
+
+    /// <summary>geoip_path: the country database file or directory; null = pen's legacy files. Read at start.</summary>
+    public string? GeoIpPath { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Quill.Core.Configuration;
+using Quill.Core.Tls;
 
 namespace Quill.Net.Tls;
 
@@ -20,10 +21,12 @@ public sealed class TlsTermination
     private readonly bool _requireClientCertificate;
     private readonly X509Certificate2Collection _trusted;
     private readonly SniCertificates? _sni;
+    private readonly CipherSuitesPolicy? _ciphers;
 
     private TlsTermination(SslStreamCertificateContext certificate, SslProtocols protocols, bool requireClientCertificate,
-        X509Certificate2Collection trusted, SniCertificates? sni)
+        X509Certificate2Collection trusted, SniCertificates? sni, CipherSuitesPolicy? ciphers)
     {
+        _ciphers = ciphers;
         _certificate = certificate;
         _protocols = protocols;
         _requireClientCertificate = requireClientCertificate;
@@ -59,10 +62,11 @@ public sealed class TlsTermination
         }
 
         TlsProtocolOption.TryParse(options.Protocol ?? "tls1", out var protocols, out _);
+        protocols = SslOptionWords.Restrict(protocols, options.SslOptions);
         return new TlsTermination(
             SslStreamCertificateContext.Create(certificate, intermediates, offline: true),
             protocols, options.RequireClientCertificate, LoadTrusted(options),
-            options.SniDirectory is { } sni ? new SniCertificates(sni) : null);
+            options.SniDirectory is { } sni ? new SniCertificates(sni) : null, CipherPolicy(options.Ciphers));
     }
 
     /// <summary>Protocol versions offered to clients.</summary>
@@ -77,12 +81,22 @@ public sealed class TlsTermination
         {
             ServerCertificateContext = named?.Context ?? _certificate,
             EnabledSslProtocols = _protocols,
+            CipherSuitesPolicy = _ciphers,
             ClientCertificateRequired = _requireClientCertificate,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = _requireClientCertificate
                 ? (_, certificate, chain, errors) => ValidateClient(certificate, chain, errors, trusted)
                 : null,
         };
+    }
+
+    /// <summary>ssl_ciphers, already checked by the command; null keeps .NET's (OpenSSL's system) defaults.</summary>
+    private static CipherSuitesPolicy? CipherPolicy(string? list)
+    {
+        if (list is null) return null;
+        if (OperatingSystem.IsWindows()) throw new ArgumentException("ssl_ciphers: Windows does not let a program choose TLS cipher suites");
+        if (!OpenSslCipherList.TryParse(list, out var suites, out var error)) throw new ArgumentException($"ssl_ciphers: {error}");
+        return new CipherSuitesPolicy(suites);
     }
 
     private static bool ValidateClient(System.Security.Cryptography.X509Certificates.X509Certificate? certificate,

@@ -24,14 +24,12 @@ internal static class BalancerHost
         BalancerState state;
         PrivilegeDrop? privileges;
         ForwardingMode forwarding;
-        GeoIpCountryDatabase countries;
+        var countries = new CountryLookup();
         try
         {
             forwarding = ForwardingModeSetting.FromEnvironment();
             privileges = PrivilegeDrop.Prepare(options);
             state = BalancerState.Create(options, time);
-            // Opened before the chroot, like pen; a missing database means country entries never match.
-            countries = GeoIpCountryDatabase.Open();
         }
         catch (ArgumentException e)
         {
@@ -61,13 +59,17 @@ internal static class BalancerHost
             return 1;
         }
         if (exit.IsCancellationRequested) return 0;
+        if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(geoError);
         if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
         if (options.Udp && options.Listen is { } udpListen)
             return await UdpHost.RunAsync(options, state.Selector, settings, udpListen, log, time, exit.Token,
                 () => operations.Start(options, privileges), connections).ConfigureAwait(false);
         try
         {
-            session.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with { SniDirectory = settings.SniDirectory }) : null;
+            session.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with
+            {
+                SniDirectory = settings.SniDirectory, Ciphers = settings.SslCiphers, SslOptions = settings.SslOptions,
+            }) : null;
         }
         catch (ArgumentException e)
         {
@@ -112,6 +114,42 @@ internal static class BalancerHost
             log.Write(1, "stopped");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// After -o and -F (geoip_path) and before the chroot, like pen. An explicit geoip_path, or a chroot that would hide
+    /// the files, loads the database now (a bad one stops the start); otherwise the default legacy files are read on the
+    /// first country lookup, so start-up does not wait for 10 MB that no ACL may use. A missing file never matches.
+    /// </summary>
+    /// <returns>Null when done; otherwise the one-line error.</returns>
+    private static string? UseCountryDatabase(CountryLookup countries, string? path, bool chroot, DebugLog log)
+    {
+        if (path is null && !chroot)
+        {
+            var onFirstUse = new Lazy<Func<System.Net.IPAddress, string?>>(() =>
+            {
+                try
+                {
+                    return CountryDatabases.Open(null);
+                }
+                catch (ArgumentException e)
+                {
+                    log.Write(0, e.Message);
+                    return AccessLists.NoCountryDatabase;
+                }
+            });
+            countries.Use(address => onFirstUse.Value(address));
+            return null;
+        }
+        try
+        {
+            countries.Use(CountryDatabases.Open(path));
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <returns>Null when listening; otherwise the one-line error.</returns>

@@ -149,6 +149,28 @@ public sealed class FileCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Write_ThenReadBack_ReproducesTlsSettings()
+    {
+        var fixture = new DispatcherFixture();
+        fixture.Run("ssl_ciphers ECDHE-RSA-AES256-GCM-SHA384:!aNULL");
+        fixture.Run("ssl_option no_tlsv1.2");
+        fixture.Run("ssl_option cipher_server_preference");
+        fixture.Run("ssl_client_renegotiation_interval 60");
+        fixture.Run("geoip_path /var/lib/GeoIP");
+        var path = PathOf("tls.cfg");
+        fixture.Run($"write {path}");
+
+        var copy = new DispatcherFixture(servers: 0);
+        var outcome = ConfigFileReader.Run(copy.Dispatcher, path);
+
+        Assert.Equal([], outcome.Errors);
+        var b = copy.Settings;
+        Assert.Equal("/var/lib/GeoIP", b.GeoIpPath);
+        Assert.Equal(("ECDHE-RSA-AES256-GCM-SHA384:!aNULL", Quill.Core.Tls.SslOptions.NoTls12 | Quill.Core.Tls.SslOptions.CipherServerPreference, 60),
+            (b.SslCiphers, b.SslOptions, b.RenegotiationIntervalSeconds));
+    }
+
+    [Fact]
     public void Write_WithoutFile_WritesTheConfigFile()
     {
         var path = PathOf("main.cfg");

@@ -86,4 +86,16 @@ public class ProtocolCommandsTests
         Assert.Equal("", fixture.Run("ssl_sni_path /etc/quill/sni"));
         Assert.Equal("/etc/quill/sni", fixture.Settings.SniDirectory);
     }
+
+    [Fact]
+    public void GeoIpPath_IsKeptForTheStart_AndNoArgumentClearsIt()
+    {
+        var fixture = new DispatcherFixture();
+
+        Assert.Equal("", fixture.Run("geoip_path /var/lib/GeoIP"));
+        Assert.Equal("/var/lib/GeoIP", fixture.Settings.GeoIpPath);
+        Assert.Equal("geoip_path: unexpected argument 'b'\n", fixture.Refuse("geoip_path a b"));
+        Assert.Equal("", fixture.Run("geoip_path"));
+        Assert.Null(fixture.Settings.GeoIpPath);
+    }
 }

@@ -1,0 +1,55 @@
+using System.Globalization;
+using Quill.Core.Tls;
+
+namespace Quill.Core.Control;
+
+/// <summary>
+/// ssl_ciphers, ssl_option and ssl_client_renegotiation_interval. As in pen they are read once, when the TLS context
+/// is built at start-up, so only -o and -F set them in time; later they are checked and kept (for <c>write</c> and
+/// the next start) and change nothing on the running listener, which is what pen does too.
+/// </summary>
+internal static class TlsCommands
+{
+    public static void Register(Dictionary<string, CommandHandler> commands)
+    {
+        commands["ssl_ciphers"] = (d, w) => Ciphers(d.Context.Settings, w);
+        commands["ssl_option"] = (d, w) => Option(d.Context.Settings, w);
+        commands["ssl_client_renegotiation_interval"] = (d, w) => Renegotiation(d.Context.Settings, w);
+    }
+
+    /// <summary>No argument clears the list (.NET's defaults again); the words of a list with spaces are one list.</summary>
+    private static ControlReply Ciphers(RuntimeSettings settings, string[] words)
+    {
+        if (words.Length == 1)
+        {
+            settings.SslCiphers = null;
+            return ControlReply.None;
+        }
+        var list = string.Join(':', words.Skip(1));
+        if (!OpenSslCipherList.TryParse(list, out _, out var error)) return ControlReply.Error($"ssl_ciphers: {error}");
+        settings.SslCiphers = list;
+        return ControlReply.None;
+    }
+
+    private static ControlReply Option(RuntimeSettings settings, string[] words)
+    {
+        if (CommandArguments.Extra(words, 2) is { } extra) return extra;
+        var word = words.Length == 2 ? words[1] : "";
+        if (!SslOptionWords.TryParse(word, out var flag))
+            return ControlReply.Error($"ssl_option: expected {SslOptionWords.Expected}, not '{word}'");
+        settings.SslOptions |= flag;
+        return ControlReply.None;
+    }
+
+    /// <summary>pen crashes without an argument; quill reports the value. Whatever the value, quill's TLS refuses
+    /// client-initiated renegotiation outright, which is what pen's default of an hour meant in practice.</summary>
+    private static ControlReply Renegotiation(RuntimeSettings settings, string[] words)
+    {
+        if (CommandArguments.Extra(words, 2) is { } extra) return extra;
+        if (words.Length == 1)
+            return ControlReply.Line(settings.RenegotiationIntervalSeconds.ToString(CultureInfo.InvariantCulture));
+        if (!CommandArguments.TryWhole(words, 1, out var seconds, out var error)) return error;
+        settings.RenegotiationIntervalSeconds = seconds;
+        return ControlReply.None;
+    }
+}

@@ -1,0 +1,168 @@
+using Quill.EndToEnd.Tests.Harness;
+using Quill.EndToEnd.Tests.Http;
+
+namespace Quill.EndToEnd.Tests.Tls;
+
+/// <summary>ssl_ciphers, ssl_option and renegotiation, set with -o at start, seen by openssl s_client and sslscan.</summary>
+public sealed class SslCommandsTests(CertificateFixture fixture) : IClassFixture<CertificateFixture>
+{
+    private const string SslScan = "/usr/bin/sslscan";
+    private static readonly string[] Backend = ["web"];
+
+    private async Task<(RecordingNginx Nginx, BalancerProcess Balancer, int Port)> StartAsync(params string[] extra)
+    {
+        var certificates = fixture.Set;
+        var nginx = await RecordingNginx.StartAsync(Backend);
+        var port = FreePorts.Next();
+        try
+        {
+            var balancer = await BalancerProcess.StartAsync(BalancerKind.Quill, ListenAddress.Loopback(port),
+                ["-E", certificates.ServerCertificate, "-K", certificates.ServerKey, .. extra], [.. nginx.Specs]);
+            return (nginx, balancer, port);
+        }
+        catch
+        {
+            nginx.Dispose();
+            throw;
+        }
+    }
+
+    private static Task<(int ExitCode, string Output)> ClientAsync(int port, params string[] arguments) =>
+        OpenSsl.RunAsync("GET / HTTP/1.0\r\n\r\n", ["s_client", "-connect", $"127.0.0.1:{port}", "-ign_eof", .. arguments]);
+
+    [Fact]
+    public async Task SslCiphers_OnlyTheListedTls12SuiteIsNegotiated()
+    {
+        var (nginx, balancer, port) = await StartAsync("-o", "ssl_ciphers ECDHE-RSA-AES256-GCM-SHA384");
+        using var _ = nginx;
+        using var __ = balancer;
+
+        var (listedExit, listed) = await ClientAsync(port, "-tls1_2");
+        var (otherExit, other) = await ClientAsync(port, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256");
+
+        Assert.Equal(0, listedExit);
+        Assert.Contains("Cipher is ECDHE-RSA-AES256-GCM-SHA384", listed);
+        Assert.Contains("\nweb", listed);
+        Assert.NotEqual(0, otherExit);
+        Assert.Contains("alert handshake failure", other);
+    }
+
+    [Fact]
+    public async Task CipherServerPreference_TheListOrderWinsOverTheClients()
+    {
+        var (nginx, balancer, port) = await StartAsync(
+            "-o", "ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384", "-o", "ssl_option cipher_server_preference");
+        using var _ = nginx;
+        using var __ = balancer;
+
+        var (exit, output) = await ClientAsync(port, "-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Cipher is ECDHE-RSA-AES128-GCM-SHA256", output);
+    }
+
+    [Fact]
+    public async Task SslCiphers_Tls13NameLimitsTls13()
+    {
+        var (nginx, balancer, port) = await StartAsync("-o", "ssl_ciphers TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256");
+        using var _ = nginx;
+        using var __ = balancer;
+
+        var (listedExit, listed) = await ClientAsync(port, "-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256");
+        var (otherExit, _) = await ClientAsync(port, "-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384");
+
+        Assert.Equal(0, listedExit);
+        Assert.Contains("Cipher is TLS_AES_128_GCM_SHA256", listed);
+        Assert.NotEqual(0, otherExit);
+    }
+
+    [Fact]
+    public async Task SslOptionNoTls12_RefusesTls12AndKeepsTls13()
+    {
+        var (nginx, balancer, port) = await StartAsync("-o", "ssl_option no_tlsv1.2");
+        using var _ = nginx;
+        using var __ = balancer;
+
+        var (exit12, output12) = await ClientAsync(port, "-tls1_2");
+        var (exit13, output13) = await ClientAsync(port, "-tls1_3");
+
+        Assert.NotEqual(0, exit12);
+        Assert.Contains("alert protocol version", output12);
+        Assert.Equal(0, exit13);
+        Assert.Contains("\nweb", output13);
+    }
+
+    [Fact]
+    public async Task ClientRenegotiation_ClosesTheConnection()
+    {
+        var (nginx, balancer, port) = await StartAsync("-o", "ssl_client_renegotiation_interval 1");
+        using var _ = nginx;
+        using var __ = balancer;
+
+        // s_client's "R" line asks for a renegotiation; stdin stays open, so s_client ends only if quill closes.
+        var start = new System.Diagnostics.ProcessStartInfo(OpenSsl.Executable)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "s_client", "-connect", $"127.0.0.1:{port}", "-tls1_2" }) start.ArgumentList.Add(argument);
+        using var client = System.Diagnostics.Process.Start(start)!;
+        var output = client.StandardOutput.ReadToEndAsync();
+        var error = client.StandardError.ReadToEndAsync();
+        await client.StandardInput.WriteAsync("R\n");
+        await client.StandardInput.FlushAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var closedByQuill = true;
+        try
+        {
+            await client.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            closedByQuill = false;
+            client.Kill();
+        }
+
+        Assert.True(closedByQuill, "the connection stayed open after the renegotiation request");
+        Assert.Contains("RENEGOTIATING", await output + await error);
+    }
+
+    [Fact]
+    public async Task SslScan_ByDefault_NoVersionBelowTls12AndNoWeakCipher()
+    {
+        if (!File.Exists(SslScan))
+        {
+            // xunit 2 cannot skip at run time: say why and stop (test.sh installs sslscan when it runs as root).
+            Console.WriteLine($"sslscan not installed at {SslScan}: default TLS scan not run");
+            return;
+        }
+        var (nginx, balancer, port) = await StartAsync();
+        using var _ = nginx;
+        using var __ = balancer;
+
+        var output = await RunSslScanAsync(port);
+
+        Assert.Matches(@"TLSv1\.2\s+enabled", output);
+        foreach (var old in new[] { "SSLv2", "SSLv3", @"TLSv1\.0", @"TLSv1\.1" })
+            Assert.Matches($@"{old}\s+disabled", output);
+        var accepted = output.Split('\n').Where(l => l.StartsWith("Accepted", StringComparison.Ordinal) || l.StartsWith("Preferred", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(accepted);
+        foreach (var line in accepted)
+        {
+            var bits = int.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(bits >= 128, line);
+            Assert.DoesNotMatch("RC4|NULL|DES|EXP|MD5|anon", line);
+        }
+    }
+
+    private static async Task<string> RunSslScanAsync(int port)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(SslScan) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--no-colour", $"127.0.0.1:{port}" }) start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(deadline.Token);
+        return await output + await error;
+    }
+}
