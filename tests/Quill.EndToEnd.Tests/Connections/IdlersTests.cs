@@ -54,7 +54,9 @@ public sealed class IdlersTests
         Assert.Equal(0, await Eventually.ValueAsync(() => Task.FromResult(backend.Open), n => n == 0));
         var reply = await AskAsync(balancer.Listen.Endpoint);
 
-        Assert.Equal("conn 2", reply);
+        // Never the dropped connection 1; whether the background refill or this client opened connection 2 first
+        // is a race, so either 2 or 3 serves it.
+        Assert.Contains(reply, new[] { "conn 2", "conn 3" });
         Assert.Equal("Idlers: 1/1\n", await IdlersAsync(balancer, "Idlers: 1/1\n"));
     }
 

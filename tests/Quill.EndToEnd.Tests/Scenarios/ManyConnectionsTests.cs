@@ -50,7 +50,9 @@ public sealed class ManyConnectionsTests
             peak = balancer.Status;
         }
 
-        Assert.True(peak.OpenDescriptors >= baseline.OpenDescriptors + 2 * Connections, $"baseline {baseline}, peak {peak}");
+        // Two sockets per connection; not "baseline +", since the baseline can include pooled splice pipes that
+        // idle connections give back.
+        Assert.True(peak.OpenDescriptors >= 2 * Connections, $"baseline {baseline}, peak {peak}");
         Assert.True(peak.Threads < baseline.Threads + 50, $"a thread per connection? baseline {baseline}, peak {peak}");
         Assert.True(peak.ResidentKilobytes - baseline.ResidentKilobytes < Connections * 100L, $"over 100 kB per connection: baseline {baseline}, peak {peak}");
 
