@@ -14,6 +14,7 @@ command -v openssl >/dev/null || needed+=(openssl)
 command -v sslscan >/dev/null || needed+=(sslscan)
 command -v mmdblookup >/dev/null || needed+=(mmdb-bin)
 command -v python3 >/dev/null || needed+=(python3)
+[ -x /usr/bin/wrk ] || needed+=(wrk)
 [ -x /usr/sbin/ip ] || needed+=(iproute2)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
