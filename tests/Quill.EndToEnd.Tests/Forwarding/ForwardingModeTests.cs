@@ -17,23 +17,7 @@ public sealed class ForwardingModeTests
     [InlineData("auto")]
     public async Task TwentyMegabytes_BothWaysAtOnce_ArriveByteExact(string mode)
     {
-        var down = new ChecksumStream(seed: 21, length: TwentyMegabytes);
-        var up = new ChecksumStream(seed: 22, length: TwentyMegabytes);
-        using var backend = new ChecksumBackend(down);
-        var listen = ListenAddress.Loopback(FreePorts.Next());
-        using var balancer = await StartAsync(mode, listen, backend.Spec);
-        using var socket = await LoopbackClient.ConnectAsync(listen.Endpoint);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-
-        var sending = up.SendAsync(socket, deadline.Token);
-        var received = await ChecksumStream.ReceiveAsync(socket, deadline.Token);
-        await sending;
-        var atBackend = await backend.Received.WaitAsync(deadline.Token);
-
-        Assert.Equal(down.Length, received.Length);
-        Assert.Equal(down.Sha256, received.Sha256);
-        Assert.Equal(up.Length, atBackend.Length);
-        Assert.Equal(up.Sha256, atBackend.Sha256);
+        await BothWaysTransfer.AssertByteExactAsync((listen, server) => StartAsync(mode, listen, server), seed: 21);
     }
 
     [Theory]

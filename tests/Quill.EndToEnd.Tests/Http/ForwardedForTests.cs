@@ -105,23 +105,8 @@ public sealed class ForwardedForTests
     [Fact]
     public async Task NotHttp_TwentyMegabytesBothWays_PassByteForByte()
     {
-        var down = new ChecksumStream(seed: 21, length: 20 * 1024 * 1024);
-        var up = new ChecksumStream(seed: 22, length: 20 * 1024 * 1024);
-        using var backend = new ChecksumBackend(down);
-        var (listen, _) = Listen();
-        using var balancer = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, ["-H"], backend.Spec);
-        using var socket = await LoopbackClient.ConnectAsync(listen.Endpoint);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-
-        var sending = up.SendAsync(socket, deadline.Token);
-        var received = await ChecksumStream.ReceiveAsync(socket, deadline.Token);
-        await sending;
-        var atBackend = await backend.Received.WaitAsync(deadline.Token);
-
-        Assert.Equal(down.Length, received.Length);
-        Assert.Equal(down.Sha256, received.Sha256);
-        Assert.Equal(up.Length, atBackend.Length);
-        Assert.Equal(up.Sha256, atBackend.Sha256);
+        await BothWaysTransfer.AssertByteExactAsync(
+            (listen, server) => BalancerProcess.StartAsync(BalancerKind.Quill, listen, ["-H"], server), seed: 21);
     }
 
     [Fact]
