@@ -39,7 +39,7 @@ public sealed class RuntimeSettings
     public int IdleTimeoutSeconds { get; set; }
 
     /// <summary>tcp_nodelay: TCP_NODELAY on client and server sockets.</summary>
-    public bool TcpNoDelay { get; set; }
+    public bool TcpNoDelay { get; set; } = true;
 
     /// <summary>keepalive: SO_KEEPALIVE on server sockets.</summary>
     public bool KeepAlive { get; set; }

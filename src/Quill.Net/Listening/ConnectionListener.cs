@@ -41,6 +41,9 @@ public sealed class ConnectionListener : IDisposable
 
     public EndPoint LocalEndPoint { get; }
 
+    /// <summary>The listening descriptor, for the event loop's own accept.</summary>
+    internal SafeSocketHandle Handle => _socket.SafeHandle;
+
     public async ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken)
     {
         var accepted = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);

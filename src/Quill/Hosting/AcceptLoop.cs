@@ -8,7 +8,7 @@ namespace Quill.Hosting;
 /// Accepts clients while fewer than -x connections are open; beyond that clients wait in the kernel's
 /// listen backlog and are accepted when a connection ends, as in pen.
 /// </summary>
-internal sealed class AcceptLoop(ListenerSlot listeners, ClientSession session, int connectionsMax, int multiAccept, DebugLog log)
+internal sealed class AcceptLoop(ListenerSlot listeners, ClientSession session, int connectionsMax, int multiAccept, DebugLog log) : IClientIntake
 {
     private readonly SemaphoreSlim _slots = new(connectionsMax, int.MaxValue);
     private readonly Lock _growing = new();

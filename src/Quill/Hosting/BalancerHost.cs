@@ -4,6 +4,7 @@ using Quill.Core.Configuration;
 using Quill.Core.Control;
 using Quill.Diagnostics;
 using Quill.Net;
+using Quill.Net.Engine;
 using Quill.Net.Forwarding;
 using Quill.Net.Listening;
 using Quill.Net.Tls;
@@ -47,7 +48,11 @@ internal static class BalancerHost
         var session = new ClientSession(
             state.Selector, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log, connections, operations.Reporting,
             settings, time, forwarding);
-        var accepting = new AcceptLoop(listeners, session, options.ConnectionsMax, options.MultiAccept, log);
+        var accepting = EventLoopWanted(options, forwarding)
+            ? new EventLoopIntake(listeners, session, state.Selector, connections, settings, operations.Reporting, log, time,
+                options.ConnectionsMax, options.MultiAccept)
+            : (IClientIntake)new AcceptLoop(listeners, session, options.ConnectionsMax, options.MultiAccept, log);
+        using var eventLoop = accepting as IDisposable;
         var runtime = new BalancerRuntime(listeners, connections, accepting, log, options.ListenBacklog, exit, operations);
         await using var control = new ControlPlane(options, state, settings, acls, runtime, time, log);
 
@@ -152,6 +157,13 @@ internal static class BalancerHost
         }
     }
 
+    /// <summary>
+    /// The event loop carries plain TCP on Linux; QUILL_FORWARDING=splice or buffered keeps every client on .NET's
+    /// sockets, the path TLS and -H always take.
+    /// </summary>
+    private static bool EventLoopWanted(QuillOptions options, ForwardingMode forwarding) =>
+        RelayEngine.IsSupported && forwarding == ForwardingMode.Auto && !options.Udp;
+
     /// <returns>Null when listening; otherwise the one-line error.</returns>
     private static string? OpenListener(QuillOptions options, ListenerSlot listeners)
     {
@@ -173,7 +185,7 @@ internal static class BalancerHost
     }
 
     /// <summary>Open sessions see the cancelled token and close their sockets; give them a moment to finish.</summary>
-    private static async Task WaitForConnectionsToCloseAsync(AcceptLoop accepting, TimeProvider time)
+    private static async Task WaitForConnectionsToCloseAsync(IClientIntake accepting, TimeProvider time)
     {
         var deadline = time.GetTimestamp() + (long)(DrainOnStop.TotalSeconds * time.TimestampFrequency);
         while (accepting.OpenConnections > 0 && time.GetTimestamp() < deadline)

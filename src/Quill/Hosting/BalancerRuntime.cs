@@ -11,7 +11,7 @@ namespace Quill.Hosting;
 
 /// <summary>The running process as control commands see it: listener, connection slots, debug level, exit.</summary>
 internal sealed class BalancerRuntime(
-    ListenerSlot listeners, ConnectionRegistry connections, AcceptLoop accepting, DebugLog log, int backlog,
+    ListenerSlot listeners, ConnectionRegistry connections, IClientIntake accepting, DebugLog log, int backlog,
     CancellationTokenSource exit, OperationsHost operations) : IBalancerRuntime
 {
     public string? LogTarget => operations.AccessLog.Target;

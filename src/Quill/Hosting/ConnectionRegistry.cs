@@ -25,12 +25,16 @@ internal sealed class ConnectionRegistry(int capacity)
     }
 
     /// <summary>Gives the client a slot; with none free (only while conn_max is growing) it gets -1 and is not listed.</summary>
-    public OpenConnection Open(Socket client, int clientSlot, CancellationToken stopping)
+    public OpenConnection Open(Socket client, int clientSlot, CancellationToken stopping) =>
+        Add(new OpenConnection(client, clientSlot, stopping));
+
+    /// <summary>Lists <paramref name="connection"/> under the lowest free number.</summary>
+    public OpenConnection Add(OpenConnection connection)
     {
         lock (_gate)
         {
             var id = _released.Count > 0 ? _released.Dequeue() : _slots.Count < _capacity ? _slots.Count : -1;
-            var connection = new OpenConnection(id, client, clientSlot, stopping);
+            connection.Id = id;
             if (id == _slots.Count) _slots.Add(connection);
             else if (id >= 0) _slots[id] = connection;
             if (id >= 0) _last = id;

@@ -13,6 +13,9 @@ internal sealed class ListenerSlot : IDisposable
 
     public ConnectionListener? Current => Volatile.Read(ref _current);
 
+    /// <summary>Raised after each <see cref="Replace"/>, for the event loop that accepts from it.</summary>
+    public event Action<ConnectionListener>? Replaced;
+
     /// <summary>The listen address as given, for <c>listen</c> and <c>write</c>.</summary>
     public string? Text { get; private set; }
 
@@ -23,6 +26,8 @@ internal sealed class ListenerSlot : IDisposable
     {
         var old = Interlocked.Exchange(ref _current, listener);
         Text = text;
+        // First, so the event loop lets go of the old listener, which Dispose waits for.
+        Replaced?.Invoke(listener);
         old?.Dispose();
         _opened.TrySetResult();
     }

@@ -3,31 +3,48 @@ using Quill.Core.Control;
 
 namespace Quill.Hosting;
 
-/// <summary>One client connection in the registry: its sockets, its server, and the token that closes it.</summary>
+/// <summary>
+/// One client connection in the registry: its descriptors, its server, and how to close it. A connection on the
+/// managed path is closed through a token its session watches; one on the event loop through a callback that
+/// reaches the loop.
+/// </summary>
 internal sealed class OpenConnection : IDisposable
 {
     private const int Connecting = 1;
     private const int ConnectedState = 2;
 
-    private readonly Socket _client;
-    private readonly CancellationTokenSource _closing;
+    private readonly Socket? _client;
+    private readonly int _clientFd;
+    private readonly CancellationTokenSource? _closing;
+    private readonly Action? _close;
     private readonly int _clientSlot;
     private Socket? _upstream;
+    private int _upstreamFd = -1;
     private int _server;
     private int _state = Connecting;
 
-    public OpenConnection(int id, Socket client, int clientSlot, CancellationToken stopping)
+    /// <summary>A managed-path connection: <see cref="Closing"/> is cancelled by close N or by process shutdown.</summary>
+    public OpenConnection(Socket client, int clientSlot, CancellationToken stopping)
     {
-        Id = id;
         _client = client;
+        _clientFd = -1;
         _clientSlot = clientSlot;
         _closing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
     }
 
-    public int Id { get; }
+    /// <summary>An event-loop connection: close N calls <paramref name="close"/>.</summary>
+    public OpenConnection(int clientFd, int clientSlot, Action close)
+    {
+        _clientFd = clientFd;
+        _clientSlot = clientSlot;
+        _close = close;
+    }
 
-    /// <summary>Cancelled by <c>close N</c> or by process shutdown.</summary>
-    public CancellationToken Closing => _closing.Token;
+    /// <summary>The number close N takes; given by the registry, -1 when the table had no free slot.</summary>
+    public int Id { get; set; } = -1;
+
+    /// <summary>Cancelled by <c>close N</c> or by process shutdown (managed path only).</summary>
+    public CancellationToken Closing => _closing?.Token ?? CancellationToken.None;
 
     public void ConnectingTo(int server) => Volatile.Write(ref _server, server);
 
@@ -37,26 +54,38 @@ internal sealed class OpenConnection : IDisposable
         Volatile.Write(ref _state, ConnectedState);
     }
 
+    public void Connected(int upstreamFd)
+    {
+        Volatile.Write(ref _upstreamFd, upstreamFd);
+        Volatile.Write(ref _state, ConnectedState);
+    }
+
     public void Close()
     {
-        try { _closing.Cancel(); }
+        if (_close is not null)
+        {
+            _close();
+            return;
+        }
+        try { _closing?.Cancel(); }
         catch (ObjectDisposedException) { /* the connection ended meanwhile */ }
     }
 
     public ConnectionView View()
     {
         var connected = Volatile.Read(ref _state) == ConnectedState;
-        return new ConnectionView(Volatile.Read(ref _state), Descriptor(_client), Descriptor(Volatile.Read(ref _upstream)),
+        var upstream = Volatile.Read(ref _upstream) is { } socket ? Descriptor(socket) : Volatile.Read(ref _upstreamFd);
+        return new ConnectionView(Volatile.Read(ref _state), _client is null ? _clientFd : Descriptor(_client), upstream,
             _clientSlot, Volatile.Read(ref _server), connected ? 0 : 1);
     }
 
-    public void Dispose() => _closing.Dispose();
+    public void Dispose() => _closing?.Dispose();
 
-    private static long Descriptor(Socket? socket)
+    private static long Descriptor(Socket socket)
     {
         try
         {
-            return socket is null ? -1 : (long)socket.SafeHandle.DangerousGetHandle();
+            return (long)socket.SafeHandle.DangerousGetHandle();
         }
         catch (ObjectDisposedException)
         {

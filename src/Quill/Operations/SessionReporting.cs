@@ -11,6 +11,9 @@ namespace Quill.Operations;
 /// <summary>What a client session reports: its requests to the access log and, at debug level 3, what the client sends.</summary>
 internal sealed class SessionReporting(AccessLog accessLog, DebugLog log, bool ascii, TimeProvider time)
 {
+    /// <summary>Whether a filter must see what clients send: the access log follows requests, -d 3 dumps them.</summary>
+    public bool WatchesClientStream => accessLog.Target is not null || log.IsEnabled(ClientDataDumpFilter.Level);
+
     /// <summary>One access-log line per request of this connection; null when not logging.</summary>
     public RequestLineHandler? RequestLog(IPAddress? client, EndPoint server)
     {

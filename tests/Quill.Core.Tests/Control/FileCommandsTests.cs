@@ -97,7 +97,7 @@ public sealed class FileCommandsTests : IDisposable
             "debug 0", "hash", "no http", "no log", "no roundrobin",
             "server 0 acl 0 address 127.0.0.1 port 9001 max 0 hard 0 weight 0 prio 0",
             "server 1 acl 0 address 127.0.0.1 port 9002 max 3 hard 4 weight 5 prio 6",
-            "no stubborn", "tcp_fastclose off", "no tcp_nodelay", "timeout 5", "tracking 0", "no web_stats", "no weight",
+            "no stubborn", "tcp_fastclose off", "tcp_nodelay", "timeout 5", "tracking 0", "no web_stats", "no weight",
             "no prio", "idle_timeout 0", "no keepalive",
         ], lines[2..]);
     }

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace Quill.Net.Engine;
+
+/// <summary>
+/// One thread and one epoll set, as pen, HAProxy and nginx run: every descriptor is registered once, edge-triggered,
+/// and the targets keep their own readiness, so moving bytes costs no epoll_ctl and no thread hand-off. Other
+/// threads reach the loop only through <see cref="Post"/>.
+/// </summary>
+internal sealed unsafe class EventLoop : IDisposable
+{
+    private const int BatchSize = 256;
+    private const ulong WakeData = ulong.MaxValue;
+
+    /// <summary>How often timed targets (connects in progress, idle timeouts, accept back-off) are looked at.</summary>
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly int _epoll;
+    private readonly int _wake;
+    private readonly Action<Exception> _onError;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentQueue<Action> _posted = new();
+    private readonly List<IEventTarget?> _targets = [];
+    private readonly Stack<int> _freeSlots = new();
+    private readonly List<int> _releasedThisTurn = [];
+    private readonly List<IEventTarget> _timed = [];
+    private List<IEventTarget> _deferred = [];
+    private List<IEventTarget> _running = [];
+    private readonly Thread _thread;
+    private int _wakePending;
+    private volatile bool _stopping;
+    private long _nextTick;
+
+    public EventLoop(Action<Exception> onError, TimeProvider time)
+    {
+        _onError = onError;
+        _time = time;
+        _epoll = Checked(LinuxSockets.EpollCreate(), "epoll_create1");
+        _wake = Checked(LinuxSockets.EventFd(), "eventfd");
+        Checked(LinuxSockets.EpollAdd(_epoll, _wake, LinuxSockets.EpollIn | LinuxSockets.EpollEdgeTriggered, WakeData), "epoll_ctl");
+        _thread = new Thread(Run) { IsBackground = true, Name = "quill event loop" };
+    }
+
+    /// <summary>Scratch memory for one read at a time: only the loop thread uses it, and never across turns.</summary>
+    public byte* Scratch { get; } = (byte*)NativeMemory.Alloc(ScratchSize);
+
+    public const int ScratchSize = 64 * 1024;
+
+    /// <summary>The loop's clock, in <see cref="TimeProvider"/> timestamps.</summary>
+    public long Now => _time.GetTimestamp();
+
+    public long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    public bool IsLoopThread => Thread.CurrentThread == _thread;
+
+    public void Start() => _thread.Start();
+
+    /// <summary>Runs <paramref name="action"/> on the loop thread, soon.</summary>
+    public void Post(Action action)
+    {
+        _posted.Enqueue(action);
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0) LinuxSockets.Signal(_wake);
+    }
+
+    /// <summary>Adds <paramref name="fd"/> for input, output and peer shutdown, edge-triggered; returns the slot, or -errno.</summary>
+    public int Register(int fd, IEventTarget target, int tag, bool output = true)
+    {
+        var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AddSlot();
+        var events = LinuxSockets.EpollIn | LinuxSockets.EpollRdHup | LinuxSockets.EpollEdgeTriggered | (output ? LinuxSockets.EpollOut : 0);
+        var added = LinuxSockets.EpollAdd(_epoll, fd, events, ((ulong)(uint)tag << 32) | (uint)slot);
+        if (added < 0)
+        {
+            _freeSlots.Push(slot);
+            return added;
+        }
+        _targets[slot] = target;
+        return slot;
+    }
+
+    /// <summary>Forgets a slot whose descriptor is closed (or removed); events already fetched for it are dropped.</summary>
+    public void Release(int slot)
+    {
+        if (slot < 0) return;
+        _targets[slot] = null;
+        _releasedThisTurn.Add(slot);
+    }
+
+    /// <summary>Takes a descriptor that stays open out of the set (a listener handed back).</summary>
+    public void Remove(int fd, int slot)
+    {
+        _ = LinuxSockets.EpollRemove(_epoll, fd);
+        Release(slot);
+    }
+
+    /// <summary>Calls the target's <see cref="IEventTarget.OnTurn"/> after this turn's events, without waiting for new ones.</summary>
+    public void Defer(IEventTarget target) => _deferred.Add(target);
+
+    /// <summary>Calls the target's <see cref="IEventTarget.OnTurn"/> every tick until <see cref="StopTiming"/>.</summary>
+    public void StartTiming(IEventTarget target)
+    {
+        if (_timed.Count == 0) _nextTick = Now + Ticks(TickInterval);
+        _timed.Add(target);
+    }
+
+    public void StopTiming(IEventTarget target) => _timed.Remove(target);
+
+    /// <summary>Ends the loop after the current turn; descriptors are closed by their owners before this.</summary>
+    public void Stop()
+    {
+        _stopping = true;
+        LinuxSockets.Signal(_wake);
+        if (!IsLoopThread && _thread.IsAlive) _thread.Join();
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        LinuxSockets.Close(_wake);
+        LinuxSockets.Close(_epoll);
+        NativeMemory.Free(Scratch);
+    }
+
+    private void Run()
+    {
+        var events = (byte*)NativeMemory.Alloc((nuint)(BatchSize * LinuxSockets.EpollEventSize));
+        try
+        {
+            while (!_stopping)
+            {
+                var ready = LinuxSockets.EpollWait(_epoll, events, BatchSize, Timeout());
+                for (var i = 0; i < ready; i++)
+                {
+                    var (mask, data) = LinuxSockets.EpollEntry(events, i);
+                    if (data == WakeData)
+                    {
+                        RunPosted();
+                        continue;
+                    }
+                    if (_targets[(int)(uint)data] is { } target) Dispatch(target, mask, (int)(data >> 32));
+                }
+                RunDeferred();
+                if (_timed.Count > 0 && Now >= _nextTick) RunTimed();
+                foreach (var slot in _releasedThisTurn) _freeSlots.Push(slot);
+                _releasedThisTurn.Clear();
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+        }
+    }
+
+    private int Timeout()
+    {
+        if (_deferred.Count > 0 || !_posted.IsEmpty) return 0;
+        if (_timed.Count == 0) return -1;
+        var left = _nextTick - Now;
+        return left <= 0 ? 0 : (int)Math.Ceiling(left * 1000.0 / _time.TimestampFrequency);
+    }
+
+    private void RunPosted()
+    {
+        LinuxSockets.Drain(_wake);
+        Volatile.Write(ref _wakePending, 0);
+        while (_posted.TryDequeue(out var action))
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e)
+            {
+                _onError(e);
+            }
+        }
+    }
+
+    private void RunDeferred()
+    {
+        if (_deferred.Count == 0) return;
+        (_running, _deferred) = (_deferred, _running);
+        foreach (var target in _running) Turn(target);
+        _running.Clear();
+    }
+
+    private void RunTimed()
+    {
+        _nextTick = Now + Ticks(TickInterval);
+        // Backwards, so a target that stops timing during its own turn does not make the walk skip one.
+        for (var i = _timed.Count - 1; i >= 0; i--)
+        {
+            if (i < _timed.Count) Turn(_timed[i]);
+        }
+    }
+
+    private void Dispatch(IEventTarget target, uint mask, int tag)
+    {
+        try
+        {
+            target.OnEvents(mask, tag);
+        }
+        catch (Exception e)
+        {
+            _onError(e);
+        }
+    }
+
+    private void Turn(IEventTarget target)
+    {
+        try
+        {
+            target.OnTurn();
+        }
+        catch (Exception e)
+        {
+            _onError(e);
+        }
+    }
+
+    private int AddSlot()
+    {
+        _targets.Add(null);
+        return _targets.Count - 1;
+    }
+
+    private static int Checked(int result, string call) =>
+        result >= 0 ? result : throw new InvalidOperationException($"{call} failed: errno {-result}");
+}

@@ -1,0 +1,208 @@
+using System.Buffers;
+using Quill.Net.Forwarding;
+using Quill.Net.Forwarding.Native;
+
+namespace Quill.Net.Engine;
+
+/// <summary>
+/// One direction of a relayed connection. Small messages go read → send through the loop's scratch memory, so an
+/// idle direction holds nothing; a read that fills the scratch means a bulk transfer, which then goes by splice(2)
+/// through a pooled pipe until a short read. Only what the destination refused stays behind (a rented buffer or
+/// the pipe), and nothing more is read until it has gone: backpressure.
+/// </summary>
+internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destination, bool closeOnEof)
+{
+    /// <summary>Bytes one turn moves before other connections get theirs.</summary>
+    private const long TurnBudget = 1024 * 1024;
+
+    private byte[]? _held;
+    private int _heldOffset;
+    private int _heldCount;
+    private PipePair? _pipe;
+    private int _pipeBytes;
+    private bool _bulk;
+    private bool _spliceFailed;
+    private bool _eofSeen;
+
+    /// <summary>Bytes delivered to the destination.</summary>
+    public long Moved { get; private set; }
+
+    /// <summary>The source's EOF has been passed on (the destination shut for writing).</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>The other direction of the same connection.</summary>
+    public RelayDirection? Opposite { get; set; }
+
+    /// <summary>tcp_fastclose: this direction's EOF ends the whole connection.</summary>
+    public bool CloseOnEof => closeOnEof;
+
+    /// <summary>Moves what it can without blocking.</summary>
+    public PumpOutcome Pump(EventLoop loop, PipePool pipes)
+    {
+        var budget = TurnBudget;
+        var moved = false;
+        while (true)
+        {
+            if (_heldCount > 0)
+            {
+                var sent = SendHeld();
+                if (sent < 0) return PumpOutcome.Failed;
+                if (_heldCount > 0) return moved ? PumpOutcome.Moved : PumpOutcome.Waiting;
+                moved = true;
+            }
+            if (_pipeBytes > 0)
+            {
+                var sent = LinuxPipes.Splice(_pipe!.ReadEnd, destination.Fd, _pipeBytes);
+                if (sent == -LinuxSockets.EAGAIN)
+                {
+                    destination.Writable = false;
+                    return moved ? PumpOutcome.Moved : PumpOutcome.Waiting;
+                }
+                if (sent <= 0) return PumpOutcome.Failed;
+                _pipeBytes -= (int)sent;
+                Moved += sent;
+                moved = true;
+                continue;
+            }
+            if (_pipe is not null)
+            {
+                pipes.Return(_pipe);
+                _pipe = null;
+            }
+            if (Finished) return PumpOutcome.Done;
+            if (_eofSeen)
+            {
+                Finished = true;
+                // Half-close: the other direction keeps flowing until its own EOF. When that has come already, the
+                // close that follows sends this FIN.
+                if (Opposite is not { Finished: true }) _ = LinuxSockets.Shutdown(destination.Fd, LinuxSockets.ShutWrite);
+                if (!closeOnEof) return PumpOutcome.Done;
+                // FIN both ways first, so the data already sent is not cut off by a reset.
+                _ = LinuxSockets.Shutdown(source.Fd, LinuxSockets.ShutWrite);
+                return PumpOutcome.Failed;
+            }
+            if (!source.Readable || !destination.Writable) return moved ? PumpOutcome.Moved : PumpOutcome.Waiting;
+            if (budget <= 0) return PumpOutcome.Yield;
+
+            var read = _bulk && !_spliceFailed ? SpliceIn(loop, pipes) : CopyThrough(loop);
+            if (read == -LinuxSockets.EAGAIN)
+            {
+                source.Readable = false;
+                continue;
+            }
+            if (read == 0)
+            {
+                _eofSeen = true;
+                continue;
+            }
+            if (read < 0) return PumpOutcome.Failed;
+            budget -= read;
+            moved = true;
+        }
+    }
+
+    /// <summary>Gives back what the direction holds; a pipe with bytes in it cannot be reused.</summary>
+    public void Release(PipePool pipes)
+    {
+        if (_held is not null) ArrayPool<byte>.Shared.Return(_held);
+        _held = null;
+        _heldCount = 0;
+        if (_pipe is null) return;
+        if (_pipeBytes == 0) pipes.Return(_pipe);
+        else pipes.Discard(_pipe);
+        _pipe = null;
+    }
+
+    /// <summary>Source → scratch → destination; what the destination does not take is kept. Returns bytes read or -errno.</summary>
+    private long CopyThrough(EventLoop loop)
+    {
+        var scratch = loop.Scratch;
+        var read = LinuxSockets.Read(source.Fd, scratch, EventLoop.ScratchSize);
+        if (read <= 0) return read;
+        // A short read emptied the socket (the kernel copies all it has queued): the next edge says when there is more.
+        if (read == EventLoop.ScratchSize) _bulk = true;
+        else if (source.PeerClosed) _eofSeen = true;
+        else source.Readable = false;
+
+        var sent = LinuxSockets.Send(destination.Fd, scratch, (int)read);
+        if (sent == -LinuxSockets.EAGAIN) sent = 0;
+        if (sent < 0) return sent;
+        Moved += sent;
+        if (sent < read)
+        {
+            var rest = (int)(read - sent);
+            _held = ArrayPool<byte>.Shared.Rent(rest);
+            new ReadOnlySpan<byte>(scratch + sent, rest).CopyTo(_held);
+            (_heldOffset, _heldCount) = (0, rest);
+            destination.Writable = false;
+        }
+        return read;
+    }
+
+    /// <summary>Source → pipe; the pipe is drained by the next pass of <see cref="Pump"/>. Returns bytes or -errno.</summary>
+    private long SpliceIn(EventLoop loop, PipePool pipes)
+    {
+        _pipe ??= pipes.Rent();
+        if (_pipe is null)
+        {
+            // Out of descriptors for a pipe: copy instead.
+            _bulk = false;
+            return CopyThrough(loop);
+        }
+        var filled = LinuxPipes.Splice(source.Fd, _pipe.WriteEnd, _pipe.Capacity);
+        if (filled is -LinuxSockets.EINVAL or -LinuxSockets.ENOSYS)
+        {
+            // This socket type cannot splice: stay on copies for the rest of the connection.
+            _spliceFailed = true;
+            return CopyThrough(loop);
+        }
+        if (filled <= 0) return filled;
+        _pipeBytes = (int)filled;
+        // Small messages are cheaper through the scratch memory. A short splice does not prove the socket empty (the
+        // pipe may have run out of slots first), so readiness stays until a read says EAGAIN.
+        if (filled < EventLoop.ScratchSize) _bulk = false;
+        return filled;
+    }
+
+    private long SendHeld()
+    {
+        fixed (byte* held = _held)
+        {
+            var sent = LinuxSockets.Send(destination.Fd, held + _heldOffset, _heldCount);
+            if (sent == -LinuxSockets.EAGAIN)
+            {
+                destination.Writable = false;
+                return 0;
+            }
+            if (sent < 0) return sent;
+            Moved += sent;
+            _heldOffset += (int)sent;
+            _heldCount -= (int)sent;
+            if (_heldCount == 0)
+            {
+                ArrayPool<byte>.Shared.Return(_held!);
+                _held = null;
+            }
+            return sent;
+        }
+    }
+}
+
+/// <summary>What a <see cref="RelayDirection.Pump"/> ended with.</summary>
+internal enum PumpOutcome
+{
+    /// <summary>Nothing could move: waiting for the source or the destination.</summary>
+    Waiting,
+
+    /// <summary>Bytes moved; now waiting.</summary>
+    Moved,
+
+    /// <summary>The turn's budget is spent and more is readable: continue after other connections.</summary>
+    Yield,
+
+    /// <summary>EOF passed on and nothing left to send.</summary>
+    Done,
+
+    /// <summary>A socket failed (reset, broken pipe), or a tcp_fastclose EOF: the connection ends.</summary>
+    Failed,
+}
