@@ -63,6 +63,7 @@ internal static class ConfigWriter
         if (context.Settings.GeoIpPath is { } geoip) Line($"geoip_path {geoip}");
         if (context.Settings.SslCiphers is { } ciphers) Line($"ssl_ciphers {ciphers}");
         foreach (var option in Tls.SslOptionWords.Of(context.Settings.SslOptions)) Line($"ssl_option {option}");
+        if (context.Settings.OcspResponseFile is { } ocsp) Line($"ssl_ocsp_response {ocsp}");
         if (context.Settings.RenegotiationIntervalSeconds != 3600)
             Line(Invariant($"ssl_client_renegotiation_interval {context.Settings.RenegotiationIntervalSeconds}"));
         return text.ToString();

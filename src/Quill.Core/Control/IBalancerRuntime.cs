@@ -63,6 +63,9 @@ public interface IBalancerRuntime
     {
     }
 
+    /// <summary>Null when TLS can staple a given OCSP response on this runtime, else why not, in one line.</summary>
+    string? OcspStaplingUnavailable => null;
+
     /// <summary>Stops the balancer cleanly, after the reply to the current command has been sent.</summary>
     void RequestExit();
 }

@@ -68,6 +68,10 @@ public sealed class RuntimeSettings
     /// <summary>ssl_option: the options set so far (they add up); read when TLS starts.</summary>
     public Tls.SslOptions SslOptions { get; set; }
 
+    /// <summary>ssl_ocsp_response: the DER OCSP response file stapled for the -E certificate. Unlike the other TLS
+    /// settings it is read at handshakes, so a change counts from the next one.</summary>
+    public string? OcspResponseFile { get; set; }
+
     /// <summary>ssl_client_renegotiation_interval: kept for <c>write</c>; quill refuses every client renegotiation.</summary>
     public int RenegotiationIntervalSeconds { get; set; } = 3600;
 

@@ -6,7 +6,8 @@ namespace Quill.Core.Control;
 /// <summary>
 /// ssl_ciphers, ssl_option and ssl_client_renegotiation_interval. As in pen they are read once, when the TLS context
 /// is built at start-up, so only -o and -F set them in time; later they are checked and kept (for <c>write</c> and
-/// the next start) and change nothing on the running listener, which is what pen does too.
+/// the next start) and change nothing on the running listener, which is what pen does too. ssl_ocsp_response is the
+/// exception, in pen as in quill: the file is read at handshakes.
 /// </summary>
 internal static class TlsCommands
 {
@@ -15,6 +16,25 @@ internal static class TlsCommands
         commands["ssl_ciphers"] = (d, w) => Ciphers(d.Context.Settings, w);
         commands["ssl_option"] = (d, w) => Option(d.Context.Settings, w);
         commands["ssl_client_renegotiation_interval"] = (d, w) => Renegotiation(d.Context.Settings, w);
+        commands["ssl_ocsp_response"] = (d, w) => OcspResponse(d.Context, w);
+    }
+
+    /// <summary>
+    /// No argument clears it (nothing stapled), as for ssl_ciphers. The file is read at handshakes, long after a
+    /// daemon has left its starting directory, so a relative path is made absolute now; with -j it names a file
+    /// inside the jail and stays as given, like the other paths.
+    /// </summary>
+    private static ControlReply OcspResponse(ControlContext context, string[] words)
+    {
+        if (CommandArguments.Extra(words, 2) is { } extra) return extra;
+        if (words.Length == 1)
+        {
+            context.Settings.OcspResponseFile = null;
+            return ControlReply.None;
+        }
+        if (context.Runtime.OcspStaplingUnavailable is { } why) return ControlReply.Error($"ssl_ocsp_response: {why}");
+        context.Settings.OcspResponseFile = context.Settings.Startup.Jail is null ? Path.GetFullPath(words[1]) : words[1];
+        return ControlReply.None;
     }
 
     /// <summary>No argument clears the list (.NET's defaults again); the words of a list with spaces are one list.</summary>

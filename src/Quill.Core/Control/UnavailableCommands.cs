@@ -14,9 +14,6 @@ internal static class UnavailableCommands
         ["dsr_ip"] = "direct server return",
         ["peek"] = "peek",
         ["pending_max"] = "pending connect limit",
-        // .NET's SslStream staples only what it fetches itself from the certificate's OCSP responder; it takes no
-        // pre-fetched response file, so pen's command cannot be honoured.
-        ["ssl_ocsp_response"] = "stapling a pre-fetched OCSP response file",
         ["tarpit_acl"] = "tarpit",
     };
 

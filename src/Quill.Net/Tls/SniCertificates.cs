@@ -6,10 +6,12 @@ namespace Quill.Net.Tls;
 
 /// <summary>
 /// ssl_sni_path: for a client asking for server name n, the certificate <c>DIR/n.crt</c> with key <c>DIR/n.key</c>
-/// and, when present, the client CAs <c>DIR/n.ca</c>. Loaded on first use and loaded again when either file
-/// changes (pen caches them for ever). Names that are not plain host names never reach the file system.
+/// and, when present, the client CAs <c>DIR/n.ca</c> and the OCSP response <c>DIR/n.ocsp</c> to staple. Loaded on
+/// first use and loaded again when a file changes (pen caches the certificates for ever and re-reads the response
+/// hourly). Names that are not plain host names never reach the file system.
 /// </summary>
-internal sealed class SniCertificates(string directory)
+/// <param name="debug">Told about the .ocsp files, once per change (-d).</param>
+internal sealed class SniCertificates(string directory, TimeProvider time, Action<string>? debug = null)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -22,17 +24,19 @@ internal sealed class SniCertificates(string directory)
         var crt = Path.Combine(directory, name + ".crt");
         var key = Path.Combine(directory, name + ".key");
         var stamp = (File.GetLastWriteTimeUtc(crt), File.GetLastWriteTimeUtc(key));
-        lock (_gate)
+        Entry? entry;
+        lock (_gate) _entries.TryGetValue(name, out entry);
+        if (entry is null || entry.Stamp != stamp)
         {
-            if (_entries.TryGetValue(name, out var cached) && cached.Stamp == stamp) return cached.Context is null ? null : cached;
+            entry = Load(crt, key, Path.Combine(directory, name + ".ca"), stamp);
+            lock (_gate) _entries[name] = entry;
         }
-
-        var entry = Load(crt, key, Path.Combine(directory, name + ".ca"), stamp);
-        lock (_gate) _entries[name] = entry;
-        return entry.Context is null ? null : entry;
+        if (entry.Context is null) return null;
+        entry.Staple?.Refresh(Path.Combine(directory, name + ".ocsp"));
+        return entry;
     }
 
-    private static Entry Load(string crt, string key, string ca, (DateTime, DateTime) stamp)
+    private Entry Load(string crt, string key, string ca, (DateTime, DateTime) stamp)
     {
         try
         {
@@ -46,12 +50,14 @@ internal sealed class SniCertificates(string directory)
             }
             var trusted = new X509Certificate2Collection();
             if (File.Exists(ca)) trusted.ImportFromPemFile(ca);
-            return new Entry(SslStreamCertificateContext.Create(certificate, intermediates, offline: true), trusted, stamp);
+            var context = SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
+            var staple = OcspStapling.TryPrepare(context) ? new OcspStaple(context, time, debug, missingIsNormal: true) : null;
+            return new Entry(context, trusted, stamp, staple);
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
             // Remembered until the files change, so a broken pair is not re-read on every handshake.
-            return new Entry(null, [], stamp);
+            return new Entry(null, [], stamp, null);
         }
     }
 
@@ -59,5 +65,6 @@ internal sealed class SniCertificates(string directory)
         name.Length <= 253 && !name.StartsWith('.') && !name.Contains("..", StringComparison.Ordinal)
         && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.');
 
-    internal sealed record Entry(SslStreamCertificateContext? Context, X509Certificate2Collection Trusted, (DateTime, DateTime) Stamp);
+    internal sealed record Entry(
+        SslStreamCertificateContext? Context, X509Certificate2Collection Trusted, (DateTime, DateTime) Stamp, OcspStaple? Staple);
 }

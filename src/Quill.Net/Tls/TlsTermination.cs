@@ -9,7 +9,8 @@ namespace Quill.Net.Tls;
 
 /// <summary>
 /// The server side of TLS as the operator configured it: the certificate and key (PEM), the protocol versions, and,
-/// with -R, the check that clients present a certificate chaining to the -G / -A CAs (the system's when neither).
+/// with -R, the check that clients present a certificate chaining to the -G / -A CAs (the system's when neither), and
+/// the OCSP response stapled for the certificate (ssl_ocsp_response, which unlike the rest may change while running).
 /// </summary>
 public sealed class TlsTermination
 {
@@ -22,11 +23,16 @@ public sealed class TlsTermination
     private readonly X509Certificate2Collection _trusted;
     private readonly SniCertificates? _sni;
     private readonly CipherSuitesPolicy? _ciphers;
+    private readonly OcspStaple? _staple;
+    private readonly Func<string?> _ocspResponseFile;
 
     private TlsTermination(SslStreamCertificateContext certificate, SslProtocols protocols, bool requireClientCertificate,
-        X509Certificate2Collection trusted, SniCertificates? sni, CipherSuitesPolicy? ciphers)
+        X509Certificate2Collection trusted, SniCertificates? sni, CipherSuitesPolicy? ciphers, OcspStaple? staple,
+        Func<string?> ocspResponseFile)
     {
         _ciphers = ciphers;
+        _staple = staple;
+        _ocspResponseFile = ocspResponseFile;
         _certificate = certificate;
         _protocols = protocols;
         _requireClientCertificate = requireClientCertificate;
@@ -35,9 +41,12 @@ public sealed class TlsTermination
     }
 
     /// <summary>Reads the files named in the options.</summary>
+    /// <param name="ocspResponseFile">ssl_ocsp_response as it is now; asked before each handshake.</param>
+    /// <param name="debug">Told about OCSP response files, once per change (-d).</param>
     /// <exception cref="ArgumentException">A file that cannot be read or holds no usable certificate or key; the
     /// message is one line naming it.</exception>
-    public static TlsTermination Load(TlsOptions options)
+    public static TlsTermination Load(TlsOptions options, Func<string?>? ocspResponseFile = null, TimeProvider? time = null,
+        Action<string>? debug = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var certFile = options.CertificateFile ?? throw new ArgumentException("TLS needs a certificate (-E)");
@@ -63,10 +72,14 @@ public sealed class TlsTermination
 
         TlsProtocolOption.TryParse(options.Protocol ?? "tls1", out var protocols, out _);
         protocols = SslOptionWords.Restrict(protocols, options.SslOptions);
+        time ??= TimeProvider.System;
+        var context = SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
+        var staple = OcspStapling.TryPrepare(context) ? new OcspStaple(context, time, debug, missingIsNormal: false) : null;
+        if (staple is null && options.SniDirectory is not null) debug?.Invoke($"ssl_sni_path: .ocsp files are not stapled: {OcspStapling.Unavailable}");
         return new TlsTermination(
-            SslStreamCertificateContext.Create(certificate, intermediates, offline: true),
-            protocols, options.RequireClientCertificate, LoadTrusted(options),
-            options.SniDirectory is { } sni ? new SniCertificates(sni) : null, CipherPolicy(options.Ciphers));
+            context, protocols, options.RequireClientCertificate, LoadTrusted(options),
+            options.SniDirectory is { } sni ? new SniCertificates(sni, time, debug) : null, CipherPolicy(options.Ciphers),
+            staple, ocspResponseFile ?? (() => null));
     }
 
     /// <summary>Protocol versions offered to clients.</summary>
@@ -76,6 +89,7 @@ public sealed class TlsTermination
     internal SslServerAuthenticationOptions ServerOptions(string? serverName = null)
     {
         var named = _sni?.Find(serverName);
+        if (named is null) _staple?.Refresh(_ocspResponseFile());
         var trusted = named is { Trusted.Count: > 0 } ? named.Trusted : _trusted;
         return new SslServerAuthenticationOptions
         {

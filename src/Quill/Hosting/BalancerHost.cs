@@ -74,7 +74,7 @@ internal static class BalancerHost
             session.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with
             {
                 SniDirectory = settings.SniDirectory, Ciphers = settings.SslCiphers, SslOptions = settings.SslOptions,
-            }) : null;
+            }, () => settings.OcspResponseFile, time, message => log.Write(1, message)) : null;
         }
         catch (ArgumentException e)
         {

@@ -16,6 +16,8 @@ internal sealed class BalancerRuntime(
 {
     public string? LogTarget => operations.AccessLog.Target;
 
+    public string? OcspStaplingUnavailable => Net.Tls.OcspStapling.Unavailable;
+
     public string? OpenLog(string target)
     {
         try

@@ -157,6 +157,7 @@ public sealed class FileCommandsTests : IDisposable
         fixture.Run("ssl_option cipher_server_preference");
         fixture.Run("ssl_client_renegotiation_interval 60");
         fixture.Run("geoip_path /var/lib/GeoIP");
+        fixture.Run("ssl_ocsp_response /etc/quill/ocsp.der");
         var path = PathOf("tls.cfg");
         fixture.Run($"write {path}");
 
@@ -166,6 +167,7 @@ public sealed class FileCommandsTests : IDisposable
         Assert.Equal([], outcome.Errors);
         var b = copy.Settings;
         Assert.Equal("/var/lib/GeoIP", b.GeoIpPath);
+        Assert.Equal("/etc/quill/ocsp.der", b.OcspResponseFile);
         Assert.Equal(("ECDHE-RSA-AES256-GCM-SHA384:!aNULL", Quill.Core.Tls.SslOptions.NoTls12 | Quill.Core.Tls.SslOptions.CipherServerPreference, 60),
             (b.SslCiphers, b.SslOptions, b.RenegotiationIntervalSeconds));
     }

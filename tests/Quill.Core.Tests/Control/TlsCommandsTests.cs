@@ -48,6 +48,41 @@ public class TlsCommandsTests
     }
 
     [Fact]
+    public void OcspResponse_IsKeptAbsoluteAndNoArgumentClearsIt()
+    {
+        var fixture = new DispatcherFixture();
+
+        Assert.Equal("", fixture.Run("ssl_ocsp_response /etc/quill/ocsp.der"));
+        Assert.Equal("/etc/quill/ocsp.der", fixture.Settings.OcspResponseFile);
+        Assert.Equal("", fixture.Run("ssl_ocsp_response ocsp.der"));
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "ocsp.der"), fixture.Settings.OcspResponseFile);
+        Assert.Equal("", fixture.Run("ssl_ocsp_response"));
+        Assert.Null(fixture.Settings.OcspResponseFile);
+    }
+
+    [Fact]
+    public void OcspResponse_InAJail_StaysAsGiven()
+    {
+        var fixture = new DispatcherFixture(new Quill.Core.Configuration.QuillOptions { Foreground = true, Jail = "/var/empty" });
+
+        Assert.Equal("", fixture.Run("ssl_ocsp_response ocsp.der"));
+        Assert.Equal("ocsp.der", fixture.Settings.OcspResponseFile);
+    }
+
+    [Fact]
+    public void OcspResponse_RuntimeWithoutStapling_IsRefusedAndChangesNothing()
+    {
+        var fixture = new DispatcherFixture();
+        fixture.Run("ssl_ocsp_response /etc/quill/old.der");
+        fixture.Runtime.OcspStaplingUnavailable = "this .NET runtime (11.0.0) has no hook to staple a given OCSP response";
+
+        Assert.Equal("ssl_ocsp_response: this .NET runtime (11.0.0) has no hook to staple a given OCSP response\n",
+            fixture.Refuse("ssl_ocsp_response /etc/quill/ocsp.der"));
+        Assert.Equal("ssl_ocsp_response: unexpected argument 'b'\n", fixture.Refuse("ssl_ocsp_response a b"));
+        Assert.Equal("/etc/quill/old.der", fixture.Settings.OcspResponseFile);
+    }
+
+    [Fact]
     public void RenegotiationInterval_DefaultsToAnHourAndIsKept()
     {
         var fixture = new DispatcherFixture();

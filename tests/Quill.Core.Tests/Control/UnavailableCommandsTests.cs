@@ -5,8 +5,6 @@ namespace Quill.Core.Tests.Control;
 public class UnavailableCommandsTests
 {
     [Theory]
-    [InlineData("ssl_ocsp_response /etc/ocsp.der",
-        "ssl_ocsp_response: stapling a pre-fetched OCSP response file is not available yet in quill\n")]
     [InlineData("pending_max 5", "pending_max: pending connect limit is not available yet in quill\n")]
     [InlineData("tarpit_acl 1", "tarpit_acl: tarpit is not available yet in quill\n")]
     [InlineData("dsr_if eth0", "dsr_if: direct server return is not available yet in quill\n")]
