@@ -52,7 +52,7 @@ internal sealed unsafe class EventLoop : IDisposable
 
     public long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
-    public bool IsLoopThread => Thread.CurrentThread == _thread;
+    private bool IsLoopThread => Thread.CurrentThread == _thread;
 
     public void Start() => _thread.Start();
 
@@ -64,10 +64,12 @@ internal sealed unsafe class EventLoop : IDisposable
     }
 
     /// <summary>Adds <paramref name="fd"/> for input, output and peer shutdown, edge-triggered; returns the slot, or -errno.</summary>
-    public int Register(int fd, IEventTarget target, int tag, bool output = true)
+    /// <param name="exclusive">EPOLLEXCLUSIVE, for a listener that several loops share.</param>
+    public int Register(int fd, IEventTarget target, int tag, bool output = true, bool exclusive = false)
     {
         var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AddSlot();
-        var events = LinuxSockets.EpollIn | LinuxSockets.EpollRdHup | LinuxSockets.EpollEdgeTriggered | (output ? LinuxSockets.EpollOut : 0);
+        var events = LinuxSockets.EpollIn | LinuxSockets.EpollEdgeTriggered
+            | (output ? LinuxSockets.EpollOut | LinuxSockets.EpollRdHup : 0) | (exclusive ? LinuxSockets.EpollExclusive : 0);
         var added = LinuxSockets.EpollAdd(_epoll, fd, events, ((ulong)(uint)tag << 32) | (uint)slot);
         if (added < 0)
         {

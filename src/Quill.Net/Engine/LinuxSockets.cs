@@ -31,6 +31,7 @@ internal static unsafe partial class LinuxSockets
     public const uint EpollErr = 0x008;
     public const uint EpollHup = 0x010;
     public const uint EpollRdHup = 0x2000;
+    public const uint EpollExclusive = 1u << 28;
     public const uint EpollEdgeTriggered = 1u << 31;
 
     private const int EpollCtlAdd = 1;

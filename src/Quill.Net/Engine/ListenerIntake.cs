@@ -6,7 +6,9 @@ namespace Quill.Net.Engine;
 /// Accepts clients on the event loop with accept4(2), non-blocking from the start. Readiness is kept here, so a
 /// pause at -x costs no epoll_ctl: accepting resumes when the host has room again.
 /// </summary>
-internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost host, int multiAccept) : IEventTarget
+/// <param name="sharesListener">Other loops accept from the same listener: each registers it with EPOLLEXCLUSIVE,
+/// so one new client wakes one loop, not all.</param>
+internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost host, int multiAccept, bool sharesListener) : IEventTarget
 {
     private const int EConnAborted = 103;
 
@@ -18,6 +20,10 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
     private bool _readable;
     private bool _deferred;
     private bool? _noDelay;
+    private volatile bool _paused;
+
+    /// <summary>Clients wait and this loop stopped taking them because the host had no room (-x).</summary>
+    public bool Paused => _paused;
 
     /// <summary>Accepts from <paramref name="listener"/> from now on, instead of the previous one (loop thread).</summary>
     public void Listen(SafeSocketHandle listener)
@@ -30,7 +36,7 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
         _listener = listener;
         _fd = (int)listener.DangerousGetHandle();
         LinuxSockets.MakeNonBlocking(_fd);
-        _slot = loop.Register(_fd, this, 0, output: false);
+        _slot = loop.Register(_fd, this, 0, output: false, exclusive: sharesListener);
         // Clients may already wait in the backlog; the registration reports them too, but looking costs one EAGAIN.
         _readable = true;
         AcceptSome();
@@ -48,6 +54,7 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
     /// <summary>The host has room again.</summary>
     public void Resume()
     {
+        _paused = false;
         if (_readable && !_resting && !_deferred) AcceptSome();
     }
 
@@ -112,5 +119,6 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
             var (client, port) = SocketAddressCodec.Decode(address, length);
             host.Accepted(fd, client, port);
         }
+        _paused = _readable && _fd >= 0 && !host.CanAccept;
     }
 }

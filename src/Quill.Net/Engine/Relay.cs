@@ -15,9 +15,9 @@ public sealed unsafe class Relay : IEventTarget
     private const int ServerTag = 1;
     private const int ETimedOut = 110;
 
+    private readonly EngineLoop _home;
     private readonly EventLoop _loop;
     private readonly PipePool _pipes;
-    private readonly IdleSweep _idle;
     private readonly IRelayOwner _owner;
     private readonly RelaySettings _settings;
     private readonly RelayEnd _client;
@@ -29,11 +29,11 @@ public sealed unsafe class Relay : IEventTarget
     private bool _timing;
     private bool _deferred;
 
-    internal Relay(EventLoop loop, PipePool pipes, IdleSweep idle, int clientFd, RelaySettings settings, IRelayOwner owner)
+    internal Relay(EngineLoop home, PipePool pipes, int clientFd, RelaySettings settings, IRelayOwner owner)
     {
-        _loop = loop;
+        _home = home;
+        _loop = home.Loop;
         _pipes = pipes;
-        _idle = idle;
         _owner = owner;
         _settings = settings;
         _client = new RelayEnd(clientFd);
@@ -59,8 +59,9 @@ public sealed unsafe class Relay : IEventTarget
     public TimeSpan IdleTimeout => _settings.IdleTimeout;
 
     /// <summary>Registers the client and starts connecting to <paramref name="server"/>.</summary>
-    public void Start(EndPoint server)
+    internal void Start(EndPoint server)
     {
+        _home.Live.Add(this);
         LastActive = _loop.Now;
         _client.Slot = _loop.Register(_client.Fd, this, ClientTag);
         if (_client.Slot < 0)
@@ -73,8 +74,11 @@ public sealed unsafe class Relay : IEventTarget
         Connect(server);
     }
 
-    /// <summary>close N, or the balancer stopping.</summary>
-    public void Abort() => Close();
+    /// <summary>Closes both sockets now (loop thread).</summary>
+    internal void Abort() => Close();
+
+    /// <summary>close N: closes the connection from any thread.</summary>
+    public void RequestAbort() => _loop.Post(Close);
 
     void IEventTarget.OnEvents(uint events, int tag)
     {
@@ -183,7 +187,7 @@ public sealed unsafe class Relay : IEventTarget
     {
         StopTiming();
         _state = State.Relaying;
-        if (_settings.IdleTimeout > TimeSpan.Zero) _idle.Watch(this);
+        if (_settings.IdleTimeout > TimeSpan.Zero) _home.Idle.Watch(this);
         _server.Writable = true;
         _owner.Connected(this);
         if (_state == State.Relaying) Run();
@@ -234,7 +238,8 @@ public sealed unsafe class Relay : IEventTarget
         if (_state == State.Closed) return;
         _state = State.Closed;
         StopTiming();
-        _idle.Forget(this);
+        _home.Idle.Forget(this);
+        _home.Live.Remove(this);
         _toServer.Release(_pipes);
         _toClient.Release(_pipes);
         CloseServer();

@@ -6,52 +6,76 @@ using Quill.Net.Listening;
 namespace Quill.Net.Engine;
 
 /// <summary>
-/// The plain-TCP data path: one event-loop thread that accepts clients, connects to servers and relays bytes with
-/// direct syscalls (read/send, splice for bulk), the way pen does it in C. The host decides what each client gets;
-/// everything it is given runs on the loop thread.
+/// The plain-TCP data path: event-loop threads that accept clients, connect to servers and relay bytes with direct
+/// syscalls (read/send, splice for bulk), the way pen does it in C, but one loop per core. The host decides what
+/// each client gets; a client accepted on a loop stays on it.
 /// </summary>
 public sealed class RelayEngine : IDisposable
 {
-    private readonly EventLoop _loop;
-    private readonly ListenerIntake _intake;
-    private readonly IdleSweep _idle;
+    private readonly EngineLoop[] _loops;
 
-    public RelayEngine(IRelayEngineHost host, int multiAccept, Action<Exception> onError, TimeProvider time)
+    /// <param name="loops">How many loops (threads) share the listener; one per core the process may run on.</param>
+    public RelayEngine(IRelayEngineHost host, int loops, int multiAccept, Action<Exception> onError, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(host);
-        _loop = new EventLoop(onError, time);
-        _intake = new ListenerIntake(_loop, host, Math.Max(1, multiAccept));
-        _idle = new IdleSweep(_loop);
+        _loops = new EngineLoop[Math.Max(1, loops)];
+        for (var i = 0; i < _loops.Length; i++)
+            _loops[i] = new EngineLoop(host, Math.Max(1, multiAccept), _loops.Length > 1, onError, time);
     }
 
-    /// <summary>Linux only: the loop is built on epoll, accept4 and splice.</summary>
+    /// <summary>Linux only: the loops are built on epoll, accept4 and splice.</summary>
     public static bool IsSupported => OperatingSystem.IsLinux();
 
-    public void Start() => _loop.Start();
+    public int Loops => _loops.Length;
+
+    public void Start()
+    {
+        foreach (var shard in _loops) shard.Loop.Start();
+    }
 
     /// <summary>Accepts from <paramref name="listener"/> (replacing the previous one); from any thread.</summary>
     public void Listen(ConnectionListener listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        _loop.Post(() => _intake.Listen(listener.Handle));
+        foreach (var shard in _loops) shard.Loop.Post(() => shard.Intake.Listen(listener.Handle));
     }
 
-    /// <summary>Runs <paramref name="action"/> on the loop thread.</summary>
-    public void Post(Action action) => _loop.Post(action);
-
-    /// <summary>Starts relaying an accepted client to <paramref name="server"/> (loop thread).</summary>
-    public Relay Relay(int clientFd, EndPoint server, RelaySettings settings, IRelayOwner owner)
+    /// <summary>Starts relaying a client just accepted to <paramref name="server"/>; only from <see cref="IRelayEngineHost.Accepted"/>.</summary>
+    public static Relay Relay(int clientFd, EndPoint server, RelaySettings settings, IRelayOwner owner)
     {
-        var relay = new Relay(_loop, PipePool.Shared, _idle, clientFd, settings, owner);
+        var home = EngineLoop.Current ?? throw new InvalidOperationException("a relay starts on the loop that accepted its client");
+        var relay = new Relay(home, PipePool.Shared, clientFd, settings, owner);
         relay.Start(server);
         return relay;
     }
 
-    /// <summary>A connection ended and the host has room again (loop thread).</summary>
-    public void ResumeAccepting() => _intake.Resume();
+    /// <summary>A connection ended and the host has room again; from any thread.</summary>
+    public void ResumeAccepting()
+    {
+        var here = EngineLoop.Current;
+        foreach (var shard in _loops)
+        {
+            if (shard == here) shard.Intake.Resume();
+            else if (shard.Intake.Paused) shard.Loop.Post(shard.Intake.Resume);
+        }
+    }
 
-    /// <summary>Stops accepting (loop thread).</summary>
-    public void StopAccepting() => _intake.Detach();
+    /// <summary>Stops accepting and closes every relayed connection; completes when all loops have done so.</summary>
+    public Task StopAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var left = _loops.Length;
+        foreach (var shard in _loops)
+        {
+            shard.Loop.Post(() =>
+            {
+                shard.Intake.Detach();
+                foreach (var relay in shard.Live.ToArray()) relay.Abort();
+                if (Interlocked.Decrement(ref left) == 0) done.TrySetResult();
+            });
+        }
+        return done.Task;
+    }
 
     /// <summary>
     /// Hands an accepted client to .NET's own sockets (TLS, -H, dummy... run there): blocking again, as .NET expects
@@ -66,5 +90,8 @@ public sealed class RelayEngine : IDisposable
     /// <summary>Closes an accepted client the host turns away.</summary>
     public static void CloseDescriptor(int fd) => LinuxSockets.Close(fd);
 
-    public void Dispose() => _loop.Dispose();
+    public void Dispose()
+    {
+        foreach (var shard in _loops) shard.Dispose();
+    }
 }

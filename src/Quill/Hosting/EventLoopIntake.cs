@@ -21,7 +21,6 @@ internal sealed class EventLoopIntake : IRelayEngineHost, IClientIntake, IDispos
     private readonly ClientSession _managed;
     private readonly RuntimeSettings _settings;
     private readonly SessionReporting _reporting;
-    private readonly HashSet<RelaySession> _live = [];
     private RelaySettings? _relaySettings;
     private CancellationToken _stopping;
     private int _open;
@@ -37,7 +36,9 @@ internal sealed class EventLoopIntake : IRelayEngineHost, IClientIntake, IDispos
         _reporting = reporting;
         (Selector, Connections, Log) = (selector, connections, log);
         _connectionsMax = connectionsMax;
-        _engine = new RelayEngine(this, multiAccept, e => log.Write(0, $"connection ended with an error: {e.Message}"), time);
+        // One loop per core this process may run on (taskset and cgroup limits included), as pen would need one process each.
+        _engine = new RelayEngine(this, Environment.ProcessorCount, multiAccept,
+            e => log.Write(0, $"connection ended with an error: {e.Message}"), time);
     }
 
     public ServerSelector Selector { get; }
@@ -55,15 +56,16 @@ internal sealed class EventLoopIntake : IRelayEngineHost, IClientIntake, IDispos
     public async Task RunAsync(CancellationToken stopping)
     {
         _stopping = stopping;
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _listeners.Replaced += _engine.Listen;
         _engine.Start();
         _engine.Listen(_listeners.Current ?? throw new InvalidOperationException("accepting before a listener is open"));
-        using (stopping.UnsafeRegister(_ => _engine.Post(() => StopAll(stopped)), null))
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (stopping.UnsafeRegister(static state => ((TaskCompletionSource)state!).TrySetResult(), stopped))
         {
             await stopped.Task.ConfigureAwait(false);
         }
         _listeners.Replaced -= _engine.Listen;
+        await _engine.StopAsync().ConfigureAwait(false);
     }
 
     public void Grow(int connectionsMax)
@@ -74,7 +76,7 @@ internal sealed class EventLoopIntake : IRelayEngineHost, IClientIntake, IDispos
             now = Volatile.Read(ref _connectionsMax);
             if (connectionsMax <= now) return;
         } while (Interlocked.CompareExchange(ref _connectionsMax, connectionsMax, now) != now);
-        _engine.Post(_engine.ResumeAccepting);
+        _engine.ResumeAccepting();
     }
 
     public void Accepted(int fd, IPAddress? address, int port)
@@ -91,20 +93,9 @@ internal sealed class EventLoopIntake : IRelayEngineHost, IClientIntake, IDispos
 
     public void AcceptFailed(int errno) => Log.Write(0, $"accept failed: {ErrnoText.Describe(errno)}");
 
-    /// <summary>Starts relaying on the loop (called by the session, on the loop thread).</summary>
-    public Relay Relay(RelaySession session, int fd, EndPoint server, RelaySettings settings)
+    /// <summary>A relayed connection ended (on its loop thread).</summary>
+    public void Ended()
     {
-        _live.Add(session);
-        return _engine.Relay(fd, server, settings, session);
-    }
-
-    /// <summary>Runs <paramref name="action"/> on the loop thread (close N comes from the control thread).</summary>
-    public void Post(Action action) => _engine.Post(action);
-
-    /// <summary>A relayed connection ended (loop thread).</summary>
-    public void Ended(RelaySession session)
-    {
-        _live.Remove(session);
         Interlocked.Decrement(ref _open);
         _engine.ResumeAccepting();
     }
@@ -142,15 +133,7 @@ internal sealed class EventLoopIntake : IRelayEngineHost, IClientIntake, IDispos
         }
         finally
         {
-            Interlocked.Decrement(ref _open);
-            _engine.Post(_engine.ResumeAccepting);
+            Ended();
         }
-    }
-
-    private void StopAll(TaskCompletionSource stopped)
-    {
-        _engine.StopAccepting();
-        foreach (var session in _live.ToArray()) session.Abort();
-        stopped.TrySetResult();
     }
 }

@@ -28,11 +28,8 @@ internal sealed class RelaySession(EventLoopIntake intake, ConnectionAttempt att
             return;
         }
         _connection.ConnectingTo(_attempt.Server);
-        _relay = intake.Relay(this, fd, server, settings);
+        _relay = RelayEngine.Relay(fd, server, settings, this);
     }
-
-    /// <summary>The balancer stops (loop thread).</summary>
-    public void Abort() => _relay?.Abort();
 
     public void Connected(Relay relay)
     {
@@ -59,11 +56,11 @@ internal sealed class RelaySession(EventLoopIntake intake, ConnectionAttempt att
             intake.Log.Write(2, $"client {Client} closed: {bytesToServer} bytes to server {_attempt.Server}, {bytesToClient} bytes back");
         intake.Selector.Finished(_attempt, bytesToServer, bytesToClient);
         intake.Connections.Release(_connection!);
-        intake.Ended(this);
+        intake.Ended();
     }
 
     /// <summary>close N, from the control thread.</summary>
-    private void Close() => intake.Post(Abort);
+    private void Close() => _relay?.RequestAbort();
 
     private void NoServer()
     {

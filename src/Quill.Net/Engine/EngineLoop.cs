@@ -1,0 +1,33 @@
+namespace Quill.Net.Engine;
+
+/// <summary>
+/// One of the engine's event loops with everything bound to its thread: its share of the listener, its idle sweep
+/// and the relays it carries. A relay never leaves the loop that accepted its client.
+/// </summary>
+internal sealed class EngineLoop : IDisposable
+{
+    [ThreadStatic]
+    private static EngineLoop? t_current;
+
+    public EngineLoop(IRelayEngineHost host, int multiAccept, bool sharesListener, Action<Exception> onError, TimeProvider time)
+    {
+        Loop = new EventLoop(onError, time);
+        Intake = new ListenerIntake(Loop, host, multiAccept, sharesListener);
+        Idle = new IdleSweep(Loop);
+        Loop.Post(() => t_current = this);
+    }
+
+    /// <summary>The loop whose thread is running, or null on any other thread.</summary>
+    public static EngineLoop? Current => t_current;
+
+    public EventLoop Loop { get; }
+
+    public ListenerIntake Intake { get; }
+
+    public IdleSweep Idle { get; }
+
+    /// <summary>The relays open on this loop, so that a stop can close them.</summary>
+    public HashSet<Relay> Live { get; } = [];
+
+    public void Dispose() => Loop.Dispose();
+}
