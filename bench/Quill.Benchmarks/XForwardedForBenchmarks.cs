@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
@@ -81,14 +82,15 @@ public class XForwardedForBenchmarks
             start = end;
         }
 
-        var address = System.Text.Encoding.ASCII.GetBytes(Client.ToString());
+        var address = Encoding.ASCII.GetBytes(Client.ToString());
         var found = 0;
         for (var rest = all.WrittenSpan; rest.IndexOf(address) is var at and >= 0; rest = rest[(at + address.Length)..]) found++;
         var expected = HttpStreams.RequestCount(Workload);
         if (filter.ClientStreamEnded || found != expected)
         {
             throw new InvalidOperationException(
-                $"filter check failed for {Workload}/{Reads}: {found} of {expected} requests carry the client address, stopped: {filter.ClientStreamEnded}");
+                $"filter check failed for {Workload}/{Reads}: {found} of {expected} requests carry the client address, "
+                + $"stopped: {filter.ClientStreamEnded}");
         }
     }
 

@@ -32,7 +32,8 @@ public sealed class ForwardedHeaders
     private static byte[] AddressText(IPAddress client)
     {
         Span<byte> text = stackalloc byte[MaxAddressText];
-        if (!client.TryFormat(text, out var length)) throw new ArgumentException($"address text longer than {MaxAddressText} bytes: {client}", nameof(client));
+        if (!client.TryFormat(text, out var length))
+            throw new ArgumentException($"address text longer than {MaxAddressText} bytes: {client}", nameof(client));
         return text[..length].ToArray();
     }
 
