@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Text;
 
 namespace Quill.Net.Http;
 
@@ -11,16 +10,31 @@ namespace Quill.Net.Http;
 /// </summary>
 public sealed class ForwardedHeaders
 {
+    /// <summary>Longer than any address text: IPv6 (45) with a scope id ('%' and up to 10 digits).</summary>
+    private const int MaxAddressText = 64;
+
     private readonly byte[] _clientAddress;
-    private readonly byte[] _proto;
+    private readonly bool _https;
 
     /// <param name="client">The client's address; null (a unix-socket client) adds no X-Forwarded-For.</param>
     /// <param name="https">Whether the client spoke TLS to quill.</param>
     public ForwardedHeaders(IPAddress? client, bool https)
     {
         if (client is { IsIPv4MappedToIPv6: true }) client = client.MapToIPv4();
-        _clientAddress = client is null ? [] : Encoding.ASCII.GetBytes(client.ToString());
-        _proto = https ? "https"u8.ToArray() : "http"u8.ToArray();
+        _clientAddress = client is null ? [] : AddressText(client);
+        _https = https;
+    }
+
+    private ReadOnlySpan<byte> Proto => _https ? "https"u8 : "http"u8;
+
+    /// <summary>Formatted straight to bytes: one array per connection, no string on the way (-H with a connection per
+    /// request makes one of these per request).</summary>
+    private static byte[] AddressText(IPAddress client)
+    {
+        Span<byte> text = stackalloc byte[MaxAddressText];
+        if (!client.TryFormat(text, out var length))
+            throw new ArgumentException($"address text longer than {MaxAddressText} bytes: {client}", nameof(client));
+        return text[..length].ToArray();
     }
 
     internal void WriteHead(ReadOnlySpan<byte> head, IBufferWriter<byte> output)
@@ -42,7 +56,7 @@ public sealed class ForwardedHeaders
             if (offset > 0 && content.IsEmpty)
             {
                 if (lastForwardedFor < 0 && _clientAddress.Length > 0) WriteLine(output, "X-Forwarded-For: "u8, _clientAddress, eol);
-                WriteLine(output, "X-Forwarded-Proto: "u8, _proto, eol);
+                WriteLine(output, "X-Forwarded-Proto: "u8, Proto, eol);
             }
             if (offset == lastForwardedFor && _clientAddress.Length > 0)
             {
