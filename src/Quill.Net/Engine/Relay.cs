@@ -154,7 +154,7 @@ public sealed unsafe class Relay : IEventTarget
         var fd = LinuxSockets.Socket(family, LinuxSockets.SockStream);
         if (fd < 0) return -fd;
         _server.Fd = fd;
-        (_server.Readable, _server.Writable, _server.PeerClosed) = (false, false, false);
+        (_server.Readable, _server.Writable, _server.PeerClosed, _server.Ending) = (false, false, false, false);
         var tcp = server is IPEndPoint;
         if (tcp)
         {

@@ -122,7 +122,7 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
         // A short read emptied the socket (the kernel copies all it has queued): the next edge says when there is more.
         if (read == EventLoop.ScratchSize) _bulk = true;
         else if (source.PeerClosed) _eofSeen = true;
-        else source.Readable = false;
+        else if (!source.Ending) source.Readable = false;
 
         var sent = LinuxSockets.Send(destination.Fd, scratch, (int)read);
         if (sent == -LinuxSockets.EAGAIN) sent = 0;

@@ -21,12 +21,17 @@ internal sealed class RelayEnd(int fd)
 
     public bool Writable { get; set; } = true;
 
+    /// <summary>The socket hung up or failed: a short read must not end reading, as no further edge will come.</summary>
+    public bool Ending { get; set; }
+
     /// <summary>Takes in what one epoll entry said.</summary>
     public void Observe(uint events)
     {
         if ((events & (LinuxSockets.EpollIn | LinuxSockets.EpollRdHup | LinuxSockets.EpollHup | LinuxSockets.EpollErr)) != 0) Readable = true;
-        // A FIN, not a reset: after a reset the next read reports the error instead.
-        if ((events & (LinuxSockets.EpollRdHup | LinuxSockets.EpollHup)) != 0 && (events & LinuxSockets.EpollErr) == 0) PeerClosed = true;
         if ((events & (LinuxSockets.EpollOut | LinuxSockets.EpollHup | LinuxSockets.EpollErr)) != 0) Writable = true;
+        if ((events & (LinuxSockets.EpollRdHup | LinuxSockets.EpollHup | LinuxSockets.EpollErr)) == 0) return;
+        // No edge follows a hang-up or a reset: read on until EOF, EAGAIN or the error itself.
+        Ending = true;
+        if ((events & LinuxSockets.EpollErr) == 0) PeerClosed = true;
     }
 }
