@@ -44,7 +44,7 @@ internal static unsafe class SocketAddressCodec
             case UnixDomainSocketEndPoint unix:
                 var path = unix.ToString();
                 var length = Encoding.UTF8.GetByteCount(path);
-                if (length >= MaxLength - 3) return 0;
+                if (length > 107) return 0; // sun_path holds 108 bytes with the terminator
                 BinaryPrimitives.WriteUInt16LittleEndian(span, Unix);
                 Encoding.UTF8.GetBytes(path, span[2..]);
                 return 2 + length + 1;
