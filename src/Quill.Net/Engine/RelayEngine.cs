@@ -12,6 +12,11 @@ namespace Quill.Net.Engine;
 /// </summary>
 public sealed class RelayEngine : IDisposable
 {
+    /// <summary>
+    /// Larger pipes than the .NET-socket path's: a bulk transfer then moves up to this much per splice pair.
+    /// </summary>
+    private static readonly PipePool Pipes = new(capacity: 256, pipeCapacity: 1024 * 1024);
+
     private readonly EngineLoop[] _loops;
 
     /// <param name="loops">How many loops (threads) share the listener; one per core the process may run on.</param>
@@ -44,7 +49,7 @@ public sealed class RelayEngine : IDisposable
     public static Relay Relay(int clientFd, EndPoint server, RelaySettings settings, IRelayOwner owner)
     {
         var home = EngineLoop.Current ?? throw new InvalidOperationException("a relay starts on the loop that accepted its client");
-        var relay = new Relay(home, PipePool.Shared, clientFd, settings, owner);
+        var relay = new Relay(home, Pipes, clientFd, settings, owner);
         relay.Start(server);
         return relay;
     }
