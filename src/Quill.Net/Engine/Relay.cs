@@ -44,8 +44,6 @@ public sealed unsafe class Relay : IEventTarget
 
     private enum State { Connecting, Relaying, Closed }
 
-    public int ClientFd => _client.Fd;
-
     /// <summary>-1 until a connect is under way.</summary>
     public int ServerFd => _server.Fd;
 

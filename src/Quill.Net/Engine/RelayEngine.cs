@@ -31,8 +31,6 @@ public sealed class RelayEngine : IDisposable
     /// <summary>Linux only: the loops are built on epoll, accept4 and splice.</summary>
     public static bool IsSupported => OperatingSystem.IsLinux();
 
-    public int Loops => _loops.Length;
-
     public void Start()
     {
         foreach (var shard in _loops) shard.Loop.Start();

@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
+using Quill.Net.Engine;
 
 namespace Quill.Net.Forwarding.Native;
 
-/// <summary>The libc calls the splice path needs: pipe2, fcntl, splice, read and close. Linux only.</summary>
+/// <summary>The libc calls the splice path needs: pipe2, fcntl and splice (read and close are the event loop's). Linux only.</summary>
 internal static unsafe partial class LinuxPipes
 {
     public const int EINTR = 4;
@@ -46,13 +47,7 @@ internal static unsafe partial class LinuxPipes
     {
         fixed (byte* start = buffer)
         {
-            while (true)
-            {
-                var read = read_(fd, start, (nuint)buffer.Length);
-                if (read >= 0) return read;
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != EINTR) return -errno;
-            }
+            return LinuxSockets.Read(fd, start, buffer.Length);
         }
     }
 
@@ -63,19 +58,13 @@ internal static unsafe partial class LinuxPipes
         return granted > 0 ? granted : fcntl(fd, 1032 /* F_GETPIPE_SZ */, 0);
     }
 
-    public static void Close(int fd) => _ = close(fd);
+    public static void Close(int fd) => LinuxSockets.Close(fd);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int pipe2(int* fds, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint splice(int fdIn, long* offIn, int fdOut, long* offOut, nuint length, uint flags);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static partial nint read_(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 
     // Declared with a fixed third argument: on x86-64 and arm64 Linux an int passes the same way to the variadic fcntl.
     [LibraryImport("libc", SetLastError = true)]
