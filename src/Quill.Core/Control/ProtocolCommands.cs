@@ -34,7 +34,7 @@ internal static class ProtocolCommands
         commands["ssl_sni_path"] = (d, w) =>
         {
             if (CommandArguments.Extra(w, 2) is { } extra) return extra;
-            d.Context.Settings.SniDirectory = w.Length == 2 ? w[1] : null;
+            d.Context.Settings.SniDirectory = w.Length == 2 ? d.Context.Settings.PathReadLater(w[1]) : null;
             return ControlReply.None;
         };
     }

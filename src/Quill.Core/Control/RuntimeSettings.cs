@@ -59,7 +59,7 @@ public sealed class RuntimeSettings
     /// <summary>idlers N: how many idle server connections to keep connected in advance.</summary>
     public int IdlersWanted { get; set; }
 
-    /// <summary>ssl_sni_path: per-name certificates; read when TLS starts, so only -o and -F set it in time.</summary>
+    /// <summary>ssl_sni_path: per-name certificates, read at handshakes; only -o and -F set it before TLS starts.</summary>
     public string? SniDirectory { get; set; }
 
     /// <summary>ssl_ciphers: OpenSSL cipher string; like ssl_sni_path, read when TLS starts.</summary>
@@ -71,6 +71,12 @@ public sealed class RuntimeSettings
     /// <summary>ssl_ocsp_response: the DER OCSP response file stapled for the -E certificate. Unlike the other TLS
     /// settings it is read at handshakes, so a change counts from the next one.</summary>
     public string? OcspResponseFile { get; set; }
+
+    /// <summary>
+    /// A file or directory read at handshakes, long after a daemon has left its starting directory: a relative path
+    /// is made absolute now. With -j it names a place inside the jail and stays as given, like the other paths.
+    /// </summary>
+    public string PathReadLater(string path) => Startup.Jail is null ? Path.GetFullPath(path) : path;
 
     /// <summary>ssl_client_renegotiation_interval: kept for <c>write</c>; quill refuses every client renegotiation.</summary>
     public int RenegotiationIntervalSeconds { get; set; } = 3600;

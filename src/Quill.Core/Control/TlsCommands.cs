@@ -19,11 +19,7 @@ internal static class TlsCommands
         commands["ssl_ocsp_response"] = (d, w) => OcspResponse(d.Context, w);
     }
 
-    /// <summary>
-    /// No argument clears it (nothing stapled), as for ssl_ciphers. The file is read at handshakes, long after a
-    /// daemon has left its starting directory, so a relative path is made absolute now; with -j it names a file
-    /// inside the jail and stays as given, like the other paths.
-    /// </summary>
+    /// <summary>No argument clears it (nothing stapled), as for ssl_ciphers.</summary>
     private static ControlReply OcspResponse(ControlContext context, string[] words)
     {
         if (CommandArguments.Extra(words, 2) is { } extra) return extra;
@@ -33,7 +29,7 @@ internal static class TlsCommands
             return ControlReply.None;
         }
         if (context.Runtime.OcspStaplingUnavailable is { } why) return ControlReply.Error($"ssl_ocsp_response: {why}");
-        context.Settings.OcspResponseFile = context.Settings.Startup.Jail is null ? Path.GetFullPath(words[1]) : words[1];
+        context.Settings.OcspResponseFile = context.Settings.PathReadLater(words[1]);
         return ControlReply.None;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Quill.EndToEnd.Tests.Backends;
 using Quill.EndToEnd.Tests.Harness;
 using Quill.EndToEnd.Tests.Http;
 
@@ -65,6 +66,33 @@ public sealed class TlsTerminationTests(CertificateFixture fixture) : IClassFixt
         var body = await CurlCommand.RunAsync("--cacert", certificates.CaCertificate, "--resolve", $"two.test:{port}:127.0.0.1",
             $"https://two.test:{port}/");
         Assert.Equal("web\n", body);
+    }
+
+    [Fact]
+    public async Task SniPath_Relative_StillFoundByADaemon_WhichHasLeftItsDirectory()
+    {
+        var certificates = fixture.Set;
+        using var servers = NamedBackends.Start(1);
+        var port = FreePorts.Next();
+        var listen = ListenAddress.Loopback(port);
+        var pidFile = certificates.File($"quill-{port}.pid");
+
+        // No -f: the daemon changes to / once listening, and only then do handshakes read the SNI directory.
+        var (exit, _, error) = await Operations.ProcessTests.RunCommandAsync(RepositoryLayout.QuillExecutable, certificates.Directory,
+            ["-p", pidFile, "-E", certificates.ServerCertificate, "-K", certificates.ServerKey,
+             "-o", $"ssl_sni_path {Path.GetFileName(certificates.SniDirectory)}", listen.Argument, .. servers.Specs]);
+        Assert.True(exit == 0, error);
+        var pid = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            var (_, output) = await OpenSsl.RunAsync("", "s_client", "-connect", listen.Argument, "-servername", "two.test");
+
+            Assert.Contains("subject=CN = two.test", output);
+        }
+        finally
+        {
+            PosixNative.SendSignal(pid, PosixNative.SigTerm);
+        }
     }
 
     [Theory]
