@@ -22,7 +22,7 @@ internal static class DirectionPump
         IdleWatch? idle = null, bool closeOnEof = false)
     {
         long moved = 0;
-        var filtered = filter is null ? null : new ArrayBufferWriter<byte>(ChunkSize);
+        var filtered = filter is null ? null : new PooledBufferWriter(pool, ChunkSize);
         var sendShut = false;
         try
         {
@@ -54,9 +54,8 @@ internal static class DirectionPump
 
                     idle?.Active();
                     ReadOnlyMemory<byte> outgoing = buffer.AsMemory(0, received);
-                    if (filter is not null)
+                    if (filter is not null && filtered is not null)
                     {
-                        filtered!.ResetWrittenCount();
                         filter.OnClientData(outgoing.Span, filtered);
                         outgoing = filtered.WrittenMemory;
                     }
@@ -73,6 +72,7 @@ internal static class DirectionPump
                 finally
                 {
                     pool.Return(buffer);
+                    filtered?.Clear();
                 }
             }
         }

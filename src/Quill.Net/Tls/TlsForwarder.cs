@@ -62,7 +62,7 @@ public static class TlsForwarder
         SslStream ssl, Socket server, IClientStreamFilter? filter, IdleWatch? idle, Action? closeOnEof, Action close)
     {
         long moved = 0;
-        var filtered = filter is null ? null : new ArrayBufferWriter<byte>(ChunkSize);
+        var filtered = filter is null ? null : new PooledBufferWriter(ArrayPool<byte>.Shared, ChunkSize);
         var shut = false;
         try
         {
@@ -83,9 +83,8 @@ public static class TlsForwarder
                     }
                     idle?.Active();
                     ReadOnlyMemory<byte> outgoing = buffer.AsMemory(0, read);
-                    if (filter is not null)
+                    if (filter is not null && filtered is not null)
                     {
-                        filtered!.ResetWrittenCount();
                         filter.OnClientData(outgoing.Span, filtered);
                         outgoing = filtered.WrittenMemory;
                     }
@@ -101,6 +100,7 @@ public static class TlsForwarder
                 finally
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
+                    filtered?.Clear();
                 }
             }
         }

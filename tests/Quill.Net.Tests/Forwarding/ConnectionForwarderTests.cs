@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Quill.Net.Forwarding;
+using Quill.Net.Http;
 
 namespace Quill.Net.Tests.Forwarding;
 
@@ -40,6 +41,28 @@ public sealed class ConnectionForwarderTests
         Assert.InRange(pool.Peak, 0, 2);
         Assert.Equal(0, pool.Outstanding);
         Assert.Equal(0, pipes.Rented);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_IdleConnectionWithForwardedFor_HoldsNoBufferBetweenRequests()
+    {
+        await using var connection = await ProxiedConnection.OpenAsync();
+        var pool = new CountingPool();
+        using var pipes = new PipePool(capacity: 4);
+        var filter = new HttpRequestFilter(new ForwardedHeaders(IPAddress.Parse("192.0.2.7"), https: false), null, pool);
+        var forward = connection.ForwardAsync(ForwardingMode.Auto, pool, pipes, CancellationToken.None, filter);
+
+        await Loopback.SendAllAsync(connection.Client, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), shutdown: false);
+        var expected = "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.7\r\nX-Forwarded-Proto: http\r\n\r\n"u8.ToArray();
+        var buffer = new byte[expected.Length];
+        for (var got = 0; got < buffer.Length;)
+            got += await connection.Server.ReceiveAsync(buffer.AsMemory(got), SocketFlags.None).AsTask().WaitAsync(Loopback.Timeout);
+
+        Assert.Equal(expected, buffer);
+        // The read buffer and the rewritten request's buffer both came from the pool, and both went back.
+        Assert.True(await pool.AllReturnedAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(2, pool.Peak);
+        Assert.False(forward.IsCompleted);
     }
 
     [Theory]
@@ -243,8 +266,9 @@ public sealed class ConnectionForwarderTests
             ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, cancellationToken, mode: mode).AsTask();
 
         public Task<ForwardResult> ForwardAsync(
-            ForwardingMode mode, ArrayPool<byte> pool, PipePool pipes, CancellationToken cancellationToken) =>
-            ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, pool, cancellationToken, mode: mode, pipes: pipes).AsTask();
+            ForwardingMode mode, ArrayPool<byte> pool, PipePool pipes, CancellationToken cancellationToken,
+            IClientStreamFilter? filter = null) =>
+            ConnectionForwarder.ForwardAsync(_proxyClient, _proxyServer, pool, cancellationToken, filter, mode: mode, pipes: pipes).AsTask();
 
         public ValueTask DisposeAsync()
         {
