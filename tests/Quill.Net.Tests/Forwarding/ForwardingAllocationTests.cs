@@ -74,7 +74,10 @@ public sealed class ForwardingAllocationTests(ITestOutputHelper output)
         var perConnection = (GC.GetTotalAllocatedBytes(precise: true) - before) / connections;
 
         output.WriteLine($"{mode}: {perConnection} bytes allocated per forwarded connection (the test's own sockets included)");
-        Assert.True(perConnection < 6144, $"{mode}: {perConnection} bytes allocated per forwarded connection");
+        // About 4.5-5.5 KB on a quiet machine; up to 7.4 KB measured with both cores busy elsewhere, when more socket
+        // operations finish asynchronously and create the runtime's per-socket async state. A 32 KiB buffer per
+        // connection would still be far over.
+        Assert.True(perConnection < 8192, $"{mode}: {perConnection} bytes allocated per forwarded connection");
     }
 
     /// <summary>Most of what remains per connection is the runtime's own per-socket async state, created on first use.</summary>
