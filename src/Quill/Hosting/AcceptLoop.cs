@@ -81,13 +81,7 @@ internal sealed class AcceptLoop(ListenerSlot listeners, ClientSession session, 
     {
         try
         {
-            await session.RunAsync(client, stopping).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // A session must never take the balancer down; report and drop only this client.
-            log.Write(0, $"connection ended with an error: {e.Message}");
-            client.Dispose();
+            await session.ServeAsync(client, stopping).ConfigureAwait(false);
         }
         finally
         {

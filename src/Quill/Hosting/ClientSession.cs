@@ -27,7 +27,22 @@ internal sealed class ClientSession(
     /// <summary>Pre-connected server connections (idlers), used before connecting anew.</summary>
     public IdlerPool? Idlers { get; set; }
 
-    public async Task RunAsync(Socket client, CancellationToken processStopping)
+    /// <summary>Serves one client and never throws: a session must not take the balancer down, so an error is reported
+    /// and drops only this client.</summary>
+    public async Task ServeAsync(Socket client, CancellationToken processStopping)
+    {
+        try
+        {
+            await RunAsync(client, processStopping).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            log.Write(0, $"connection ended with an error: {e.Message}");
+            client.Dispose();
+        }
+    }
+
+    private async Task RunAsync(Socket client, CancellationToken processStopping)
     {
         var remote = client.RemoteEndPoint as IPEndPoint;
         if (settings.Dummy)

@@ -123,13 +123,7 @@ internal sealed class EventLoopIntake : IRelayEngineHost, IClientIntake, IDispos
     {
         try
         {
-            await _managed.RunAsync(client, _stopping).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // A session must never take the balancer down; report and drop only this client.
-            Log.Write(0, $"connection ended with an error: {e.Message}");
-            client.Dispose();
+            await _managed.ServeAsync(client, _stopping).ConfigureAwait(false);
         }
         finally
         {
