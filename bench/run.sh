@@ -72,6 +72,7 @@ done
 ((${#TARGETS[@]})) || die "no target to run"
 
 describe_machine >"$WORK/meta.tsv"
+printf 'busy_before\t%s\n' "$(cpu_busy_percent 3)" >>"$WORK/meta.tsv"
 printf 'reps\t%s\nquick\t%s\nhttp_seconds\t%s\nbulk_seconds\t%s\nidle_count\t%s\nstartup_runs\t%s\n' \
     "$REPS" "$QUICK" "$HTTP_SECONDS" "$BULK_SECONDS" "$IDLE_COUNT" "$STARTUP_RUNS" >>"$WORK/meta.tsv"
 start_backends "$WORK" "$CONF_DIR"
@@ -86,7 +87,8 @@ for ((rep = 1; rep <= REPS; rep++)); do
         run_target_rep "${TARGETS[$(((k + rep - 1) % n))]}" "$rep"
     done
 done
-printf 'loadavg_end\t%s\nduration_seconds\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$((SECONDS - started))" >>"$WORK/meta.tsv"
+printf 'duration_seconds\t%s\n' "$((SECONDS - started))" >>"$WORK/meta.tsv"
+printf 'busy_after\t%s\n' "$(cpu_busy_percent 3)" >>"$WORK/meta.tsv" # the backends are up but idle
 
 mkdir -p "$RESULTS_DIR"
 python3 "$LIB_DIR/report.py" --meta "$WORK/meta.tsv" --raw "$RAW" --targets "${TARGETS[*]}" \

@@ -100,7 +100,8 @@ def markdown(meta, targets, values, records):
     out = [f"# Quill benchmark — {meta['date']}", ""]
     mode = "quick smoke run, 1 short repetition" if meta.get("quick") == "1" else f"{meta['reps']} repetitions"
     out += [f"Machine: {meta['nproc']} cores, {meta['cpu']}, {meta['kernel']} ({meta['os']}). "
-            f"Load average at start {meta['loadavg_start']}, at end {meta.get('loadavg_end', '?')}.",
+            f"Other load: the cores were {meta.get('busy_before', '?')} % busy in the 3 s before the run and "
+            f"{meta.get('busy_after', '?')} % after it.",
             f"Run: {mode}, targets alternating; HTTP windows {meta['http_seconds']} s, bulk "
             f"{meta['bulk_seconds']} s, {n} idle connections, "
             f"{meta['startup_runs']} starts per repetition; took {meta.get('duration_seconds', '?')} s.",
@@ -111,11 +112,11 @@ def markdown(meta, targets, values, records):
                 f"nginx {meta['version_nginx']}", f"wrk {meta['version_wrk']}",
                 f"iperf3 {meta['version_iperf3']}", f"gnuplot {meta['version_gnuplot']}",
                 f".NET SDK {meta['version_dotnet']}", f"python {meta['version_python']}"]) + ".", ""]
-    loads = [float(meta[k].split()[0]) for k in ("loadavg_start", "loadavg_end") if meta.get(k)]
-    if loads and max(loads) > 1.5:
-        out += [f"**The machine was busy during this run (1-minute load average up to {max(loads):.1f} on "
-                f"{meta['nproc']} cores): other processes competed for both cores, so expect wide ranges "
-                "and treat differences that the ranges do not separate as noise.**", ""]
+    busy = [int(meta[k]) for k in ("busy_before", "busy_after") if meta.get(k, "").isdigit()]
+    if busy and max(busy) > 10:
+        out += [f"**The machine was busy around this run (up to {max(busy)} % of the cores with nothing of the "
+                "benchmark's running): other processes competed for the cores, so expect wide ranges and treat "
+                "differences that the ranges do not separate as noise.**", ""]
     if "quill" not in targets:
         out += [f"**quill is not in this run: {meta['quill_build']}.**", ""]
     out += ["## Medians (min–max over repetitions)", "",
