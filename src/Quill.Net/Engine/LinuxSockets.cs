@@ -25,6 +25,7 @@ internal static unsafe partial class LinuxSockets
     public const int SoKeepAlive = 9;
     public const int IpProtoTcp = 6;
     public const int TcpNoDelay = 1;
+    public const int TcpNotSentLowAt = 25;
 
     public const uint EpollIn = 0x001;
     public const uint EpollOut = 0x004;
@@ -88,12 +89,15 @@ internal static unsafe partial class LinuxSockets
 
     public static int SetOption(int fd, int level, int name, int value) => Check(setsockopt(fd, level, name, &value, sizeof(int)));
 
-    /// <summary>SO_ERROR: the connect's outcome once the socket reports an error.</summary>
-    public static int PendingError(int fd)
+    /// <summary>An int socket option's value, or -errno.</summary>
+    public static int GetOption(int fd, int level, int name)
     {
         int value = 0, length = sizeof(int);
-        return getsockopt(fd, SolSocket, SoError, &value, &length) == 0 ? value : Marshal.GetLastPInvokeError();
+        return getsockopt(fd, level, name, &value, &length) == 0 ? value : -Marshal.GetLastPInvokeError();
     }
+
+    /// <summary>SO_ERROR: the connect's outcome once the socket reports an error.</summary>
+    public static int PendingError(int fd) => Math.Abs(GetOption(fd, SolSocket, SoError));
 
     /// <summary>Clears O_NONBLOCK, for a descriptor handed over to .NET's own sockets.</summary>
     public static void MakeBlocking(int fd) => _ = fcntl(fd, 4 /* F_SETFL */, 2 /* O_RDWR */);

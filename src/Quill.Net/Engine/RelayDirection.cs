@@ -15,12 +15,22 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
     /// <summary>Bytes one turn moves before other connections get theirs.</summary>
     private const long TurnBudget = 1024 * 1024;
 
+    /// <summary>
+    /// In bulk, the most unsent data the destination socket may queue (TCP_NOTSENT_LOWAT); the rest waits in the pipe.
+    /// A socket with a full send queue transmits whenever the receiver's ACKs open its window, which runs on the
+    /// receiver's core; with little queued, our own splice calls do the transmitting. On the 2-core bench that moved
+    /// one bulk stream from 21 to 29 Gbit/s (the receiver's core was the bottleneck) at the same CPU per GiB;
+    /// 8-32 KiB measured alike.
+    /// </summary>
+    internal const int BulkUnsentLimit = 16 * 1024;
+
     private byte[]? _held;
     private int _heldOffset;
     private int _heldCount;
     private PipePair? _pipe;
     private int _pipeBytes;
     private bool _bulk;
+    private bool _unsentLimited;
     private bool _spliceFailed;
     private bool _eofSeen;
 
@@ -120,7 +130,7 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
         var read = LinuxSockets.Read(source.Fd, scratch, EventLoop.ScratchSize);
         if (read <= 0) return read;
         // A short read emptied the socket (the kernel copies all it has queued): the next edge says when there is more.
-        if (read == EventLoop.ScratchSize) _bulk = true;
+        if (read == EventLoop.ScratchSize) StartBulk();
         else if (source.PeerClosed) _eofSeen = true;
         else if (!source.Ending) source.Readable = false;
 
@@ -162,6 +172,15 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
         // pipe may have run out of slots first), so readiness stays until a read says EAGAIN.
         if (filled < EventLoop.ScratchSize) _bulk = false;
         return filled;
+    }
+
+    private void StartBulk()
+    {
+        _bulk = true;
+        if (_unsentLimited) return;
+        _unsentLimited = true;
+        // Fails harmlessly on a unix socket, which has no such limit.
+        _ = LinuxSockets.SetOption(destination.Fd, LinuxSockets.IpProtoTcp, LinuxSockets.TcpNotSentLowAt, BulkUnsentLimit);
     }
 
     private long SendHeld()
