@@ -18,8 +18,8 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
     /// <summary>
     /// In bulk, the most unsent data the destination socket may queue (TCP_NOTSENT_LOWAT); the rest waits in the pipe.
     /// A socket with a full send queue transmits whenever the receiver's ACKs open its window, which runs on the
-    /// receiver's core; with little queued, our own splice calls do the transmitting. On the 2-core bench that moved
-    /// one bulk stream from 21 to 29 Gbit/s (the receiver's core was the bottleneck) at the same CPU per GiB;
+    /// receiver's core; with little queued, our own splice calls do the transmitting. On the 2-core bench machine that
+    /// moved one bulk stream from 22 to 30 Gbit/s (the receiver's core was the bottleneck) at the same CPU per GiB;
     /// 8-32 KiB measured alike.
     /// </summary>
     internal const int BulkUnsentLimit = 16 * 1024;
