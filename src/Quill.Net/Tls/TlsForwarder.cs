@@ -47,6 +47,7 @@ public static class TlsForwarder
             return new ForwardResult(0, 0, Clean: false);
         }
 
+        _ = OpenSslIdleBuffers.Release(ssl);
         using var idle = IdleWatch.Start(lifetime, Close);
         var fastClose = lifetime?.FastClose ?? FastClose.Off;
         var toServer = ToServerAsync(ssl, server, filter, idle, fastClose.HasFlag(FastClose.Down) ? Close : null, Close);
