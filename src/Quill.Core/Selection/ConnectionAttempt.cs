@@ -19,6 +19,9 @@ public struct ConnectionAttempt
     /// <summary>The client's address (null for unix clients), for server ACLs and status lines.</summary>
     public IPAddress? Client { get; internal set; }
 
+    /// <summary>The server's last failure as it stood when this attempt chose it: its success clears only that one.</summary>
+    internal DateTimeOffset? ServerFailedAt { get; set; }
+
     /// <summary>True while this attempt holds one of <see cref="Server"/>'s connections.</summary>
     internal bool HoldsServer { get; set; }
     /// <summary>Denied by client_acl: only the abuse server may take it, never a failover.</summary>

@@ -43,6 +43,7 @@ internal sealed class ServerGate(ServerTable servers, ClientTable clients)
         Current = index;
         attempt.Server = index;
         attempt.ServerEndPoint = server.EndPoint;
+        attempt.ServerFailedAt = server.FailedAt;
         attempt.HoldsServer = true;
         return true;
     }

@@ -128,12 +128,16 @@ public sealed class ServerSelector
         }
     }
 
-    /// <summary>The connect succeeded: the server is fine again, so its blacklist time is cleared.</summary>
+    /// <summary>
+    /// The connect succeeded: the server is fine again, so its blacklist time is cleared, unless it was blacklisted
+    /// after this attempt chose it (<c>server N blacklist T</c>, or another connect failing meanwhile): a connect begun
+    /// before that is no evidence against it.
+    /// </summary>
     public void Connected(in ConnectionAttempt attempt)
     {
         lock (_gate)
         {
-            if (attempt.HoldsServer && Servers[attempt.Server] is { } server)
+            if (attempt.HoldsServer && Servers[attempt.Server] is { } server && server.FailedAt == attempt.ServerFailedAt)
             {
                 server.FailedAt = null;
             }

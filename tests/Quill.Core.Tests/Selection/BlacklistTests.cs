@@ -108,4 +108,34 @@ public sealed class BlacklistTests
 
         Assert.Null(f.Table[0]!.FailedAt);
     }
+
+    [Fact]
+    public void Connected_BegunBeforeABlacklistCommand_LeavesTheBlacklistStanding()
+    {
+        var f = new SelectorFixture(2);
+        var inFlight = f.Selector.Begin(SelectorFixture.Ip("10.0.0.1"), 1);
+        var chosen = inFlight.Server;
+
+        Assert.True(f.Selector.Blacklist(chosen, 60));
+        f.Selector.Connected(inFlight);
+        f.Time.Advance(TimeSpan.FromSeconds(59));
+
+        Assert.True(f.Table[chosen]!.IsBlacklisted(f.Time.GetUtcNow(), TimeSpan.FromSeconds(f.Settings.BlacklistSeconds)));
+        Assert.Equal(1 - chosen, f.Selector.Begin(SelectorFixture.Ip("10.0.0.2"), 1).Server);
+    }
+
+    [Fact]
+    public void Connected_BegunBeforeAnotherConnectFailed_LeavesThatFailureStanding()
+    {
+        var f = new SelectorFixture(2);
+        // The same client twice: it sticks to its server.
+        var first = f.Selector.Begin(SelectorFixture.Ip("10.0.0.1"), 1);
+        var second = f.Selector.Begin(SelectorFixture.Ip("10.0.0.1"), 2);
+        Assert.Equal(first.Server, second.Server);
+
+        f.Selector.FailOver(ref second);
+        f.Selector.Connected(first);
+
+        Assert.NotNull(f.Table[first.Server]!.FailedAt);
+    }
 }
