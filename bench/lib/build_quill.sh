@@ -26,15 +26,22 @@ build_quill() {
     if timeout 900 dotnet publish "$repo/src/Quill" -c Release -p:PublishAot=true \
         -o "$out/aot" >"$logdir/quill-aot.log" 2>&1 && [[ -x $out/aot/quill ]]; then
         QUILL_BIN=$out/aot/quill QUILL_BUILD="NativeAOT (dotnet publish -c Release -p:PublishAot=true, $(source_revision "$repo"))"
+        stop_build_servers
         return 0
     fi
     log "NativeAOT publish failed (log: $logdir/quill-aot.log); trying a normal Release publish"
     if timeout 900 dotnet publish "$repo/src/Quill" -c Release \
         -o "$out/jit" >"$logdir/quill-jit.log" 2>&1 && [[ -x $out/jit/quill ]]; then
         QUILL_BIN=$out/jit/quill QUILL_BUILD="Release with JIT (NativeAOT publish failed, $(source_revision "$repo"))"
+        stop_build_servers
         return 0
     fi
     local reason
     reason=$(grep -m1 -E 'error [A-Z]+[0-9]+' "$logdir/quill-jit.log" | sed -E 's/^.*(error [A-Z]+[0-9]+: [^[]*[^[ ]) *\[.*$/\1/' || true)
     QUILL_BUILD="skipped: dotnet publish src/Quill failed ($(source_revision "$repo")${reason:+: $reason})"
+}
+
+# The compiler and MSBuild servers a build leaves behind would otherwise share the cores with the first target.
+stop_build_servers() {
+    timeout 60 dotnet build-server shutdown >/dev/null 2>&1 || true
 }
