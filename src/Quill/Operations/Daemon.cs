@@ -104,11 +104,12 @@ internal static class Daemon
     public static void ReportReady()
     {
         if (!IsChild) return;
+        // Settled before the command can return: it returns once the pipes close, so / comes first.
+        Libc.chdir("/");
         Console.Out.WriteLine(ReadyLine);
         Console.Out.Flush();
         RedirectToNull(1, ReadWrite);
         RedirectToNull(2, ReadWrite);
-        Libc.chdir("/");
     }
 
     private static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
