@@ -11,6 +11,9 @@ internal static unsafe class SocketAddressCodec
     /// <summary>Room for the largest of the three (sockaddr_un: 2 + 108 bytes).</summary>
     public const int MaxLength = 112;
 
+    /// <summary>sun_path's size: a unix socket path and its terminator.</summary>
+    private const int UnixPathSize = 108;
+
     private const ushort Inet = 2;
     private const ushort Inet6 = 10;
     private const ushort Unix = 1;
@@ -44,7 +47,7 @@ internal static unsafe class SocketAddressCodec
             case UnixDomainSocketEndPoint unix:
                 var path = unix.ToString();
                 var length = Encoding.UTF8.GetByteCount(path);
-                if (length > 107) return 0; // sun_path holds 108 bytes with the terminator
+                if (length + 1 > UnixPathSize) return 0;
                 BinaryPrimitives.WriteUInt16LittleEndian(span, Unix);
                 Encoding.UTF8.GetBytes(path, span[2..]);
                 return 2 + length + 1;

@@ -79,35 +79,6 @@ public class ProtocolCommandsTests
     }
 
     [Fact]
-    public void SniPath_IsKeptForTheStart()
-    {
-        var fixture = new DispatcherFixture();
-
-        Assert.Equal("", fixture.Run("ssl_sni_path /etc/quill/sni"));
-        Assert.Equal("/etc/quill/sni", fixture.Settings.SniDirectory);
-    }
-
-    [Fact]
-    public void SniPath_Relative_IsMadeAbsolute_BecauseADaemonLeavesItsDirectory()
-    {
-        var fixture = new DispatcherFixture();
-
-        Assert.Equal("", fixture.Run("ssl_sni_path sni"));
-        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "sni"), fixture.Settings.SniDirectory);
-        Assert.Equal("", fixture.Run("ssl_sni_path"));
-        Assert.Null(fixture.Settings.SniDirectory);
-    }
-
-    [Fact]
-    public void SniPath_InAJail_StaysAsGiven()
-    {
-        var fixture = new DispatcherFixture(new Quill.Core.Configuration.QuillOptions { Foreground = true, Jail = "/var/empty" });
-
-        Assert.Equal("", fixture.Run("ssl_sni_path sni"));
-        Assert.Equal("sni", fixture.Settings.SniDirectory);
-    }
-
-    [Fact]
     public void GeoIpPath_IsKeptForTheStart_AndNoArgumentClearsIt()
     {
         var fixture = new DispatcherFixture();

@@ -48,28 +48,6 @@ public class TlsCommandsTests
     }
 
     [Fact]
-    public void OcspResponse_IsKeptAbsoluteAndNoArgumentClearsIt()
-    {
-        var fixture = new DispatcherFixture();
-
-        Assert.Equal("", fixture.Run("ssl_ocsp_response /etc/quill/ocsp.der"));
-        Assert.Equal("/etc/quill/ocsp.der", fixture.Settings.OcspResponseFile);
-        Assert.Equal("", fixture.Run("ssl_ocsp_response ocsp.der"));
-        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "ocsp.der"), fixture.Settings.OcspResponseFile);
-        Assert.Equal("", fixture.Run("ssl_ocsp_response"));
-        Assert.Null(fixture.Settings.OcspResponseFile);
-    }
-
-    [Fact]
-    public void OcspResponse_InAJail_StaysAsGiven()
-    {
-        var fixture = new DispatcherFixture(new Quill.Core.Configuration.QuillOptions { Foreground = true, Jail = "/var/empty" });
-
-        Assert.Equal("", fixture.Run("ssl_ocsp_response ocsp.der"));
-        Assert.Equal("ocsp.der", fixture.Settings.OcspResponseFile);
-    }
-
-    [Fact]
     public void OcspResponse_RuntimeWithoutStapling_IsRefusedAndChangesNothing()
     {
         var fixture = new DispatcherFixture();
