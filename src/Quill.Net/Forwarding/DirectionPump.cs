@@ -1,3 +1,4 @@
+using Quill.Net.Connections;
 using System.Buffers;
 using System.Net.Sockets;
 

@@ -1,17 +1,16 @@
-using System.Net.Sockets;
 using Quill.Core.Control;
 
-namespace Quill.Hosting;
+namespace Quill.Net.Connections;
 
 /// <summary>
 /// pen's connection slots: each open client connection has a number (lowest free first), which <c>connection N</c>
 /// shows and <c>close N</c> closes. There are conn_max slots; the table only grows, and slots cost memory only once
 /// used, so a large conn_max is cheap.
 /// </summary>
-internal sealed class ConnectionRegistry(int capacity)
+public sealed class ConnectionRegistry(int capacity)
 {
     private readonly Lock _gate = new();
-    private readonly List<OpenConnection?> _slots = [];
+    private readonly List<IListedConnection?> _slots = [];
     private readonly PriorityQueue<int, int> _released = new();
     private int _capacity = capacity;
     private int _last;
@@ -24,13 +23,11 @@ internal sealed class ConnectionRegistry(int capacity)
         }
     }
 
-    /// <summary>Gives the client a slot; with none free (only while conn_max is growing) it gets -1 and is not listed.</summary>
-    public OpenConnection Open(Socket client, int clientSlot, CancellationToken stopping) =>
-        Add(new OpenConnection(client, clientSlot, stopping));
-
-    /// <summary>Lists <paramref name="connection"/> under the lowest free number.</summary>
-    public OpenConnection Add(OpenConnection connection)
+    /// <summary>Lists <paramref name="connection"/> under the lowest free number; with none free (only while conn_max
+    /// is growing) it gets -1 and is not listed.</summary>
+    public void Add(IListedConnection connection)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         lock (_gate)
         {
             var id = _released.Count > 0 ? _released.Dequeue() : _slots.Count < _capacity ? _slots.Count : -1;
@@ -38,12 +35,12 @@ internal sealed class ConnectionRegistry(int capacity)
             if (id == _slots.Count) _slots.Add(connection);
             else if (id >= 0) _slots[id] = connection;
             if (id >= 0) _last = id;
-            return connection;
         }
     }
 
-    public void Release(OpenConnection connection)
+    public void Release(IListedConnection connection)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         lock (_gate)
         {
             if (connection.Id >= 0 && ReferenceEquals(_slots[connection.Id], connection))
@@ -52,7 +49,6 @@ internal sealed class ConnectionRegistry(int capacity)
                 _released.Enqueue(connection.Id, connection.Id);
             }
         }
-        connection.Dispose();
     }
 
     /// <summary>The open connections and the number given last, for the status page and USR1 statistics.</summary>
@@ -88,7 +84,7 @@ internal sealed class ConnectionRegistry(int capacity)
     /// <summary>False when <paramref name="id"/> is outside the table; closing an unused slot does nothing, as in pen.</summary>
     public bool Close(int id)
     {
-        OpenConnection? connection;
+        IListedConnection? connection;
         lock (_gate)
         {
             if ((uint)id >= (uint)_capacity) return false;
@@ -108,5 +104,13 @@ internal sealed class ConnectionRegistry(int capacity)
             }
         }
         return -1;
+    }
+
+    /// <summary>Every open connection passes its latest bytes on to the counters (the once-a-second sweep).</summary>
+    public void ReportTraffic()
+    {
+        IListedConnection?[] open;
+        lock (_gate) open = [.. _slots];
+        foreach (var connection in open) connection?.ReportTraffic();
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Quill.Net.Forwarding;
+namespace Quill.Net.Connections;
 
 /// <summary>
 /// Sees, and may rewrite, the client-to-server byte stream of one connection on the buffered path

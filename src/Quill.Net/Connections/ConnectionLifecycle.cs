@@ -1,0 +1,168 @@
+using System.Net;
+using Quill.Core.Control;
+using Quill.Core.Selection;
+
+namespace Quill.Net.Connections;
+
+/// <summary>
+/// One client connection from accept to close, the same sequence for every transport (event loop, TLS, UDP):
+/// <code>
+///   Start          choose a server (selection, client_acl, client table), list the connection
+///   → connector    connect, and on each ConnectFailed blacklist and fail over (then emergency, abuse)
+///   → Connected    clear the blacklisting, decide the relay plan (-H, access log, dumps, idle_timeout, fastclose)
+///   → relay        bytes both ways, counted as they pass (ReportTraffic)
+///   → Ended        server and client counters, the registry, the debug messages
+/// </code>
+/// It knows no sockets: the transport's connector and relay do the work and report outcomes here. Those reports come
+/// one at a time (from the connection's loop thread or its continuations); close N and the traffic sweep come from
+/// other threads and touch only what is safe to.
+/// </summary>
+public sealed class ConnectionLifecycle : IListedConnection
+{
+    /// <summary>pen's connection states as <c>connection N</c> shows them.</summary>
+    private const int ConnectingState = 1;
+    private const int ConnectedState = 2;
+
+    private readonly ConnectionServices _services;
+    private readonly IPAddress? _address;
+    private readonly int _port;
+    private readonly bool _https;
+    private readonly Action? _ended;
+    private readonly Lock _reporting = new();
+    private ConnectionAttempt _attempt;
+    private IPAddress? _transparentFrom;
+    private IUpstreamConnector? _connector;
+    private IConnectionRelay? _relay;
+    private TrafficCounter? _traffic;
+    private Traffic _reported;
+    private bool _finished;
+    private int _state = ConnectingState;
+    private int _server;
+    private int _clientSlot;
+    private long _clientDescriptor = -1;
+    private long _serverDescriptor = -1;
+
+    /// <param name="address">The client's address; null for a unix-socket client.</param>
+    /// <param name="settings">The connection commands as they stood at accept.</param>
+    /// <param name="https">The client came over TLS (X-Forwarded-Proto).</param>
+    /// <param name="ended">Told once the connection is over (the intake's count of open connections).</param>
+    public ConnectionLifecycle(ConnectionServices services, IPAddress? address, int port, ConnectionSettings settings, bool https, Action? ended)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _services = services;
+        _address = address;
+        _port = port;
+        Settings = settings;
+        _https = https;
+        _ended = ended;
+    }
+
+    public ConnectionSettings Settings { get; }
+
+    /// <summary>The number close N takes; given by the registry, -1 while unlisted.</summary>
+    public int Id { get; set; } = -1;
+
+    /// <summary>Chooses a server and starts connecting to it; a client no server takes is refused.</summary>
+    /// <param name="clientDescriptor">The client socket's number, for <c>connection N</c> (-1 when it has none of its own).</param>
+    public void Start(IUpstreamConnector connector, IConnectionRelay relay, long clientDescriptor)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(relay);
+        (_connector, _relay, _clientDescriptor) = (connector, relay, clientDescriptor);
+        _attempt = _services.Selector.Begin(_address, _port);
+        _clientSlot = _attempt.ClientSlot;
+        _services.Registry.Add(this);
+        var log = _services.Log;
+        if (log.IsEnabled(2)) log.Write(2, $"accepted client {Client}, initial server {_attempt.Server}");
+        if (Settings.Transparent) _transparentFrom = TransparentSource.For(_address, log);
+        ConnectOrRefuse();
+    }
+
+    /// <summary>The connector reached the server.</summary>
+    /// <param name="serverDescriptor">The server socket's number, for <c>connection N</c>.</param>
+    public void Connected(long serverDescriptor)
+    {
+        _services.Selector.Connected(_attempt);
+        Volatile.Write(ref _serverDescriptor, serverDescriptor);
+        Volatile.Write(ref _state, ConnectedState);
+        var log = _services.Log;
+        if (log.IsEnabled(1)) log.Write(1, $"client {Client} connected to server {_attempt.Server}");
+        var filter = _services.Filters?.For(_address, _attempt.ServerEndPoint!, Settings.HttpHeaders, _https);
+        _traffic = new TrafficCounter(ReportTraffic);
+        _relay!.Start(new RelayPlan(filter, Settings.IdleTimeout, Settings.FastClose, _traffic));
+    }
+
+    /// <summary>The connect failed or timed out: blacklist the server and try the next one the selector gives.</summary>
+    public void ConnectFailed(ConnectFailure failure)
+    {
+        _services.Log.Write(0, $"blacklisting server {_attempt.Server} because connect to {_attempt.ServerEndPoint} failed: {failure.Reason}");
+        if (_services.Selector.FailOver(ref _attempt)) ConnectOrRefuse();
+        else Refuse();
+    }
+
+    /// <summary>Passes the bytes counted since the last report on to the server's and the client's counters.</summary>
+    public void ReportTraffic()
+    {
+        if (Volatile.Read(ref _traffic) is not { } traffic) return;
+        lock (_reporting)
+        {
+            if (_finished) return;
+            var now = traffic.Total;
+            var news = now - _reported;
+            if (news.Total == 0) return;
+            _reported = now;
+            _services.Selector.Transferred(_attempt, news.ToServer, news.ToClient);
+        }
+    }
+
+    /// <summary>The relay closed both sides (or refused the client): the connection is over. Called once.</summary>
+    public void Ended()
+    {
+        var total = _traffic?.Total ?? default;
+        Traffic rest;
+        lock (_reporting)
+        {
+            _finished = true;
+            rest = total - _reported;
+        }
+        var log = _services.Log;
+        if (_traffic is not null && log.IsEnabled(2))
+            log.Write(2, $"client {Client} closed: {total.ToServer} bytes to server {_attempt.Server}, {total.ToClient} bytes back");
+        _services.Selector.Finished(_attempt, rest.ToServer, rest.ToClient);
+        _services.Registry.Release(this);
+        _ended?.Invoke();
+    }
+
+    /// <summary>close N, from the control thread.</summary>
+    public void Close() => _relay?.Abort();
+
+    public ConnectionView View()
+    {
+        var state = Volatile.Read(ref _state);
+        return new ConnectionView(state, _clientDescriptor, Volatile.Read(ref _serverDescriptor), _clientSlot,
+            Volatile.Read(ref _server), state == ConnectedState ? 0 : 1);
+    }
+
+    private void ConnectOrRefuse()
+    {
+        if (_attempt.ServerEndPoint is not { } target)
+        {
+            Refuse();
+            return;
+        }
+        Volatile.Write(ref _server, _attempt.Server);
+        var from = TransparentSource.Fits(_transparentFrom, target, _services.Log);
+        // An idler comes from quill's own address, so transparent connections never take one.
+        var idler = _transparentFrom is null ? _services.Idlers?.Take(_attempt.Server, target) : null;
+        _connector!.Connect(new ConnectRequest(_attempt.Server, target, from, idler));
+    }
+
+    private void Refuse()
+    {
+        var log = _services.Log;
+        if (log.IsEnabled(1)) log.Write(1, $"no server accepts client {Client}; closing it");
+        _relay!.Refuse();
+    }
+
+    private string Client => _address is null ? "unix" : new IPEndPoint(_address, _port).ToString();
+}

@@ -1,0 +1,46 @@
+using Quill.Core.Control;
+using Quill.Core.Selection;
+using Quill.Net.Diagnostics;
+
+namespace Quill.Net.Connections;
+
+/// <summary>What every connection's lifecycle shares: the selector, the registry, the debug log, the filters and
+/// idlers, and the connection commands as they stand.</summary>
+public sealed class ConnectionServices(ServerSelector selector, ConnectionRegistry registry, RuntimeSettings settings, IDebugLog log)
+{
+    private ConnectionSettings? _settings;
+
+    public ServerSelector Selector { get; } = selector;
+
+    public ConnectionRegistry Registry { get; } = registry;
+
+    public IDebugLog Log { get; } = log;
+
+    /// <summary>-H, the access log and -d 3 dumps; null: client bytes always pass untouched.</summary>
+    public IClientStreamFilters? Filters { get; set; }
+
+    /// <summary>pen's idlers, once they run.</summary>
+    public IIdlers? Idlers { get; set; }
+
+    /// <summary>-E: set at start-up, after -o and -F; clients are then served over TLS.</summary>
+    public bool TlsEnabled { get; set; }
+
+    /// <summary>The one place a new TCP client's path is chosen; read per client, as dummy can change at runtime.</summary>
+    public ClientPath PathForNewClient() =>
+        settings.Dummy ? ClientPath.Dummy : TlsEnabled ? ClientPath.Tls : ClientPath.EventLoop;
+
+    /// <summary>The connection commands as they stand; the same object while they do not change.</summary>
+    public ConnectionSettings SettingsForNewClient()
+    {
+        var s = settings;
+        var timeout = TimeSpan.FromSeconds(s.ConnectTimeoutSeconds);
+        var idle = TimeSpan.FromSeconds(s.IdleTimeoutSeconds);
+        if (Volatile.Read(ref _settings) is { } r && r.ConnectTimeout == timeout && r.NoDelay == s.TcpNoDelay
+            && r.KeepAlive == s.KeepAlive && Equals(r.Source, s.SourceAddress) && r.IdleTimeout == idle
+            && r.FastClose == s.FastClose && r.Transparent == s.Transparent && r.HttpHeaders == s.HttpHeaders)
+            return r;
+        var fresh = new ConnectionSettings(timeout, s.TcpNoDelay, s.KeepAlive, s.SourceAddress, idle, s.FastClose, s.Transparent, s.HttpHeaders);
+        Volatile.Write(ref _settings, fresh);
+        return fresh;
+    }
+}

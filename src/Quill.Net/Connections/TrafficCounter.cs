@@ -1,0 +1,43 @@
+namespace Quill.Net.Connections;
+
+/// <summary>
+/// One connection's bytes as its relay delivers them. Each direction is counted by one thread (the two may differ);
+/// every <see cref="ReportEvery"/> bytes a direction asks its lifecycle to pass the news on to the server and client
+/// counters, and a once-a-second sweep passes on the rest, so status pages see bytes as they go.
+/// </summary>
+public sealed class TrafficCounter
+{
+    /// <summary>The most one direction moves before the counters hear of it (unless a second passes first).</summary>
+    public const long ReportEvery = 64 * 1024;
+
+    private readonly Action _report;
+    private long _toServer;
+    private long _toClient;
+    private long _toServerUnreported;
+    private long _toClientUnreported;
+
+    internal TrafficCounter(Action report) => _report = report;
+
+    /// <summary>What has been delivered so far; from any thread.</summary>
+    public Traffic Total => new(Volatile.Read(ref _toServer), Volatile.Read(ref _toClient));
+
+    /// <summary>Bytes delivered to the server (after any filter).</summary>
+    public void ToServer(long bytes)
+    {
+        Volatile.Write(ref _toServer, _toServer + bytes);
+        _toServerUnreported += bytes;
+        if (_toServerUnreported < ReportEvery) return;
+        _toServerUnreported = 0;
+        _report();
+    }
+
+    /// <summary>Bytes delivered to the client.</summary>
+    public void ToClient(long bytes)
+    {
+        Volatile.Write(ref _toClient, _toClient + bytes);
+        _toClientUnreported += bytes;
+        if (_toClientUnreported < ReportEvery) return;
+        _toClientUnreported = 0;
+        _report();
+    }
+}
