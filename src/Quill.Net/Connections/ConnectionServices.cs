@@ -1,6 +1,7 @@
 using Quill.Core.Control;
 using Quill.Core.Selection;
 using Quill.Net.Diagnostics;
+using Quill.Net.Tls;
 
 namespace Quill.Net.Connections;
 
@@ -23,11 +24,14 @@ public sealed class ConnectionServices(ServerSelector selector, ConnectionRegist
     public IIdlers? Idlers { get; set; }
 
     /// <summary>-E: set at start-up, after -o and -F; clients are then served over TLS.</summary>
-    public bool TlsEnabled { get; set; }
+    public TlsTermination? Tls { get; set; }
+
+    /// <summary>tcp_nodelay as it stands (set on the listener, whose accepted sockets inherit it).</summary>
+    public bool ClientNoDelay => settings.TcpNoDelay;
 
     /// <summary>The one place a new TCP client's path is chosen; read per client, as dummy can change at runtime.</summary>
     public ClientPath PathForNewClient() =>
-        settings.Dummy ? ClientPath.Dummy : TlsEnabled ? ClientPath.Tls : ClientPath.EventLoop;
+        settings.Dummy ? ClientPath.Dummy : Tls is not null ? ClientPath.Tls : ClientPath.EventLoop;
 
     /// <summary>The connection commands as they stand; the same object while they do not change.</summary>
     public ConnectionSettings SettingsForNewClient()

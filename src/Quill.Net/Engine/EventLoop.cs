@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
@@ -46,6 +47,9 @@ internal sealed unsafe class EventLoop : IDisposable
     public byte* Scratch { get; } = (byte*)NativeMemory.Alloc(ScratchSize);
 
     public const int ScratchSize = 64 * 1024;
+
+    /// <summary>Where a filter writes what it makes of one read (loop thread only, emptied before each use).</summary>
+    public ArrayBufferWriter<byte> FilterOutput { get; } = new(ScratchSize);
 
     /// <summary>The loop's clock, in <see cref="TimeProvider"/> timestamps.</summary>
     public long Now => _time.GetTimestamp();

@@ -2,8 +2,8 @@ using System.Net;
 
 namespace Quill.Net.Engine;
 
-/// <summary>The balancer behind a <see cref="RelayEngine"/>: it admits clients and owns what happens to them.</summary>
-public interface IRelayEngineHost
+/// <summary>What a <see cref="RelayEngine"/> accepts for: it admits clients and owns what happens to them.</summary>
+internal interface IRelayEngineHost
 {
     /// <summary>False while -x connections are open: clients then wait in the kernel's listen backlog, as in pen.</summary>
     bool CanAccept { get; }

@@ -36,7 +36,7 @@ internal sealed class IdleSweep(EventLoop loop) : IEventTarget
         {
             if (!relay.HalfClosed && now - relay.LastActive >= loop.Ticks(relay.IdleTimeout)) _expired.Add(relay);
         }
-        foreach (var relay in _expired) relay.Abort();
+        foreach (var relay in _expired) relay.AbortNow();
         _expired.Clear();
     }
 }

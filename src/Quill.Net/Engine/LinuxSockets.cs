@@ -26,6 +26,8 @@ internal static unsafe partial class LinuxSockets
     public const int IpProtoTcp = 6;
     public const int TcpNoDelay = 1;
     public const int TcpNotSentLowAt = 25;
+    public const int SolIp = 0;
+    public const int IpTransparent = 19;
 
     public const uint EpollIn = 0x001;
     public const uint EpollOut = 0x004;
@@ -101,6 +103,18 @@ internal static unsafe partial class LinuxSockets
 
     /// <summary>Clears O_NONBLOCK, for a descriptor handed over to .NET's own sockets.</summary>
     public static void MakeBlocking(int fd) => _ = fcntl(fd, 4 /* F_SETFL */, 2 /* O_RDWR */);
+
+    /// <summary>
+    /// Takes a connected socket over from .NET (an idler): a non-blocking duplicate of its descriptor, and the socket
+    /// closed. Returns the descriptor, or -errno.
+    /// </summary>
+    public static int Adopt(System.Net.Sockets.Socket socket)
+    {
+        var fd = Check(fcntl((int)socket.SafeHandle.DangerousGetHandle(), 1030 /* F_DUPFD_CLOEXEC */, 0));
+        socket.Dispose();
+        if (fd >= 0) MakeNonBlocking(fd);
+        return fd;
+    }
 
     /// <summary>Sets O_NONBLOCK on a descriptor .NET opened (a listener).</summary>
     public static void MakeNonBlocking(int fd) => _ = fcntl(fd, 4 /* F_SETFL */, 2 /* O_RDWR */ | SockNonBlock);

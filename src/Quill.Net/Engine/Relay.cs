@@ -1,82 +1,105 @@
 using System.Net;
 using Quill.Core.Configuration;
+using Quill.Net.Connections;
 using Quill.Net.Forwarding;
 
 namespace Quill.Net.Engine;
 
 /// <summary>
-/// One client connection on the event loop: a non-blocking connect to the chosen server (failing over as the owner
-/// says), then both directions relayed until each has passed on its EOF, or one socket fails, or close N.
-/// Everything here runs on the loop thread.
+/// The event-loop transport of one client, its connector and relay: non-blocking connects to the servers its
+/// lifecycle asks for, then both directions relayed until each has passed on its EOF, or one socket fails, or close N.
+/// Everything here runs on the loop thread, except <see cref="Abort"/>.
 /// </summary>
-public sealed unsafe class Relay : IEventTarget
+internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnectionRelay
 {
     private const int ClientTag = 0;
     private const int ServerTag = 1;
     private const int ETimedOut = 110;
+    private const int EConnRefused = 111;
 
     private readonly EngineLoop _home;
     private readonly EventLoop _loop;
     private readonly PipePool _pipes;
-    private readonly IRelayOwner _owner;
-    private readonly RelaySettings _settings;
+    private readonly ConnectionLifecycle _lifecycle;
     private readonly RelayEnd _client;
     private readonly RelayEnd _server = new(-1);
-    private readonly RelayDirection _toServer;
-    private readonly RelayDirection _toClient;
+    private RelayDirection? _toServer;
+    private RelayDirection? _toClient;
     private State _state = State.Connecting;
     private long _connectDeadline;
     private bool _timing;
     private bool _deferred;
 
-    internal Relay(EngineLoop home, PipePool pipes, int clientFd, RelaySettings settings, IRelayOwner owner)
+    public Relay(EngineLoop home, PipePool pipes, int clientFd, ConnectionLifecycle lifecycle)
     {
         _home = home;
         _loop = home.Loop;
         _pipes = pipes;
-        _owner = owner;
-        _settings = settings;
+        _lifecycle = lifecycle;
         _client = new RelayEnd(clientFd);
-        _toServer = new RelayDirection(_client, _server, settings.FastClose.HasFlag(FastClose.Down));
-        _toClient = new RelayDirection(_server, _client, settings.FastClose.HasFlag(FastClose.Up));
-        (_toServer.Opposite, _toClient.Opposite) = (_toClient, _toServer);
     }
 
     private enum State { Connecting, Relaying, Closed }
-
-    /// <summary>-1 until a connect is under way.</summary>
-    public int ServerFd => _server.Fd;
 
     /// <summary>When bytes last moved, for idle_timeout.</summary>
     public long LastActive { get; private set; }
 
     /// <summary>A half-closed connection is never closed for being idle, as in pen.</summary>
-    public bool HalfClosed => _toServer.Finished || _toClient.Finished;
+    public bool HalfClosed => _toServer is { Finished: true } || _toClient is { Finished: true };
 
     /// <summary>idle_timeout as it stood when the client came; zero: none.</summary>
-    public TimeSpan IdleTimeout => _settings.IdleTimeout;
+    public TimeSpan IdleTimeout => _lifecycle.Settings.IdleTimeout;
 
-    /// <summary>Registers the client and starts connecting to <paramref name="server"/>.</summary>
-    internal void Start(EndPoint server)
+    public void Connect(in ConnectRequest request)
     {
-        _home.Live.Add(this);
-        LastActive = _loop.Now;
-        _client.Slot = _loop.Register(_client.Fd, this, ClientTag);
-        if (_client.Slot < 0)
+        if (_state == State.Closed) return;
+        if (_client.Slot < 0 && !Open()) return;
+        int errno;
+        var connected = false;
+        if (request.Idler is { } idler)
         {
-            Close();
+            var fd = LinuxSockets.Adopt(idler.Socket);
+            _server.Fd = fd;
+            errno = fd < 0 ? -fd : Register();
+            connected = errno == 0;
+        }
+        else
+        {
+            errno = TryConnect(request.Target, request.TransparentFrom, out connected);
+        }
+        if (errno != 0)
+        {
+            FailOver(errno);
             return;
         }
-        // Bytes the client sends before the server is connected wait in the kernel until then.
-        _client.Readable = true;
-        Connect(server);
+        if (connected)
+        {
+            Established();
+            return;
+        }
+        _connectDeadline = _loop.Now + _loop.Ticks(_lifecycle.Settings.ConnectTimeout);
+        if (!_timing) _loop.StartTiming(this);
+        _timing = true;
     }
 
-    /// <summary>Closes both sockets now (loop thread).</summary>
-    internal void Abort() => Close();
+    public void Start(RelayPlan plan)
+    {
+        _state = State.Relaying;
+        var toServer = _toServer = new RelayDirection(_client, _server, plan.FastClose.HasFlag(FastClose.Down), plan.Filter, plan.Traffic, toServer: true);
+        var toClient = _toClient = new RelayDirection(_server, _client, plan.FastClose.HasFlag(FastClose.Up), null, plan.Traffic, toServer: false);
+        (toServer.Opposite, toClient.Opposite) = (toClient, toServer);
+        if (plan.IdleTimeout > TimeSpan.Zero) _home.Idle.Watch(this);
+        _server.Writable = true;
+        Run();
+    }
+
+    public void Refuse() => Close();
 
     /// <summary>close N: closes the connection from any thread.</summary>
-    public void RequestAbort() => _loop.Post(Close);
+    public void Abort() => _loop.Post(Close);
+
+    /// <summary>Closes both sockets now (loop thread: idle timeout, stop).</summary>
+    internal void AbortNow() => Close();
 
     void IEventTarget.OnEvents(uint events, int tag)
     {
@@ -93,7 +116,7 @@ public sealed unsafe class Relay : IEventTarget
             }
             if ((events & (LinuxSockets.EpollErr | LinuxSockets.EpollHup)) != 0)
             {
-                FailOver(LinuxSockets.PendingError(_server.Fd) is > 0 and var errno ? errno : 111 /* ECONNREFUSED */);
+                FailOver(LinuxSockets.PendingError(_server.Fd) is > 0 and var errno ? errno : EConnRefused);
                 return;
             }
             if ((events & LinuxSockets.EpollOut) == 0) return;
@@ -115,80 +138,75 @@ public sealed unsafe class Relay : IEventTarget
         Run();
     }
 
-    private void Connect(EndPoint server)
+    /// <summary>Registers the client: bytes it sends before the server is connected wait in the kernel until then.</summary>
+    private bool Open()
     {
-        while (true)
+        _home.Live.Add(this);
+        LastActive = _loop.Now;
+        _client.Slot = _loop.Register(_client.Fd, this, ClientTag);
+        if (_client.Slot < 0)
         {
-            var errno = TryConnect(server, out var connected);
-            if (errno == 0)
-            {
-                if (connected) Established();
-                else
-                {
-                    _connectDeadline = _loop.Now + _loop.Ticks(_settings.ConnectTimeout);
-                    if (!_timing) _loop.StartTiming(this);
-                    _timing = true;
-                }
-                return;
-            }
-            CloseServer();
-            if (_owner.ConnectFailed(this, errno) is not { } next)
-            {
-                Close();
-                return;
-            }
-            server = next;
+            Close();
+            return false;
         }
+        _client.Readable = true;
+        return true;
     }
 
     /// <summary>0 when connected or in progress (<paramref name="connected"/> says which), else errno.</summary>
-    private int TryConnect(EndPoint server, out bool connected)
+    private int TryConnect(EndPoint server, IPAddress? transparentFrom, out bool connected)
     {
         connected = false;
         var address = stackalloc byte[SocketAddressCodec.MaxLength];
         var length = SocketAddressCodec.Encode(server, address);
         if (length == 0) return LinuxSockets.EINVAL;
-        var family = SocketAddressCodec.FamilyOf(server);
-        var fd = LinuxSockets.Socket(family, LinuxSockets.SockStream);
+        var fd = LinuxSockets.Socket(SocketAddressCodec.FamilyOf(server), LinuxSockets.SockStream);
         if (fd < 0) return -fd;
         _server.Fd = fd;
-        (_server.Readable, _server.Writable, _server.PeerClosed, _server.Ending) = (false, false, false, false);
-        var tcp = server is IPEndPoint;
-        if (tcp)
+        if (server is IPEndPoint)
         {
-            if (_settings.NoDelay) _ = LinuxSockets.SetOption(fd, LinuxSockets.IpProtoTcp, LinuxSockets.TcpNoDelay, 1);
-            if (_settings.KeepAlive) _ = LinuxSockets.SetOption(fd, LinuxSockets.SolSocket, LinuxSockets.SoKeepAlive, 1);
-            if (_settings.Source is { } source && source.AddressFamily == server.AddressFamily)
+            var settings = _lifecycle.Settings;
+            if (settings.NoDelay) _ = LinuxSockets.SetOption(fd, LinuxSockets.IpProtoTcp, LinuxSockets.TcpNoDelay, 1);
+            if (settings.KeepAlive) _ = LinuxSockets.SetOption(fd, LinuxSockets.SolSocket, LinuxSockets.SoKeepAlive, 1);
+            var from = transparentFrom ?? (settings.Source?.AddressFamily == server.AddressFamily ? settings.Source : null);
+            if (transparentFrom is not null)
+            {
+                var set = LinuxSockets.SetOption(fd, LinuxSockets.SolIp, LinuxSockets.IpTransparent, 1);
+                if (set < 0) return -set;
+            }
+            if (from is not null)
             {
                 var local = stackalloc byte[SocketAddressCodec.MaxLength];
-                var bound = LinuxSockets.Bind(fd, local, SocketAddressCodec.Encode(new IPEndPoint(source, 0), local));
+                var bound = LinuxSockets.Bind(fd, local, SocketAddressCodec.Encode(new IPEndPoint(from, 0), local));
                 if (bound < 0) return -bound;
             }
         }
         var result = LinuxSockets.Connect(fd, address, length);
         if (result < 0 && result != -LinuxSockets.EINPROGRESS) return -result;
-        // Registered only now: a socket that has not begun to connect already reports a hang-up.
-        _server.Slot = _loop.Register(fd, this, ServerTag);
-        if (_server.Slot < 0) return -_server.Slot;
-        connected = result == 0;
-        return 0;
+        var registered = Register();
+        connected = registered == 0 && result == 0;
+        return registered;
+    }
+
+    /// <summary>Registered only once connecting: a socket that has not begun to connect already reports a hang-up.</summary>
+    private int Register()
+    {
+        (_server.Readable, _server.Writable, _server.PeerClosed, _server.Ending) = (false, false, false, false);
+        _server.Slot = _loop.Register(_server.Fd, this, ServerTag);
+        return _server.Slot < 0 ? -_server.Slot : 0;
     }
 
     private void FailOver(int errno)
     {
         CloseServer();
-        if (_owner.ConnectFailed(this, errno) is { } next) Connect(next);
-        else Close();
+        StopTiming();
+        _lifecycle.ConnectFailed(new ConnectFailure(ErrnoText.Describe(errno)));
     }
 
     private void Established()
     {
         StopTiming();
-        _state = State.Relaying;
-        if (_settings.IdleTimeout > TimeSpan.Zero) _home.Idle.Watch(this);
-        _server.Writable = true;
-        _owner.Connected(this);
-        if (_state == State.Relaying) Run();
+        _lifecycle.Connected(_server.Fd);
     }
 
     /// <summary>Pumps both directions until neither can move; ends the connection when both are done or one failed.</summary>
@@ -196,8 +214,8 @@ public sealed unsafe class Relay : IEventTarget
     {
         while (_state == State.Relaying)
         {
-            var up = _toServer.Pump(_loop, _pipes);
-            var down = _toClient.Pump(_loop, _pipes);
+            var up = _toServer!.Pump(_loop, _pipes);
+            var down = _toClient!.Pump(_loop, _pipes);
             if (up == PumpOutcome.Failed || down == PumpOutcome.Failed || up == PumpOutcome.Done && down == PumpOutcome.Done)
             {
                 Close();
@@ -238,12 +256,12 @@ public sealed unsafe class Relay : IEventTarget
         StopTiming();
         _home.Idle.Forget(this);
         _home.Live.Remove(this);
-        _toServer.Release(_pipes);
-        _toClient.Release(_pipes);
+        _toServer?.Release(_pipes);
+        _toClient?.Release(_pipes);
         CloseServer();
         _loop.Release(_client.Slot);
         LinuxSockets.Close(_client.Fd);
         _client.Fd = -1;
-        _owner.Closed(this, _toServer.Moved, _toClient.Moved);
+        _lifecycle.Ended();
     }
 }

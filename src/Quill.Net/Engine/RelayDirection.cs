@@ -1,4 +1,5 @@
 using System.Buffers;
+using Quill.Net.Connections;
 using Quill.Net.Forwarding;
 using Quill.Net.Forwarding.Native;
 
@@ -8,9 +9,14 @@ namespace Quill.Net.Engine;
 /// One direction of a relayed connection. Small messages go read → send through the loop's scratch memory, so an
 /// idle direction holds nothing; a read that fills the scratch means a bulk transfer, which then goes by splice(2)
 /// through a pooled pipe until a short read. Only what the destination refused stays behind (a rented buffer or
-/// the pipe), and nothing more is read until it has gone: backpressure.
+/// the pipe), and nothing more is read until it has gone: backpressure. A direction with a filter (-H, the access log,
+/// -d 3 dumps) never splices: each read goes through the filter, whose output is sent instead.
 /// </summary>
-internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destination, bool closeOnEof)
+/// <param name="filter">Sees and may rewrite what passes (the client's direction only); null: bytes pass untouched.</param>
+/// <param name="traffic">Counts what the destination took.</param>
+/// <param name="toServer">Which way <paramref name="traffic"/> counts this direction.</param>
+internal sealed unsafe class RelayDirection(
+    RelayEnd source, RelayEnd destination, bool closeOnEof, IClientStreamFilter? filter, TrafficCounter traffic, bool toServer)
 {
     /// <summary>Bytes one turn moves before other connections get theirs.</summary>
     private const long TurnBudget = 1024 * 1024;
@@ -33,9 +39,7 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
     private bool _unsentLimited;
     private bool _spliceFailed;
     private bool _eofSeen;
-
-    /// <summary>Bytes delivered to the destination.</summary>
-    public long Moved { get; private set; }
+    private bool _destinationShut;
 
     /// <summary>The source's EOF has been passed on (the destination shut for writing).</summary>
     public bool Finished { get; private set; }
@@ -70,7 +74,7 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
                 }
                 if (sent <= 0) return PumpOutcome.Failed;
                 _pipeBytes -= (int)sent;
-                Moved += sent;
+                Delivered(sent);
                 moved = true;
                 continue;
             }
@@ -85,7 +89,7 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
                 Finished = true;
                 // Half-close: the other direction keeps flowing until its own EOF. When that has come already, the
                 // close that follows sends this FIN.
-                if (Opposite is not { Finished: true }) _ = LinuxSockets.Shutdown(destination.Fd, LinuxSockets.ShutWrite);
+                if (Opposite is not { Finished: true } && !_destinationShut) _ = LinuxSockets.Shutdown(destination.Fd, LinuxSockets.ShutWrite);
                 if (!closeOnEof) return PumpOutcome.Done;
                 // FIN both ways first, so the data already sent is not cut off by a reset.
                 _ = LinuxSockets.Shutdown(source.Fd, LinuxSockets.ShutWrite);
@@ -123,30 +127,54 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
         _pipe = null;
     }
 
-    /// <summary>Source → scratch → destination; what the destination does not take is kept. Returns bytes read or -errno.</summary>
+    /// <summary>Source → scratch (→ filter) → destination; what the destination does not take is kept. Returns bytes read or -errno.</summary>
     private long CopyThrough(EventLoop loop)
     {
         var scratch = loop.Scratch;
         var read = LinuxSockets.Read(source.Fd, scratch, EventLoop.ScratchSize);
         if (read <= 0) return read;
         // A short read emptied the socket (the kernel copies all it has queued): the next edge says when there is more.
-        if (read == EventLoop.ScratchSize) StartBulk();
+        if (read == EventLoop.ScratchSize)
+        {
+            if (filter is null) StartBulk();
+        }
         else if (source.PeerClosed) _eofSeen = true;
         else if (!source.Ending) source.Readable = false;
 
-        var sent = LinuxSockets.Send(destination.Fd, scratch, (int)read);
+        var data = new ReadOnlySpan<byte>(scratch, (int)read);
+        if (filter is null) return Send(data) is var sent and < 0 ? sent : read;
+        var output = loop.FilterOutput;
+        output.ResetWrittenCount();
+        filter.OnClientData(data, output);
+        var result = Send(output.WrittenSpan);
+        if (result < 0) return result;
+        if (filter.ClientStreamEnded && !_destinationShut)
+        {
+            // The filter refuses the rest: the server answers what it has; the client's further bytes are dropped.
+            _destinationShut = true;
+            _ = LinuxSockets.Shutdown(destination.Fd, LinuxSockets.ShutWrite);
+        }
+        return read;
+    }
+
+    /// <summary>Sends what was just read (or what the filter made of it); keeps what the destination refused. 0 or -errno.</summary>
+    private long Send(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty) return 0;
+        long sent;
+        fixed (byte* bytes = data) sent = LinuxSockets.Send(destination.Fd, bytes, data.Length);
         if (sent == -LinuxSockets.EAGAIN) sent = 0;
         if (sent < 0) return sent;
-        Moved += sent;
-        if (sent < read)
+        Delivered(sent);
+        if (sent < data.Length)
         {
-            var rest = (int)(read - sent);
+            var rest = data.Length - (int)sent;
             _held = ArrayPool<byte>.Shared.Rent(rest);
-            new ReadOnlySpan<byte>(scratch + sent, rest).CopyTo(_held);
+            data[(int)sent..].CopyTo(_held);
             (_heldOffset, _heldCount) = (0, rest);
             destination.Writable = false;
         }
-        return read;
+        return 0;
     }
 
     /// <summary>Source → pipe; the pipe is drained by the next pass of <see cref="Pump"/>. Returns bytes or -errno.</summary>
@@ -183,6 +211,12 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
         _ = LinuxSockets.SetOption(destination.Fd, LinuxSockets.IpProtoTcp, LinuxSockets.TcpNotSentLowAt, BulkUnsentLimit);
     }
 
+    private void Delivered(long bytes)
+    {
+        if (toServer) traffic.ToServer(bytes);
+        else traffic.ToClient(bytes);
+    }
+
     private long SendHeld()
     {
         fixed (byte* held = _held)
@@ -194,7 +228,7 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
                 return 0;
             }
             if (sent < 0) return sent;
-            Moved += sent;
+            Delivered(sent);
             _heldOffset += (int)sent;
             _heldCount -= (int)sent;
             if (_heldCount == 0)

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using Quill.Net.Connections;
 using Quill.Net.Forwarding;
 using Quill.Net.Listening;
 
@@ -10,7 +10,7 @@ namespace Quill.Net.Engine;
 /// syscalls (read/send, splice for bulk), the way pen does it in C, but one loop per core. The host decides what
 /// each client gets; a client accepted on a loop stays on it.
 /// </summary>
-public sealed class RelayEngine : IDisposable
+internal sealed class RelayEngine : IDisposable
 {
     /// <summary>
     /// Larger pipes than the .NET-socket path's: a bulk transfer then moves up to this much per splice pair.
@@ -43,13 +43,11 @@ public sealed class RelayEngine : IDisposable
         foreach (var shard in _loops) shard.Loop.Post(() => shard.Intake.Listen(listener.Handle));
     }
 
-    /// <summary>Starts relaying a client just accepted to <paramref name="server"/>; only from <see cref="IRelayEngineHost.Accepted"/>.</summary>
-    public static Relay Relay(int clientFd, EndPoint server, RelaySettings settings, IRelayOwner owner)
+    /// <summary>The transport for a client just accepted; only from <see cref="IRelayEngineHost.Accepted"/>.</summary>
+    public static Relay RelayFor(int clientFd, ConnectionLifecycle lifecycle)
     {
         var home = EngineLoop.Current ?? throw new InvalidOperationException("a relay starts on the loop that accepted its client");
-        var relay = new Relay(home, Pipes, clientFd, settings, owner);
-        relay.Start(server);
-        return relay;
+        return new Relay(home, Pipes, clientFd, lifecycle);
     }
 
     /// <summary>A connection ended and the host has room again; from any thread.</summary>
@@ -73,7 +71,7 @@ public sealed class RelayEngine : IDisposable
             shard.Loop.Post(() =>
             {
                 shard.Intake.Detach();
-                foreach (var relay in shard.Live.ToArray()) relay.Abort();
+                foreach (var relay in shard.Live.ToArray()) relay.AbortNow();
                 if (Interlocked.Decrement(ref left) == 0) done.TrySetResult();
             });
         }

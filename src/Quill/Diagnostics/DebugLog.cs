@@ -1,9 +1,10 @@
+using Quill.Net.Diagnostics;
 using Quill.Operations;
 
 namespace Quill.Diagnostics;
 
 /// <summary>pen's debug output: "YYYY-MM-DD HH:MM:SS: message" on stderr (syslog for the daemon), filtered by the -d level.</summary>
-internal sealed class DebugLog(int level, TimeProvider time)
+internal sealed class DebugLog(int level, TimeProvider time) : IDebugLog
 {
     private readonly Lock _gate = new();
 

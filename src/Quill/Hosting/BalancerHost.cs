@@ -4,8 +4,7 @@ using Quill.Core.Configuration;
 using Quill.Core.Control;
 using Quill.Diagnostics;
 using Quill.Net;
-using Quill.Net.Engine;
-using Quill.Net.Forwarding;
+using Quill.Net.Connections;
 using Quill.Net.Listening;
 using Quill.Net.Tls;
 using Quill.Operations;
@@ -24,11 +23,9 @@ internal static class BalancerHost
 
         BalancerState state;
         PrivilegeDrop? privileges;
-        ForwardingMode forwarding;
         var countries = new CountryLookup();
         try
         {
-            forwarding = ForwardingModeSetting.FromEnvironment();
             privileges = PrivilegeDrop.Prepare(options);
             state = BalancerState.Create(options, time);
         }
@@ -45,14 +42,12 @@ internal static class BalancerHost
         using var listeners = new ListenerSlot();
         var connections = new ConnectionRegistry(options.ConnectionsMax);
         await using var operations = OperationsHost.Create(options, state, connections, log, time);
-        var session = new ClientSession(
-            state.Selector, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log, connections, operations.Reporting,
-            settings, time, forwarding);
-        var accepting = EventLoopWanted(options, forwarding)
-            ? new EventLoopIntake(listeners, session, state.Selector, connections, settings, operations.Reporting, log, time,
-                options.ConnectionsMax, options.MultiAccept)
-            : (IClientIntake)new AcceptLoop(listeners, session, options.ConnectionsMax, options.MultiAccept, log);
-        using var eventLoop = accepting as IDisposable;
+        var services = new ConnectionServices(state.Selector, connections, settings, log)
+        {
+            Filters = new ClientStreamFilters(operations.Reporting),
+        };
+        using var accepting = options.Udp ? null : new TcpIntake(services, time, options.ConnectionsMax, options.MultiAccept);
+        using var trafficSweep = new TrafficSweep(connections, time);
         var runtime = new BalancerRuntime(listeners, connections, accepting, log, options.ListenBacklog, exit, operations);
         await using var control = new ControlPlane(options, state, settings, acls, runtime, time, log);
 
@@ -69,9 +64,10 @@ internal static class BalancerHost
         if (options.Udp && options.Listen is { } udpListen)
             return await UdpHost.RunAsync(options, state.Selector, settings, udpListen, log, time, exit.Token,
                 () => operations.Start(options, privileges), connections).ConfigureAwait(false);
+        if (accepting is null) return Fail("no TCP intake");
         try
         {
-            session.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with
+            services.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with
             {
                 SniDirectory = settings.SniDirectory, Ciphers = settings.SslCiphers, SslOptions = settings.SslOptions,
             }, () => settings.OcspResponseFile, time, message => log.Write(1, message)) : null;
@@ -98,7 +94,7 @@ internal static class BalancerHost
         }
 
         using var idlers = new IdlerPool(state.Selector, settings, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log);
-        (session.Idlers, runtime.Idlers) = (idlers, idlers);
+        (services.Idlers, runtime.Idlers) = (idlers, idlers);
         var idling = idlers.RunAsync(exit.Token);
         using (pidFile)
         {
@@ -107,7 +103,9 @@ internal static class BalancerHost
             Daemon.ReportReady();
             try
             {
-                await accepting.RunAsync(exit.Token).ConfigureAwait(false);
+                listeners.Replaced += accepting.Listen;
+                await accepting.RunAsync(listeners.Current!, exit.Token).ConfigureAwait(false);
+                listeners.Replaced -= accepting.Listen;
             }
             catch (OperationCanceledException) when (exit.IsCancellationRequested)
             {
@@ -157,13 +155,6 @@ internal static class BalancerHost
         }
     }
 
-    /// <summary>
-    /// The event loop carries plain TCP on Linux; QUILL_FORWARDING=splice or buffered keeps every client on .NET's
-    /// sockets, the path TLS and -H always take.
-    /// </summary>
-    private static bool EventLoopWanted(QuillOptions options, ForwardingMode forwarding) =>
-        RelayEngine.IsSupported && forwarding == ForwardingMode.Auto && !options.Udp;
-
     /// <returns>Null when listening; otherwise the one-line error.</returns>
     private static string? OpenListener(QuillOptions options, ListenerSlot listeners)
     {
@@ -185,7 +176,7 @@ internal static class BalancerHost
     }
 
     /// <summary>Open sessions see the cancelled token and close their sockets; give them a moment to finish.</summary>
-    private static async Task WaitForConnectionsToCloseAsync(IClientIntake accepting, TimeProvider time)
+    private static async Task WaitForConnectionsToCloseAsync(TcpIntake accepting, TimeProvider time)
     {
         var deadline = time.GetTimestamp() + (long)(DrainOnStop.TotalSeconds * time.TimestampFrequency);
         while (accepting.OpenConnections > 0 && time.GetTimestamp() < deadline)

@@ -4,6 +4,7 @@ using Quill.Core.Configuration;
 using Quill.Core.Control;
 using Quill.Diagnostics;
 using Quill.Net;
+using Quill.Net.Connections;
 using Quill.Net.Listening;
 using Quill.Operations;
 
@@ -11,7 +12,7 @@ namespace Quill.Hosting;
 
 /// <summary>The running process as control commands see it: listener, connection slots, debug level, exit.</summary>
 internal sealed class BalancerRuntime(
-    ListenerSlot listeners, ConnectionRegistry connections, IClientIntake accepting, DebugLog log, int backlog,
+    ListenerSlot listeners, ConnectionRegistry connections, TcpIntake? accepting, DebugLog log, int backlog,
     CancellationTokenSource exit, OperationsHost operations) : IBalancerRuntime
 {
     public string? LogTarget => operations.AccessLog.Target;
@@ -65,7 +66,7 @@ internal sealed class BalancerRuntime(
     public void GrowConnections(int connectionsMax)
     {
         connections.Grow(connectionsMax);
-        accepting.Grow(connectionsMax);
+        accepting?.Grow(connectionsMax);
     }
 
     public string? ListenText => listeners.Text;

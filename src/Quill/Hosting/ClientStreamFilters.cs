@@ -1,5 +1,5 @@
 using System.Net;
-using Quill.Net.Forwarding;
+using Quill.Net.Connections;
 using Quill.Net.Http;
 using Quill.Operations;
 
@@ -9,11 +9,9 @@ namespace Quill.Hosting;
 /// The filter a new client's stream to the server goes through: one HTTP request parser serves both -H (which
 /// rewrites) and the access log (which only follows the requests); -d 3 dumps see what the client sent.
 /// </summary>
-internal static class ClientStreamFilters
+internal sealed class ClientStreamFilters(SessionReporting reporting) : IClientStreamFilters
 {
-    /// <returns>Null when client bytes go to the server untouched.</returns>
-    /// <param name="https">Whether the client reached quill over TLS (X-Forwarded-Proto: https).</param>
-    public static IClientStreamFilter? For(SessionReporting reporting, bool httpHeaders, IPAddress? client, EndPoint server, bool https)
+    public IClientStreamFilter? For(IPAddress? client, EndPoint server, bool httpHeaders, bool https)
     {
         var onRequest = reporting.RequestLog(client, server);
         var requests = httpHeaders || onRequest is not null

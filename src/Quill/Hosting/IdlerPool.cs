@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Quill.Core.Control;
 using Quill.Core.Selection;
 using Quill.Diagnostics;
+using Quill.Net.Connections;
 using Quill.Net.Upstream;
 
 namespace Quill.Hosting;
@@ -14,7 +15,7 @@ namespace Quill.Hosting;
 /// refills in the background after each hand-out and every second.
 /// </summary>
 internal sealed class IdlerPool(
-    ServerSelector selector, RuntimeSettings settings, Func<TimeSpan> connectTimeout, DebugLog log) : IDisposable
+    ServerSelector selector, RuntimeSettings settings, Func<TimeSpan> connectTimeout, DebugLog log) : IIdlers, IDisposable
 {
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
 
@@ -31,8 +32,7 @@ internal sealed class IdlerPool(
         get { lock (_gate) return _idle.Count; }
     }
 
-    /// <summary>A live idle connection to <paramref name="server"/> at <paramref name="target"/>, or null.</summary>
-    public Socket? Take(int server, EndPoint target)
+    public IdleUpstream? Take(int server, EndPoint target)
     {
         Socket? taken = null;
         lock (_gate)
@@ -47,7 +47,7 @@ internal sealed class IdlerPool(
             }
         }
         Wake();
-        return taken;
+        return taken is null ? null : new IdleUpstream(taken);
     }
 
     /// <summary>The idlers command changed the wanted number: trim at once, fill in the background.</summary>

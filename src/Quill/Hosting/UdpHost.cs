@@ -1,4 +1,5 @@
 using System.Net;
+using Quill.Net.Connections;
 using System.Net.Sockets;
 using Quill.Core.Configuration;
 using Quill.Core.Control;
@@ -33,7 +34,7 @@ internal static class UdpHost
             {
                 IdleTimeout = settings.IdleTimeoutSeconds > 0 ? TimeSpan.FromSeconds(settings.IdleTimeoutSeconds) : UdpRelayOptions.DefaultIdleTimeout,
                 MaxSessions = options.ConnectionsMax,
-                Watcher = connections is null ? null : new UdpSessionListings(connections, stopping),
+                Watcher = connections is null ? null : new UdpSessionListings(connections),
             };
             relay = UdpRelay.Open(listen, selector, relayOptions, time, log.Write);
         }

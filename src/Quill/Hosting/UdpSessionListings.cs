@@ -1,38 +1,62 @@
 using System.Net;
 using System.Net.Sockets;
+using Quill.Core.Control;
+using Quill.Net.Connections;
 using Quill.Net.Udp;
 
 namespace Quill.Hosting;
 
 /// <summary>Lists UDP sessions in the connection registry, so <c>connection N</c>, <c>close N</c>, the status page
 /// and USR1 statistics show them as they show TCP connections; an ended session leaves its slot.</summary>
-internal sealed class UdpSessionListings(ConnectionRegistry connections, CancellationToken stopping) : IUdpSessionWatcher
+internal sealed class UdpSessionListings(ConnectionRegistry connections) : IUdpSessionWatcher
 {
     public IUdpSessionListing Started(Socket listener, IPEndPoint client, int clientSlot, int server, Socket upstream, Action close)
     {
-        var connection = connections.Open(listener, clientSlot, stopping);
-        connection.ConnectingTo(server);
-        connection.Connected(upstream);
-        var closing = connection.Closing.Register(close);
-        return new Listing(connections, connection, closing);
+        var listing = new Listing(connections, Descriptor(listener), clientSlot, close);
+        listing.Moved(server, upstream);
+        connections.Add(listing);
+        return listing;
     }
 
-    private sealed class Listing(ConnectionRegistry connections, OpenConnection connection, CancellationTokenRegistration closing)
-        : IUdpSessionListing
+    private static long Descriptor(Socket socket)
+    {
+        try
+        {
+            return (long)socket.SafeHandle.DangerousGetHandle();
+        }
+        catch (ObjectDisposedException)
+        {
+            return -1;
+        }
+    }
+
+    private sealed class Listing(ConnectionRegistry connections, long listener, int clientSlot, Action close)
+        : IUdpSessionListing, IListedConnection
     {
         private int _ended;
+        private int _server;
+        private long _upstream = -1;
+
+        public int Id { get; set; } = -1;
 
         public void Moved(int server, Socket upstream)
         {
-            connection.ConnectingTo(server);
-            connection.Connected(upstream);
+            Volatile.Write(ref _server, server);
+            Volatile.Write(ref _upstream, Descriptor(upstream));
         }
 
         public void Ended()
         {
             if (Interlocked.Exchange(ref _ended, 1) != 0) return;
-            closing.Dispose();
-            connections.Release(connection);
+            connections.Release(this);
+        }
+
+        public ConnectionView View() => new(2, listener, Volatile.Read(ref _upstream), clientSlot, Volatile.Read(ref _server), 0);
+
+        public void Close() => close();
+
+        public void ReportTraffic()
+        {
         }
     }
 }

@@ -1,4 +1,5 @@
 using Quill.Core.Configuration;
+using Quill.Net.Connections;
 using Quill.Diagnostics;
 using Quill.Hosting;
 using Quill.Net.AccessLog;

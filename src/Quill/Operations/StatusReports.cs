@@ -1,4 +1,5 @@
 using Quill.Core.Selection;
+using Quill.Net.Connections;
 using Quill.Core.Status;
 using Quill.Diagnostics;
 using Quill.Hosting;

@@ -1,4 +1,4 @@
-namespace Quill.Net.Forwarding;
+namespace Quill.Net.Streams;
 
 /// <summary>
 /// One connection's idle timer: every chunk moved restarts it; when it runs out the connection closes; once either
@@ -19,9 +19,9 @@ internal sealed class IdleWatch : IDisposable
         _onExpiry = _timer.Token.UnsafeRegister(static state => ((Action)state!)(), close);
     }
 
-    /// <returns>Null when there is no idle timeout.</returns>
-    public static IdleWatch? Start(ConnectionLifetime? lifetime, Action close) =>
-        lifetime is { IdleTimeout: var timeout } && timeout > TimeSpan.Zero ? new IdleWatch(timeout, lifetime.Time, close) : null;
+    /// <returns>Null when there is no idle timeout (zero).</returns>
+    public static IdleWatch? Start(TimeSpan timeout, TimeProvider time, Action close) =>
+        timeout > TimeSpan.Zero ? new IdleWatch(timeout, time, close) : null;
 
     public void Active()
     {

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Quill.Net.Forwarding;
+namespace Quill.Net.Streams;
 
 /// <summary>
 /// Where a client-stream filter writes one chunk's output: an array rented from a pool and given back by

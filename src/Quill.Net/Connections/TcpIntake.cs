@@ -1,0 +1,125 @@
+using System.Net;
+using Quill.Net.Dummy;
+using Quill.Net.Engine;
+using Quill.Net.Listening;
+using Quill.Net.Tls;
+
+namespace Quill.Net.Connections;
+
+/// <summary>
+/// The front door for TCP (Linux): clients are accepted on the event loops, and each is served on the path
+/// <see cref="ConnectionServices.PathForNewClient"/> chooses, every one through its own <see cref="ConnectionLifecycle"/>.
+/// Beyond -x open connections clients wait in the kernel's listen backlog, as in pen.
+/// </summary>
+public sealed class TcpIntake : IDisposable
+{
+    private readonly RelayIntakeHost _host;
+    private readonly RelayEngine _engine;
+    private readonly ConnectionServices _services;
+    private readonly TimeProvider _time;
+    private readonly Action _ended;
+    private CancellationToken _stopping;
+    private int _open;
+    private int _connectionsMax;
+
+    public TcpIntake(ConnectionServices services, TimeProvider time, int connectionsMax, int multiAccept)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _services = services;
+        _time = time;
+        _connectionsMax = connectionsMax;
+        _ended = Ended;
+        _host = new RelayIntakeHost(this);
+        // One loop per core this process may run on (taskset and cgroup limits included), as pen would need one process each.
+        _engine = new RelayEngine(_host, Environment.ProcessorCount, multiAccept,
+            e => services.Log.Write(0, $"connection ended with an error: {e.Message}"), time);
+    }
+
+    /// <summary>Linux only: the loops are built on epoll, accept4 and splice.</summary>
+    public static bool IsSupported => RelayEngine.IsSupported;
+
+    public int OpenConnections => Volatile.Read(ref _open);
+
+    /// <summary>Accepts from <paramref name="listener"/> until <paramref name="stopping"/>, then closes every connection.</summary>
+    public async Task RunAsync(ConnectionListener listener, CancellationToken stopping)
+    {
+        _stopping = stopping;
+        _engine.Start();
+        _engine.Listen(listener);
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (stopping.UnsafeRegister(static state => ((TaskCompletionSource)state!).TrySetResult(), stopped))
+        {
+            await stopped.Task.ConfigureAwait(false);
+        }
+        await _engine.StopAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>listen ADDR: accepts from <paramref name="listener"/> instead; from any thread.</summary>
+    public void Listen(ConnectionListener listener) => _engine.Listen(listener);
+
+    /// <summary>conn_max: more clients may be open at once from now on; the limit never shrinks.</summary>
+    public void Grow(int connectionsMax)
+    {
+        int now;
+        do
+        {
+            now = Volatile.Read(ref _connectionsMax);
+            if (connectionsMax <= now) return;
+        } while (Interlocked.CompareExchange(ref _connectionsMax, connectionsMax, now) != now);
+        _engine.ResumeAccepting();
+    }
+
+    public void Dispose() => _engine.Dispose();
+
+    /// <summary>A client was accepted on a loop thread: start it on its path.</summary>
+    private void Accepted(int fd, IPAddress? address, int port)
+    {
+        Interlocked.Increment(ref _open);
+        var path = _services.PathForNewClient();
+        if (path == ClientPath.Dummy)
+        {
+            _ = ServeDummyAsync(fd);
+            return;
+        }
+        var lifecycle = new ConnectionLifecycle(_services, address, port, _services.SettingsForNewClient(), https: path == ClientPath.Tls, _ended);
+        if (path == ClientPath.Tls)
+        {
+            var tls = new TlsConnection(RelayEngine.Adopt(fd), _services.Tls!, lifecycle, _services.Log, _time, _stopping);
+            lifecycle.Start(tls, tls, fd);
+            return;
+        }
+        var relay = RelayEngine.RelayFor(fd, lifecycle);
+        lifecycle.Start(relay, relay, fd);
+    }
+
+    private async Task ServeDummyAsync(int fd)
+    {
+        try
+        {
+            await DummyConnection.ServeAsync(RelayEngine.Adopt(fd), _services.Registry, _services.Log, _stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            Ended();
+        }
+    }
+
+    /// <summary>A connection ended (on any thread): room for the next client.</summary>
+    private void Ended()
+    {
+        Interlocked.Decrement(ref _open);
+        _engine.ResumeAccepting();
+    }
+
+    /// <summary>The engine's view of the intake; kept apart so the engine's descriptors stay out of the public type.</summary>
+    private sealed class RelayIntakeHost(TcpIntake intake) : IRelayEngineHost
+    {
+        public bool CanAccept => Volatile.Read(ref intake._open) < Volatile.Read(ref intake._connectionsMax);
+
+        public bool ClientNoDelay => intake._services.ClientNoDelay;
+
+        public void Accepted(int fd, IPAddress? address, int port) => intake.Accepted(fd, address, port);
+
+        public void AcceptFailed(int errno) => intake._services.Log.Write(0, $"accept failed: {ErrnoText.Describe(errno)}");
+    }
+}
