@@ -1,6 +1,7 @@
 using System.Net;
 using Quill.Core.Configuration;
 using Quill.Net.Forwarding;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;
 
@@ -13,7 +14,6 @@ public sealed unsafe class Relay : IEventTarget
 {
     private const int ClientTag = 0;
     private const int ServerTag = 1;
-    private const int ETimedOut = 110;
 
     private readonly EngineLoop _home;
     private readonly EventLoop _loop;
@@ -88,15 +88,15 @@ public sealed unsafe class Relay : IEventTarget
             if (tag == ClientTag)
             {
                 // A client that resets while we connect is gone; a plain EOF is forwarded once connected.
-                if ((events & LinuxSockets.EpollErr) != 0) Close();
+                if ((events & Libc.EpollErr) != 0) Close();
                 return;
             }
-            if ((events & (LinuxSockets.EpollErr | LinuxSockets.EpollHup)) != 0)
+            if ((events & (Libc.EpollErr | Libc.EpollHup)) != 0)
             {
-                FailOver(LinuxSockets.PendingError(_server.Fd) is > 0 and var errno ? errno : 111 /* ECONNREFUSED */);
+                FailOver(Libc.PendingError(_server.Fd) is > 0 and var errno ? errno : Libc.ECONNREFUSED);
                 return;
             }
-            if ((events & LinuxSockets.EpollOut) == 0) return;
+            if ((events & Libc.EpollOut) == 0) return;
             Established();
             return;
         }
@@ -108,7 +108,7 @@ public sealed unsafe class Relay : IEventTarget
         if (_state == State.Closed) return;
         if (_state == State.Connecting)
         {
-            if (_loop.Now >= _connectDeadline) FailOver(ETimedOut);
+            if (_loop.Now >= _connectDeadline) FailOver(Libc.ETIMEDOUT);
             return;
         }
         _deferred = false;
@@ -147,26 +147,26 @@ public sealed unsafe class Relay : IEventTarget
         connected = false;
         var address = stackalloc byte[SocketAddressCodec.MaxLength];
         var length = SocketAddressCodec.Encode(server, address);
-        if (length == 0) return LinuxSockets.EINVAL;
+        if (length == 0) return Libc.EINVAL;
         var family = SocketAddressCodec.FamilyOf(server);
-        var fd = LinuxSockets.Socket(family, LinuxSockets.SockStream);
+        var fd = Libc.Socket(family, Libc.SockStream);
         if (fd < 0) return -fd;
         _server.Fd = fd;
         (_server.Readable, _server.Writable, _server.PeerClosed, _server.Ending) = (false, false, false, false);
         var tcp = server is IPEndPoint;
         if (tcp)
         {
-            if (_settings.NoDelay) _ = LinuxSockets.SetOption(fd, LinuxSockets.IpProtoTcp, LinuxSockets.TcpNoDelay, 1);
-            if (_settings.KeepAlive) _ = LinuxSockets.SetOption(fd, LinuxSockets.SolSocket, LinuxSockets.SoKeepAlive, 1);
+            if (_settings.NoDelay) _ = Libc.SetOption(fd, Libc.IpProtoTcp, Libc.TcpNoDelay, 1);
+            if (_settings.KeepAlive) _ = Libc.SetOption(fd, Libc.SolSocket, Libc.SoKeepAlive, 1);
             if (_settings.Source is { } source && source.AddressFamily == server.AddressFamily)
             {
                 var local = stackalloc byte[SocketAddressCodec.MaxLength];
-                var bound = LinuxSockets.Bind(fd, local, SocketAddressCodec.Encode(new IPEndPoint(source, 0), local));
+                var bound = Libc.Bind(fd, local, SocketAddressCodec.Encode(new IPEndPoint(source, 0), local));
                 if (bound < 0) return -bound;
             }
         }
-        var result = LinuxSockets.Connect(fd, address, length);
-        if (result < 0 && result != -LinuxSockets.EINPROGRESS) return -result;
+        var result = Libc.Connect(fd, address, length);
+        if (result < 0 && result != -Libc.EINPROGRESS) return -result;
         // Registered only now: a socket that has not begun to connect already reports a hang-up.
         _server.Slot = _loop.Register(fd, this, ServerTag);
         if (_server.Slot < 0) return -_server.Slot;
@@ -220,7 +220,7 @@ public sealed unsafe class Relay : IEventTarget
     {
         if (_server.Fd < 0) return;
         _loop.Release(_server.Slot);
-        LinuxSockets.Close(_server.Fd);
+        Libc.Close(_server.Fd);
         (_server.Fd, _server.Slot) = (-1, -1);
     }
 
@@ -242,7 +242,7 @@ public sealed unsafe class Relay : IEventTarget
         _toClient.Release(_pipes);
         CloseServer();
         _loop.Release(_client.Slot);
-        LinuxSockets.Close(_client.Fd);
+        Libc.Close(_client.Fd);
         _client.Fd = -1;
         _owner.Closed(this, _toServer.Moved, _toClient.Moved);
     }

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Quill.Net.Forwarding;
-using Quill.Net.Forwarding.Native;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;
 
@@ -62,8 +62,8 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
             }
             if (_pipeBytes > 0)
             {
-                var sent = LinuxPipes.Splice(_pipe!.ReadEnd, destination.Fd, _pipeBytes);
-                if (sent == -LinuxSockets.EAGAIN)
+                var sent = Libc.Splice(_pipe!.ReadEnd, destination.Fd, _pipeBytes);
+                if (sent == -Libc.EAGAIN)
                 {
                     destination.Writable = false;
                     return moved ? PumpOutcome.Moved : PumpOutcome.Waiting;
@@ -85,17 +85,17 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
                 Finished = true;
                 // Half-close: the other direction keeps flowing until its own EOF. When that has come already, the
                 // close that follows sends this FIN.
-                if (Opposite is not { Finished: true }) _ = LinuxSockets.Shutdown(destination.Fd, LinuxSockets.ShutWrite);
+                if (Opposite is not { Finished: true }) _ = Libc.Shutdown(destination.Fd, Libc.ShutWrite);
                 if (!closeOnEof) return PumpOutcome.Done;
                 // FIN both ways first, so the data already sent is not cut off by a reset.
-                _ = LinuxSockets.Shutdown(source.Fd, LinuxSockets.ShutWrite);
+                _ = Libc.Shutdown(source.Fd, Libc.ShutWrite);
                 return PumpOutcome.Failed;
             }
             if (!source.Readable || !destination.Writable) return moved ? PumpOutcome.Moved : PumpOutcome.Waiting;
             if (budget <= 0) return PumpOutcome.Yield;
 
             var read = _bulk && !_spliceFailed ? SpliceIn(loop, pipes) : CopyThrough(loop);
-            if (read == -LinuxSockets.EAGAIN)
+            if (read == -Libc.EAGAIN)
             {
                 source.Readable = false;
                 continue;
@@ -127,15 +127,15 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
     private long CopyThrough(EventLoop loop)
     {
         var scratch = loop.Scratch;
-        var read = LinuxSockets.Read(source.Fd, scratch, EventLoop.ScratchSize);
+        var read = Libc.Read(source.Fd, scratch, EventLoop.ScratchSize);
         if (read <= 0) return read;
         // A short read emptied the socket (the kernel copies all it has queued): the next edge says when there is more.
         if (read == EventLoop.ScratchSize) StartBulk();
         else if (source.PeerClosed) _eofSeen = true;
         else if (!source.Ending) source.Readable = false;
 
-        var sent = LinuxSockets.Send(destination.Fd, scratch, (int)read);
-        if (sent == -LinuxSockets.EAGAIN) sent = 0;
+        var sent = Libc.Send(destination.Fd, scratch, (int)read);
+        if (sent == -Libc.EAGAIN) sent = 0;
         if (sent < 0) return sent;
         Moved += sent;
         if (sent < read)
@@ -159,8 +159,8 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
             _bulk = false;
             return CopyThrough(loop);
         }
-        var filled = LinuxPipes.Splice(source.Fd, _pipe.WriteEnd, _pipe.Capacity);
-        if (filled is -LinuxSockets.EINVAL or -LinuxSockets.ENOSYS)
+        var filled = Libc.Splice(source.Fd, _pipe.WriteEnd, _pipe.Capacity);
+        if (filled is -Libc.EINVAL or -Libc.ENOSYS)
         {
             // This socket type cannot splice: stay on copies for the rest of the connection.
             _spliceFailed = true;
@@ -180,15 +180,15 @@ internal sealed unsafe class RelayDirection(RelayEnd source, RelayEnd destinatio
         if (_unsentLimited) return;
         _unsentLimited = true;
         // Fails harmlessly on a unix socket, which has no such limit.
-        _ = LinuxSockets.SetOption(destination.Fd, LinuxSockets.IpProtoTcp, LinuxSockets.TcpNotSentLowAt, BulkUnsentLimit);
+        _ = Libc.SetOption(destination.Fd, Libc.IpProtoTcp, Libc.TcpNotSentLowAt, BulkUnsentLimit);
     }
 
     private long SendHeld()
     {
         fixed (byte* held = _held)
         {
-            var sent = LinuxSockets.Send(destination.Fd, held + _heldOffset, _heldCount);
-            if (sent == -LinuxSockets.EAGAIN)
+            var sent = Libc.Send(destination.Fd, held + _heldOffset, _heldCount);
+            if (sent == -Libc.EAGAIN)
             {
                 destination.Writable = false;
                 return 0;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
-using Quill.Net.Forwarding.Native;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Forwarding;
 
@@ -75,7 +75,7 @@ internal static class SplicePump
                     while (true)
                     {
                         var filled = SpliceFromSocket(source, pipe);
-                        if (filled == -LinuxPipes.EAGAIN) break;
+                        if (filled == -Libc.EAGAIN) break;
                         if (filled == 0)
                         {
                             // Half-close: the other direction keeps flowing until its own EOF.
@@ -84,7 +84,7 @@ internal static class SplicePump
                         }
                         if (filled < 0)
                         {
-                            if (!spliced && filled is -LinuxPipes.EINVAL or -LinuxPipes.ENOSYS)
+                            if (!spliced && filled is -Libc.EINVAL or -Libc.ENOSYS)
                                 return await FallBackAsync(source, destination, pool, onFailure, moved).ConfigureAwait(false);
                             return Fail(onFailure, moved);
                         }
@@ -101,14 +101,14 @@ internal static class SplicePump
                                 moved += sent;
                                 continue;
                             }
-                            if (sent != -LinuxPipes.EAGAIN) return Fail(onFailure, moved);
+                            if (sent != -Libc.EAGAIN) return Fail(onFailure, moved);
 
                             // The destination is full: a few bytes go through an ordinary async send, which completes
                             // once the socket is writable again; the rest of the pipe follows by splice.
                             var buffer = pool.Rent(WakeSize);
                             try
                             {
-                                var taken = (int)LinuxPipes.Read(pipe.ReadEnd, buffer.AsSpan(0, Math.Min(pending, WakeSize)));
+                                var taken = (int)Libc.Read(pipe.ReadEnd, buffer.AsSpan(0, Math.Min(pending, WakeSize)));
                                 if (taken <= 0) return Fail(onFailure, moved);
                                 for (var offset = 0; offset < taken;)
                                     offset += await destination.SendAsync(buffer.AsMemory(offset, taken - offset), SocketFlags.None).ConfigureAwait(false);
@@ -171,7 +171,7 @@ internal static class SplicePump
         {
             // Held across the call so a close from the other direction cannot recycle the descriptor under us.
             handle.DangerousAddRef(ref added);
-            return LinuxPipes.Splice((int)handle.DangerousGetHandle(), pipe.WriteEnd, pipe.Capacity);
+            return Libc.Splice((int)handle.DangerousGetHandle(), pipe.WriteEnd, pipe.Capacity);
         }
         finally
         {
@@ -186,7 +186,7 @@ internal static class SplicePump
         try
         {
             handle.DangerousAddRef(ref added);
-            return LinuxPipes.Splice(pipe.ReadEnd, (int)handle.DangerousGetHandle(), length);
+            return Libc.Splice(pipe.ReadEnd, (int)handle.DangerousGetHandle(), length);
         }
         finally
         {

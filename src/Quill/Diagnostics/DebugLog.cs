@@ -1,3 +1,4 @@
+using Quill.Interop;
 using Quill.Operations;
 
 namespace Quill.Diagnostics;

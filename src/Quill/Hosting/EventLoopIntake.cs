@@ -4,6 +4,7 @@ using Quill.Core.Control;
 using Quill.Core.Selection;
 using Quill.Diagnostics;
 using Quill.Net.Engine;
+using Quill.Net.Interop;
 using Quill.Net.Listening;
 using Quill.Operations;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Quill.Core.Selection;
 using Quill.Net.Engine;
+using Quill.Net.Interop;
 
 namespace Quill.Hosting;
 
