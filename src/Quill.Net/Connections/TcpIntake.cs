@@ -1,3 +1,4 @@
+using Quill.Net.Interop;
 using System.Net;
 using Quill.Net.Dummy;
 using Quill.Net.Engine;

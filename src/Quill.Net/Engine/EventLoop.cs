@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;
 
@@ -37,9 +38,9 @@ internal sealed unsafe class EventLoop : IDisposable
     {
         _onError = onError;
         _time = time;
-        _epoll = Checked(LinuxSockets.EpollCreate(), "epoll_create1");
-        _wake = Checked(LinuxSockets.EventFd(), "eventfd");
-        Checked(LinuxSockets.EpollAdd(_epoll, _wake, LinuxSockets.EpollIn | LinuxSockets.EpollEdgeTriggered, WakeData), "epoll_ctl");
+        _epoll = Checked(Libc.EpollCreate(), "epoll_create1");
+        _wake = Checked(Libc.EventFd(), "eventfd");
+        Checked(Libc.EpollAdd(_epoll, _wake, Libc.EpollIn | Libc.EpollEdgeTriggered, WakeData), "epoll_ctl");
         _thread = new Thread(Run) { IsBackground = true, Name = "quill event loop" };
     }
 
@@ -64,7 +65,7 @@ internal sealed unsafe class EventLoop : IDisposable
     public void Post(Action action)
     {
         _posted.Enqueue(action);
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0) LinuxSockets.Signal(_wake);
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0) Libc.Signal(_wake);
     }
 
     /// <summary>Adds <paramref name="fd"/> for input, output and peer shutdown, edge-triggered; returns the slot, or -errno.</summary>
@@ -72,9 +73,9 @@ internal sealed unsafe class EventLoop : IDisposable
     public int Register(int fd, IEventTarget target, int tag, bool output = true, bool exclusive = false)
     {
         var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AddSlot();
-        var events = LinuxSockets.EpollIn | LinuxSockets.EpollEdgeTriggered
-            | (output ? LinuxSockets.EpollOut | LinuxSockets.EpollRdHup : 0) | (exclusive ? LinuxSockets.EpollExclusive : 0);
-        var added = LinuxSockets.EpollAdd(_epoll, fd, events, ((ulong)(uint)tag << 32) | (uint)slot);
+        var events = Libc.EpollIn | Libc.EpollEdgeTriggered
+            | (output ? Libc.EpollOut | Libc.EpollRdHup : 0) | (exclusive ? Libc.EpollExclusive : 0);
+        var added = Libc.EpollAdd(_epoll, fd, events, ((ulong)(uint)tag << 32) | (uint)slot);
         if (added < 0)
         {
             _freeSlots.Push(slot);
@@ -95,7 +96,7 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <summary>Takes a descriptor that stays open out of the set (a listener handed back).</summary>
     public void Remove(int fd, int slot)
     {
-        _ = LinuxSockets.EpollRemove(_epoll, fd);
+        _ = Libc.EpollRemove(_epoll, fd);
         Release(slot);
     }
 
@@ -115,29 +116,29 @@ internal sealed unsafe class EventLoop : IDisposable
     public void Stop()
     {
         _stopping = true;
-        LinuxSockets.Signal(_wake);
+        Libc.Signal(_wake);
         if (!IsLoopThread && _thread.IsAlive) _thread.Join();
     }
 
     public void Dispose()
     {
         Stop();
-        LinuxSockets.Close(_wake);
-        LinuxSockets.Close(_epoll);
+        Libc.Close(_wake);
+        Libc.Close(_epoll);
         NativeMemory.Free(Scratch);
     }
 
     private void Run()
     {
-        var events = (byte*)NativeMemory.Alloc((nuint)(BatchSize * LinuxSockets.EpollEventSize));
+        var events = (byte*)NativeMemory.Alloc((nuint)(BatchSize * Libc.EpollEventSize));
         try
         {
             while (!_stopping)
             {
-                var ready = LinuxSockets.EpollWait(_epoll, events, BatchSize, Timeout());
+                var ready = Libc.EpollWait(_epoll, events, BatchSize, Timeout());
                 for (var i = 0; i < ready; i++)
                 {
-                    var (mask, data) = LinuxSockets.EpollEntry(events, i);
+                    var (mask, data) = Libc.EpollEntry(events, i);
                     if (data == WakeData)
                     {
                         RunPosted();
@@ -167,7 +168,7 @@ internal sealed unsafe class EventLoop : IDisposable
 
     private void RunPosted()
     {
-        LinuxSockets.Drain(_wake);
+        Libc.Drain(_wake);
         Volatile.Write(ref _wakePending, 0);
         while (_posted.TryDequeue(out var action))
         {

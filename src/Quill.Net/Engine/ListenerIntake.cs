@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;
 
@@ -10,7 +11,6 @@ namespace Quill.Net.Engine;
 /// so one new client wakes one loop, not all.</param>
 internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost host, int multiAccept, bool sharesListener) : IEventTarget
 {
-    private const int EConnAborted = 103;
 
     /// <summary>After EMFILE and the like accepting rests one tick of the loop instead of spinning.</summary>
     private bool _resting;
@@ -35,7 +35,7 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
         if (!added) return;
         _listener = listener;
         _fd = (int)listener.DangerousGetHandle();
-        LinuxSockets.MakeNonBlocking(_fd);
+        Libc.MakeNonBlocking(_fd);
         _slot = loop.Register(_fd, this, 0, output: false, exclusive: sharesListener);
         // Clients may already wait in the backlog; the registration reports them too, but looking costs one EAGAIN.
         _readable = true;
@@ -81,7 +81,7 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
         {
             // One setsockopt per change of the command instead of one per client; fails harmlessly on a unix listener.
             _noDelay = host.ClientNoDelay;
-            _ = LinuxSockets.SetOption(_fd, LinuxSockets.IpProtoTcp, LinuxSockets.TcpNoDelay, _noDelay.Value ? 1 : 0);
+            _ = Libc.SetOption(_fd, Libc.IpProtoTcp, Libc.TcpNoDelay, _noDelay.Value ? 1 : 0);
         }
         var address = stackalloc byte[SocketAddressCodec.MaxLength];
         var accepted = 0;
@@ -95,14 +95,14 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
                 return;
             }
             var length = SocketAddressCodec.MaxLength;
-            var fd = LinuxSockets.Accept(_fd, address, &length);
-            if (fd == -LinuxSockets.EAGAIN)
+            var fd = Libc.Accept(_fd, address, &length);
+            if (fd == -Libc.EAGAIN)
             {
                 _readable = false;
                 return;
             }
-            if (fd == -EConnAborted) continue;
-            if (fd == -LinuxSockets.EINVAL)
+            if (fd == -Libc.ECONNABORTED) continue;
+            if (fd == -Libc.EINVAL)
             {
                 // listen ADDR shut the old listener down before the loop moved to the new one.
                 _readable = false;

@@ -2,6 +2,7 @@ using System.Net;
 using Quill.Core.Configuration;
 using Quill.Net.Connections;
 using Quill.Net.Forwarding;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;
 
@@ -14,8 +15,6 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
 {
     private const int ClientTag = 0;
     private const int ServerTag = 1;
-    private const int ETimedOut = 110;
-    private const int EConnRefused = 111;
 
     private readonly EngineLoop _home;
     private readonly EventLoop _loop;
@@ -58,7 +57,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         var connected = false;
         if (request.Idler is { } idler)
         {
-            var fd = LinuxSockets.Adopt(idler.Socket);
+            var fd = Libc.Adopt(idler.Socket);
             _server.Fd = fd;
             errno = fd < 0 ? -fd : Register();
             connected = errno == 0;
@@ -111,15 +110,15 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             if (tag == ClientTag)
             {
                 // A client that resets while we connect is gone; a plain EOF is forwarded once connected.
-                if ((events & LinuxSockets.EpollErr) != 0) Close();
+                if ((events & Libc.EpollErr) != 0) Close();
                 return;
             }
-            if ((events & (LinuxSockets.EpollErr | LinuxSockets.EpollHup)) != 0)
+            if ((events & (Libc.EpollErr | Libc.EpollHup)) != 0)
             {
-                FailOver(LinuxSockets.PendingError(_server.Fd) is > 0 and var errno ? errno : EConnRefused);
+                FailOver(Libc.PendingError(_server.Fd) is > 0 and var errno ? errno : Libc.ECONNREFUSED);
                 return;
             }
-            if ((events & LinuxSockets.EpollOut) == 0) return;
+            if ((events & Libc.EpollOut) == 0) return;
             Established();
             return;
         }
@@ -131,7 +130,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         if (_state == State.Closed) return;
         if (_state == State.Connecting)
         {
-            if (_loop.Now >= _connectDeadline) FailOver(ETimedOut);
+            if (_loop.Now >= _connectDeadline) FailOver(Libc.ETIMEDOUT);
             return;
         }
         _deferred = false;
@@ -159,30 +158,30 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         connected = false;
         var address = stackalloc byte[SocketAddressCodec.MaxLength];
         var length = SocketAddressCodec.Encode(server, address);
-        if (length == 0) return LinuxSockets.EINVAL;
-        var fd = LinuxSockets.Socket(SocketAddressCodec.FamilyOf(server), LinuxSockets.SockStream);
+        if (length == 0) return Libc.EINVAL;
+        var fd = Libc.Socket(SocketAddressCodec.FamilyOf(server), Libc.SockStream);
         if (fd < 0) return -fd;
         _server.Fd = fd;
         if (server is IPEndPoint)
         {
             var settings = _lifecycle.Settings;
-            if (settings.NoDelay) _ = LinuxSockets.SetOption(fd, LinuxSockets.IpProtoTcp, LinuxSockets.TcpNoDelay, 1);
-            if (settings.KeepAlive) _ = LinuxSockets.SetOption(fd, LinuxSockets.SolSocket, LinuxSockets.SoKeepAlive, 1);
+            if (settings.NoDelay) _ = Libc.SetOption(fd, Libc.IpProtoTcp, Libc.TcpNoDelay, 1);
+            if (settings.KeepAlive) _ = Libc.SetOption(fd, Libc.SolSocket, Libc.SoKeepAlive, 1);
             var from = transparentFrom ?? (settings.Source?.AddressFamily == server.AddressFamily ? settings.Source : null);
             if (transparentFrom is not null)
             {
-                var set = LinuxSockets.SetOption(fd, LinuxSockets.SolIp, LinuxSockets.IpTransparent, 1);
+                var set = Libc.SetOption(fd, Libc.SolIp, Libc.IpTransparent, 1);
                 if (set < 0) return -set;
             }
             if (from is not null)
             {
                 var local = stackalloc byte[SocketAddressCodec.MaxLength];
-                var bound = LinuxSockets.Bind(fd, local, SocketAddressCodec.Encode(new IPEndPoint(from, 0), local));
+                var bound = Libc.Bind(fd, local, SocketAddressCodec.Encode(new IPEndPoint(from, 0), local));
                 if (bound < 0) return -bound;
             }
         }
-        var result = LinuxSockets.Connect(fd, address, length);
-        if (result < 0 && result != -LinuxSockets.EINPROGRESS) return -result;
+        var result = Libc.Connect(fd, address, length);
+        if (result < 0 && result != -Libc.EINPROGRESS) return -result;
         var registered = Register();
         connected = registered == 0 && result == 0;
         return registered;
@@ -238,7 +237,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     {
         if (_server.Fd < 0) return;
         _loop.Release(_server.Slot);
-        LinuxSockets.Close(_server.Fd);
+        Libc.Close(_server.Fd);
         (_server.Fd, _server.Slot) = (-1, -1);
     }
 
@@ -260,7 +259,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         _toClient?.Release(_pipes);
         CloseServer();
         _loop.Release(_client.Slot);
-        LinuxSockets.Close(_client.Fd);
+        Libc.Close(_client.Fd);
         _client.Fd = -1;
         _lifecycle.Ended();
     }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Quill.Net.Connections;
 using Quill.Net.Forwarding;
-using Quill.Net.Forwarding.Native;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;
 
@@ -66,8 +66,8 @@ internal sealed unsafe class RelayDirection(
             }
             if (_pipeBytes > 0)
             {
-                var sent = LinuxPipes.Splice(_pipe!.ReadEnd, destination.Fd, _pipeBytes);
-                if (sent == -LinuxSockets.EAGAIN)
+                var sent = Libc.Splice(_pipe!.ReadEnd, destination.Fd, _pipeBytes);
+                if (sent == -Libc.EAGAIN)
                 {
                     destination.Writable = false;
                     return moved ? PumpOutcome.Moved : PumpOutcome.Waiting;
@@ -89,17 +89,17 @@ internal sealed unsafe class RelayDirection(
                 Finished = true;
                 // Half-close: the other direction keeps flowing until its own EOF. When that has come already, the
                 // close that follows sends this FIN.
-                if (Opposite is not { Finished: true } && !_destinationShut) _ = LinuxSockets.Shutdown(destination.Fd, LinuxSockets.ShutWrite);
+                if (Opposite is not { Finished: true } && !_destinationShut) _ = Libc.Shutdown(destination.Fd, Libc.ShutWrite);
                 if (!closeOnEof) return PumpOutcome.Done;
                 // FIN both ways first, so the data already sent is not cut off by a reset.
-                _ = LinuxSockets.Shutdown(source.Fd, LinuxSockets.ShutWrite);
+                _ = Libc.Shutdown(source.Fd, Libc.ShutWrite);
                 return PumpOutcome.Failed;
             }
             if (!source.Readable || !destination.Writable) return moved ? PumpOutcome.Moved : PumpOutcome.Waiting;
             if (budget <= 0) return PumpOutcome.Yield;
 
             var read = _bulk && !_spliceFailed ? SpliceIn(loop, pipes) : CopyThrough(loop);
-            if (read == -LinuxSockets.EAGAIN)
+            if (read == -Libc.EAGAIN)
             {
                 source.Readable = false;
                 continue;
@@ -131,7 +131,7 @@ internal sealed unsafe class RelayDirection(
     private long CopyThrough(EventLoop loop)
     {
         var scratch = loop.Scratch;
-        var read = LinuxSockets.Read(source.Fd, scratch, EventLoop.ScratchSize);
+        var read = Libc.Read(source.Fd, scratch, EventLoop.ScratchSize);
         if (read <= 0) return read;
         // A short read emptied the socket (the kernel copies all it has queued): the next edge says when there is more.
         if (read == EventLoop.ScratchSize)
@@ -152,7 +152,7 @@ internal sealed unsafe class RelayDirection(
         {
             // The filter refuses the rest: the server answers what it has; the client's further bytes are dropped.
             _destinationShut = true;
-            _ = LinuxSockets.Shutdown(destination.Fd, LinuxSockets.ShutWrite);
+            _ = Libc.Shutdown(destination.Fd, Libc.ShutWrite);
         }
         return read;
     }
@@ -162,8 +162,8 @@ internal sealed unsafe class RelayDirection(
     {
         if (data.IsEmpty) return 0;
         long sent;
-        fixed (byte* bytes = data) sent = LinuxSockets.Send(destination.Fd, bytes, data.Length);
-        if (sent == -LinuxSockets.EAGAIN) sent = 0;
+        fixed (byte* bytes = data) sent = Libc.Send(destination.Fd, bytes, data.Length);
+        if (sent == -Libc.EAGAIN) sent = 0;
         if (sent < 0) return sent;
         Delivered(sent);
         if (sent < data.Length)
@@ -187,8 +187,8 @@ internal sealed unsafe class RelayDirection(
             _bulk = false;
             return CopyThrough(loop);
         }
-        var filled = LinuxPipes.Splice(source.Fd, _pipe.WriteEnd, _pipe.Capacity);
-        if (filled is -LinuxSockets.EINVAL or -LinuxSockets.ENOSYS)
+        var filled = Libc.Splice(source.Fd, _pipe.WriteEnd, _pipe.Capacity);
+        if (filled is -Libc.EINVAL or -Libc.ENOSYS)
         {
             // This socket type cannot splice: stay on copies for the rest of the connection.
             _spliceFailed = true;
@@ -208,7 +208,7 @@ internal sealed unsafe class RelayDirection(
         if (_unsentLimited) return;
         _unsentLimited = true;
         // Fails harmlessly on a unix socket, which has no such limit.
-        _ = LinuxSockets.SetOption(destination.Fd, LinuxSockets.IpProtoTcp, LinuxSockets.TcpNotSentLowAt, BulkUnsentLimit);
+        _ = Libc.SetOption(destination.Fd, Libc.IpProtoTcp, Libc.TcpNotSentLowAt, BulkUnsentLimit);
     }
 
     private void Delivered(long bytes)
@@ -221,8 +221,8 @@ internal sealed unsafe class RelayDirection(
     {
         fixed (byte* held = _held)
         {
-            var sent = LinuxSockets.Send(destination.Fd, held + _heldOffset, _heldCount);
-            if (sent == -LinuxSockets.EAGAIN)
+            var sent = Libc.Send(destination.Fd, held + _heldOffset, _heldCount);
+            if (sent == -Libc.EAGAIN)
             {
                 destination.Writable = false;
                 return 0;

@@ -1,3 +1,5 @@
+using Quill.Net.Interop;
+
 namespace Quill.Net.Engine;
 
 /// <summary>
@@ -27,11 +29,11 @@ internal sealed class RelayEnd(int fd)
     /// <summary>Takes in what one epoll entry said.</summary>
     public void Observe(uint events)
     {
-        if ((events & (LinuxSockets.EpollIn | LinuxSockets.EpollRdHup | LinuxSockets.EpollHup | LinuxSockets.EpollErr)) != 0) Readable = true;
-        if ((events & (LinuxSockets.EpollOut | LinuxSockets.EpollHup | LinuxSockets.EpollErr)) != 0) Writable = true;
-        if ((events & (LinuxSockets.EpollRdHup | LinuxSockets.EpollHup | LinuxSockets.EpollErr)) == 0) return;
+        if ((events & (Libc.EpollIn | Libc.EpollRdHup | Libc.EpollHup | Libc.EpollErr)) != 0) Readable = true;
+        if ((events & (Libc.EpollOut | Libc.EpollHup | Libc.EpollErr)) != 0) Writable = true;
+        if ((events & (Libc.EpollRdHup | Libc.EpollHup | Libc.EpollErr)) == 0) return;
         // No edge follows a hang-up or a reset: read on until EOF, EAGAIN or the error itself.
         Ending = true;
-        if ((events & LinuxSockets.EpollErr) == 0) PeerClosed = true;
+        if ((events & Libc.EpollErr) == 0) PeerClosed = true;
     }
 }

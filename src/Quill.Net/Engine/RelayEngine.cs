@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Quill.Net.Connections;
 using Quill.Net.Forwarding;
+using Quill.Net.Interop;
 using Quill.Net.Listening;
 
 namespace Quill.Net.Engine;
@@ -84,12 +85,12 @@ internal sealed class RelayEngine : IDisposable
     /// </summary>
     public static Socket Adopt(int fd)
     {
-        LinuxSockets.MakeBlocking(fd);
+        Libc.MakeBlocking(fd);
         return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
     }
 
     /// <summary>Closes an accepted client the host turns away.</summary>
-    public static void CloseDescriptor(int fd) => LinuxSockets.Close(fd);
+    public static void CloseDescriptor(int fd) => Libc.Close(fd);
 
     public void Dispose()
     {

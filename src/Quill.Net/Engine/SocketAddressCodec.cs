@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;
 
@@ -14,16 +15,12 @@ internal static unsafe class SocketAddressCodec
     /// <summary>sun_path's size: a unix socket path and its terminator.</summary>
     private const int UnixPathSize = 108;
 
-    private const ushort Inet = 2;
-    private const ushort Inet6 = 10;
-    private const ushort Unix = 1;
-
     /// <summary>The address family number socket(2) takes for <paramref name="endPoint"/>.</summary>
     public static int FamilyOf(EndPoint endPoint) => endPoint switch
     {
-        IPEndPoint { AddressFamily: AddressFamily.InterNetwork } => Inet,
-        IPEndPoint => Inet6,
-        _ => Unix,
+        IPEndPoint { AddressFamily: AddressFamily.InterNetwork } => Libc.AfInet,
+        IPEndPoint => Libc.AfInet6,
+        _ => Libc.AfUnix,
     };
 
     /// <summary>Writes <paramref name="endPoint"/> as a sockaddr; returns its length, or 0 for an unsupported end point.</summary>
@@ -34,12 +31,12 @@ internal static unsafe class SocketAddressCodec
         switch (endPoint)
         {
             case IPEndPoint { AddressFamily: AddressFamily.InterNetwork } v4:
-                BinaryPrimitives.WriteUInt16LittleEndian(span, Inet);
+                BinaryPrimitives.WriteUInt16LittleEndian(span, Libc.AfInet);
                 BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)v4.Port);
                 v4.Address.TryWriteBytes(span[4..8], out _);
                 return 16;
             case IPEndPoint v6:
-                BinaryPrimitives.WriteUInt16LittleEndian(span, Inet6);
+                BinaryPrimitives.WriteUInt16LittleEndian(span, Libc.AfInet6);
                 BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)v6.Port);
                 v6.Address.TryWriteBytes(span[8..24], out _);
                 BinaryPrimitives.WriteUInt32LittleEndian(span[24..], (uint)v6.Address.ScopeId);
@@ -48,7 +45,7 @@ internal static unsafe class SocketAddressCodec
                 var path = unix.ToString();
                 var length = Encoding.UTF8.GetByteCount(path);
                 if (length + 1 > UnixPathSize) return 0;
-                BinaryPrimitives.WriteUInt16LittleEndian(span, Unix);
+                BinaryPrimitives.WriteUInt16LittleEndian(span, Libc.AfUnix);
                 Encoding.UTF8.GetBytes(path, span[2..]);
                 return 2 + length + 1;
             default:
@@ -63,8 +60,8 @@ internal static unsafe class SocketAddressCodec
         if (span.Length < 2) return (null, 0);
         var family = BinaryPrimitives.ReadUInt16LittleEndian(span);
         var port = span.Length >= 4 ? BinaryPrimitives.ReadUInt16BigEndian(span[2..]) : 0;
-        if (family == Inet && span.Length >= 8) return (new IPAddress(span[4..8]), port);
-        if (family == Inet6 && span.Length >= 28)
+        if (family == Libc.AfInet && span.Length >= 8) return (new IPAddress(span[4..8]), port);
+        if (family == Libc.AfInet6 && span.Length >= 28)
             return (new IPAddress(span[8..24], BinaryPrimitives.ReadUInt32LittleEndian(span[24..])), port);
         return (null, 0);
     }

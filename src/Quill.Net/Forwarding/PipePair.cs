@@ -1,4 +1,5 @@
-using Quill.Net.Forwarding.Native;
+using Quill.Net.Interop;
+
 
 namespace Quill.Net.Forwarding;
 
@@ -28,15 +29,15 @@ internal sealed class PipePair : IDisposable
     /// </summary>
     public static PipePair? TryOpen(int capacity, out int errno)
     {
-        if (!LinuxPipes.TryOpenPipe(out var readEnd, out var writeEnd, out errno)) return null;
+        if (!Libc.TryOpenPipe(out var readEnd, out var writeEnd, out errno)) return null;
         // The default needs no fcntl; where pages are larger the pipe holds more, and splicing less is harmless.
-        var granted = capacity == PipePool.DefaultPipeCapacity ? capacity : LinuxPipes.Resize(writeEnd, capacity);
+        var granted = capacity == PipePool.DefaultPipeCapacity ? capacity : Libc.SetPipeSize(writeEnd, capacity);
         return new PipePair(readEnd, writeEnd, granted);
     }
 
     public void Dispose()
     {
-        LinuxPipes.Close(ReadEnd);
-        LinuxPipes.Close(WriteEnd);
+        Libc.Close(ReadEnd);
+        Libc.Close(WriteEnd);
     }
 }

@@ -1,15 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Listening;
 
 /// <summary>A listening TCP (IPv4/IPv6) or unix stream socket.</summary>
 public sealed class ConnectionListener : IDisposable
 {
-    // Linux values from <asm-generic/socket.h>.
-    private const int SolSocket = 1;
-    private const int SoReuseAddr = 2;
-
     private readonly Socket _socket;
     private readonly string? _unixPath;
     private readonly bool _noDelay;
@@ -77,7 +74,7 @@ public sealed class ConnectionListener : IDisposable
         {
             // Raw SO_REUSEADDR: .NET's ReuseAddress also sets SO_REUSEPORT on Linux, which would let a second quill
             // (or pen's own SO_REUSEPORT) silently share the port instead of failing with "address already in use".
-            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            socket.SetRawSocketOption(Libc.SolSocket, Libc.SoReuseAddr, BitConverter.GetBytes(1));
             // pen sets keepalive on its listener; accepted sockets inherit it.
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
             if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Tls;
 
@@ -11,11 +12,8 @@ namespace Quill.Net.Tls;
 /// .NET 10 a SafeSslHandle, whose handle is the SSL pointer). On a runtime without that field or type, or with an
 /// OpenSSL other than libssl.so.3, nothing is changed.
 /// </summary>
-internal static partial class OpenSslIdleBuffers
+internal static class OpenSslIdleBuffers
 {
-    private const int SslCtrlMode = 33;
-    private const nint SslModeReleaseBuffers = 0x10;
-
     private static readonly FieldInfo? SecurityContext =
         typeof(SslStream).GetField("_securityContext", BindingFlags.NonPublic | BindingFlags.Instance);
 
@@ -40,8 +38,8 @@ internal static partial class OpenSslIdleBuffers
         try
         {
             context.DangerousAddRef(ref added);
-            var mode = SslCtrl(context.DangerousGetHandle(), SslCtrlMode, SslModeReleaseBuffers, 0);
-            return (mode & SslModeReleaseBuffers) != 0;
+            var mode = LibSsl.SslCtrl(context.DangerousGetHandle(), LibSsl.SslCtrlMode, LibSsl.SslModeReleaseBuffers, 0);
+            return (mode & LibSsl.SslModeReleaseBuffers) != 0;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -53,7 +51,4 @@ internal static partial class OpenSslIdleBuffers
             if (added) context.DangerousRelease();
         }
     }
-
-    [LibraryImport("libssl.so.3", EntryPoint = "SSL_ctrl")]
-    private static partial nint SslCtrl(nint ssl, int command, nint argument, nint pointer);
 }

@@ -1,15 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Upstream;
 
 /// <summary>Non-blocking connect to a backend with a timeout.</summary>
 public static class UpstreamConnector
 {
-    /// <summary>Linux's SOL_IP and IP_TRANSPARENT, which .NET has no names for.</summary>
-    private const int SolIp = 0;
-    private const int IpTransparent = 19;
-
     /// <summary>Returns the connected socket, or the reason (refused, timed out, ...) it could not connect.</summary>
     /// <param name="endPoint">An <see cref="IPEndPoint"/> or a <see cref="UnixDomainSocketEndPoint"/>.</param>
     /// <param name="timeout">pen's -t: how long a connect may stay in progress.</param>
@@ -39,7 +36,7 @@ public static class UpstreamConnector
             if (keepAlive && !isUnix) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
             if (transparentFrom is not null && !isUnix)
             {
-                socket.SetRawSocketOption(SolIp, IpTransparent, BitConverter.GetBytes(1));
+                socket.SetRawSocketOption(Libc.SolIp, Libc.IpTransparent, BitConverter.GetBytes(1));
                 socket.Bind(new IPEndPoint(transparentFrom, 0));
             }
             else if (source is not null && !isUnix && source.AddressFamily == endPoint.AddressFamily)

@@ -1,5 +1,5 @@
 using System.Buffers;
-using Quill.Net.Forwarding;
+using Quill.Net.Connections;
 
 namespace Quill.Diagnostics;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Quill.Core.Configuration;
+using Quill.Interop;
 
 namespace Quill.Operations;
 
@@ -14,8 +15,6 @@ internal static class Daemon
 {
     private const string Marker = "QUILL_DAEMON_CHILD";
     private const string ReadyLine = "quill-daemon-ready";
-    private const int ReadOnly = 0;
-    private const int ReadWrite = 2;
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan NoticeWait = TimeSpan.FromSeconds(1);
 
@@ -79,7 +78,7 @@ internal static class Daemon
     {
         // Fails only for a process-group leader, which a freshly started child is not.
         if (Libc.setsid() < 0) Console.Error.WriteLine($"quill: setsid failed: {Libc.LastError()}");
-        RedirectToNull(0, ReadOnly);
+        RedirectToNull(0, Libc.ORdOnly);
         Syslog.Open();
     }
 
@@ -108,8 +107,8 @@ internal static class Daemon
         Libc.chdir("/");
         Console.Out.WriteLine(ReadyLine);
         Console.Out.Flush();
-        RedirectToNull(1, ReadWrite);
-        RedirectToNull(2, ReadWrite);
+        RedirectToNull(1, Libc.ORdWr);
+        RedirectToNull(2, Libc.ORdWr);
     }
 
     private static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Quill.Interop;
 
 namespace Quill.Operations;
 
@@ -9,9 +10,6 @@ namespace Quill.Operations;
 /// </summary>
 internal sealed class OperatorSignals : IDisposable
 {
-    /// <summary>Linux's number; .NET has no named value for it and accepts the raw number.</summary>
-    private const int SigUsr1 = 10;
-
     private readonly List<Action> _hangUp = [];
     private readonly List<Action> _user1 = [];
     private readonly Action<string> _report;
@@ -24,7 +22,7 @@ internal sealed class OperatorSignals : IDisposable
         _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => Run(context, _hangUp)),
-            PosixSignalRegistration.Create((PosixSignal)SigUsr1, context => Run(context, _user1)),
+            PosixSignalRegistration.Create((PosixSignal)Libc.SigUsr1, context => Run(context, _user1)),
         ];
     }
 

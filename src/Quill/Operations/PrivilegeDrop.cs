@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Quill.Core.Configuration;
+using Quill.Interop;
 
 namespace Quill.Operations;
 

@@ -3,7 +3,7 @@ using Quill.Core.AccessLog;
 using Quill.Core.Status;
 using Quill.Diagnostics;
 using Quill.Net.AccessLog;
-using Quill.Net.Forwarding;
+using Quill.Net.Connections;
 using Quill.Net.Http;
 
 namespace Quill.Operations;

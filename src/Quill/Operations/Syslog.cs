@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Quill.Interop;
 
 namespace Quill.Operations;
 

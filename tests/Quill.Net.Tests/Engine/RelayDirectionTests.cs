@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Quill.Net.Engine;
 using Quill.Net.Forwarding;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Tests.Engine;
 
@@ -52,7 +53,7 @@ public sealed class RelayDirectionTests
         public Socket Reader { get; }
 
         public int DestinationUnsentLimit =>
-            LinuxSockets.GetOption((int)_destination.Handle, LinuxSockets.IpProtoTcp, LinuxSockets.TcpNotSentLowAt);
+            Libc.GetOption((int)_destination.Handle, Libc.IpProtoTcp, Libc.TcpNotSentLowAt);
 
         public static async Task<RelayedPair> OpenAsync()
         {

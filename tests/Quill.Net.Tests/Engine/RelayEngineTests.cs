@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Tests.Engine;
 
@@ -90,7 +91,7 @@ public sealed class RelayEngineTests
         await Loopback.SendAllAsync(client, "ping"u8.ToArray(), shutdown: true);
 
         Assert.Equal("ping", Encoding.ASCII.GetString(await reading));
-        Assert.Equal(111 /* ECONNREFUSED */, Assert.Single(engine.ConnectFailures));
+        Assert.Equal(Libc.ECONNREFUSED, Assert.Single(engine.ConnectFailures));
     }
 
     [Fact]

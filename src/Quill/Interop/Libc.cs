@@ -1,10 +1,19 @@
 using System.Runtime.InteropServices;
 
-namespace Quill.Operations;
+namespace Quill.Interop;
 
-/// <summary>The few libc calls .NET has no API for: sessions, descriptors, users, chroot and syslog.</summary>
+/// <summary>
+/// The executable's libc calls and constants, for what .NET has no API for: sessions, descriptors, users, chroot,
+/// signals and syslog.
+/// </summary>
 internal static partial class Libc
 {
+    public const int ORdOnly = 0;
+    public const int ORdWr = 2;
+
+    /// <summary>Linux's number; .NET has no named value for it and accepts the raw number.</summary>
+    public const int SigUsr1 = 10;
+
     public const int LogPid = 0x01;
     public const int LogUser = 1 << 3;
     public const int LogErr = 3;

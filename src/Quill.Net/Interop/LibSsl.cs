@@ -1,0 +1,15 @@
+using System.Runtime.InteropServices;
+
+namespace Quill.Net.Interop;
+
+/// <summary>libssl, by the name .NET itself loads OpenSSL 3 by.</summary>
+internal static partial class LibSsl
+{
+    /// <summary>SSL_CTRL_MODE: SSL_ctrl adds the given mode bits and returns the mode now set.</summary>
+    public const int SslCtrlMode = 33;
+
+    public const nint SslModeReleaseBuffers = 0x10;
+
+    [LibraryImport("libssl.so.3", EntryPoint = "SSL_ctrl")]
+    public static partial nint SslCtrl(nint ssl, int command, nint argument, nint pointer);
+}
