@@ -1,3 +1,4 @@
+using Quill.Interop;
 using Quill.Net.Diagnostics;
 using Quill.Operations;
 
