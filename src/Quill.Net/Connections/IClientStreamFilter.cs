@@ -3,13 +3,18 @@ using System.Buffers;
 namespace Quill.Net.Connections;
 
 /// <summary>
-/// Sees, and may rewrite, the client-to-server byte stream of one connection on the buffered path
-/// (X-Forwarded-For insertion, the access log). One instance per connection; called from one direction only.
+/// Sees, and may rewrite, the client-to-server byte stream of one connection
+/// (X-Forwarded-For insertion, the access log, -d 3 dumps). One instance per connection; called from one direction only.
 /// </summary>
 public interface IClientStreamFilter
 {
     /// <summary>Called for each chunk received from the client; writes the bytes to send to the server into <paramref name="output"/>.</summary>
     void OnClientData(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output);
+
+    /// <summary>The client sent its EOF: writes whatever the filter still holds that must reach the server.</summary>
+    void OnClientEnd(IBufferWriter<byte> output)
+    {
+    }
 
     /// <summary>
     /// True once the filter refuses the rest of the client's stream: the forwarder then half-closes toward the server

@@ -40,6 +40,7 @@ internal sealed unsafe class RelayDirection(
     private bool _spliceFailed;
     private bool _eofSeen;
     private bool _destinationShut;
+    private bool _filterEnded;
 
     /// <summary>The source's EOF has been passed on (the destination shut for writing).</summary>
     public bool Finished { get; private set; }
@@ -86,6 +87,15 @@ internal sealed unsafe class RelayDirection(
             if (Finished) return PumpOutcome.Done;
             if (_eofSeen)
             {
+                if (filter is not null && !_filterEnded)
+                {
+                    _filterEnded = true;
+                    var output = loop.FilterOutput;
+                    output.ResetWrittenCount();
+                    filter.OnClientEnd(output);
+                    if (Send(output.WrittenSpan) < 0) return PumpOutcome.Failed;
+                    continue;
+                }
                 Finished = true;
                 // Half-close: the other direction keeps flowing until its own EOF. When that has come already, the
                 // close that follows sends this FIN.

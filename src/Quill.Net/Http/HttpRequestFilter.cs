@@ -82,6 +82,22 @@ public sealed class HttpRequestFilter : IClientStreamFilter
         }
     }
 
+    /// <summary>
+    /// The client ended its stream: a head still incomplete can never be a request, so what is held goes on untouched
+    /// (the server sees it and the EOF) rather than being lost; a first one counts as a connection that is not HTTP.
+    /// </summary>
+    public void OnClientEnd(IBufferWriter<byte> output)
+    {
+        if (_mode != Mode.Head || _headLength == 0) return;
+        if (!_sawRequest)
+        {
+            _ = NotHttp([], output);
+            return;
+        }
+        output.Write(_head.AsSpan(0, _headLength));
+        ReleaseHead();
+    }
+
     private int ReadHead(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
     {
         var used = 0;

@@ -40,6 +40,15 @@ internal static class StreamCopier
                     if (read == 0)
                     {
                         idle?.HalfClosed();
+                        if (filtered is not null && !ended)
+                        {
+                            filter!.OnClientEnd(filtered);
+                            if (filtered.WrittenMemory.Length > 0)
+                            {
+                                await destination.WriteAsync(filtered.WrittenMemory).ConfigureAwait(false);
+                                count(filtered.WrittenMemory.Length);
+                            }
+                        }
                         // Half-close: the other direction keeps flowing until its own EOF.
                         if (!ended) await endDestination().ConfigureAwait(false);
                         if (closeOnEof) close();

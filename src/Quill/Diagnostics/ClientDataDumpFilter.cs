@@ -14,4 +14,8 @@ internal sealed class ClientDataDumpFilter(DebugLog log, bool ascii, string clie
         if (next is null) output.Write(chunk);
         else next.OnClientData(chunk, output);
     }
+
+    public void OnClientEnd(IBufferWriter<byte> output) => next?.OnClientEnd(output);
+
+    public bool ClientStreamEnded => next?.ClientStreamEnded ?? false;
 }

@@ -42,7 +42,7 @@ internal sealed class BalancerProcess : IDisposable
     public ProcessStatus Status => ProcessStatus.Read(Pid);
 
     /// <summary>Starts the executable with exactly these arguments; nothing is waited for.</summary>
-    /// <param name="environment">Variables added to the inherited environment (QUILL_FORWARDING, ...).</param>
+    /// <param name="environment">Variables added to the inherited environment (e.g. LANG).</param>
     public static BalancerProcess Launch(
         BalancerKind kind, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
