@@ -12,6 +12,7 @@ namespace Quill.Net.Tests.Engine;
 internal sealed class ProxiedPairs : IDisposable
 {
     private readonly Socket _listener;
+    private readonly List<Socket> _sockets = [];
 
     private ProxiedPairs(Socket listener, TimeProvider? time)
     {
@@ -37,15 +38,19 @@ internal sealed class ProxiedPairs : IDisposable
 
     public static ProxiedPairs OpenUnix(UnixDomainSocketEndPoint endPoint) => new(Loopback.ListenUnix(endPoint), null);
 
-    /// <summary>A new client through the engine, and the server's side of its connection.</summary>
+    /// <summary>A new client through the engine, and the server's side of its connection; both closed at dispose.</summary>
     public async Task<(Socket Client, Socket Server)> ConnectAsync(int? receiveBuffer = null)
     {
         var client = await Engine.ConnectAsync(receiveBuffer);
-        return (client, await _listener.AcceptAsync().WaitAsync(Loopback.Timeout));
+        _sockets.Add(client);
+        var server = await _listener.AcceptAsync().WaitAsync(Loopback.Timeout);
+        _sockets.Add(server);
+        return (client, server);
     }
 
     public void Dispose()
     {
+        foreach (var socket in _sockets) socket.Dispose();
         Engine.Dispose();
         _listener.Dispose();
     }

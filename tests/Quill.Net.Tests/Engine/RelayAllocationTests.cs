@@ -21,8 +21,6 @@ public sealed class RelayAllocationTests(ITestOutputHelper output)
     {
         using var pairs = ProxiedPairs.Open();
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
         using var deadline = new CancellationTokenSource(Loopback.Timeout);
         var buffer = new byte[MessageSize];
 
@@ -45,8 +43,6 @@ public sealed class RelayAllocationTests(ITestOutputHelper output)
     {
         using var pairs = ProxiedPairs.Open();
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
         var bulk = new byte[4 * 1024 * 1024];
 
         // Bulk goes by splice through a pooled pipe; once it has all arrived the connection is idle.

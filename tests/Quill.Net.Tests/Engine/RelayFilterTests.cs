@@ -21,8 +21,6 @@ public sealed class RelayFilterTests
         using var pairs = ProxiedPairs.Open(filters: new ForwardedForFilters());
         pairs.Settings.HttpHeaders = true;
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
         byte[] Head(string path) => Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {bodySize}\r\n\r\n");
         byte[] Rewritten(string path) =>
             Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {bodySize}\r\n{Forwarded}\r\n");
@@ -50,8 +48,6 @@ public sealed class RelayFilterTests
         using var pairs = ProxiedPairs.Open(filters: new ForwardedForFilters(pool));
         pairs.Settings.HttpHeaders = true;
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
 
         // The head arrives in two pieces, so the filter must hold the first until the second comes.
         await Loopback.SendAllAsync(client, "GET / HTTP/1.1\r\nHo"u8.ToArray(), shutdown: false);
@@ -72,8 +68,6 @@ public sealed class RelayFilterTests
     {
         using var pairs = ProxiedPairs.Open(filters: new ForwardedForFilters());
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
 
         await Loopback.SendAllAsync(client, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), shutdown: true);
 

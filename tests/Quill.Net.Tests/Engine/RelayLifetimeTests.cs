@@ -15,15 +15,19 @@ public sealed class RelayLifetimeTests
         Assert.Equal(1, await to.ReceiveAsync(one).WaitAsync(Loopback.Timeout));
     }
 
+    private static ProxiedPairs IdleTimeout(FakeTimeProvider time, int seconds)
+    {
+        var pairs = ProxiedPairs.Open(time);
+        pairs.Settings.IdleTimeoutSeconds = seconds;
+        return pairs;
+    }
+
     [Fact]
     public async Task IdleTimeout_TrafficKeepsTheConnectionSilenceEndsIt()
     {
         var time = new FakeTimeProvider();
-        using var pairs = ProxiedPairs.Open(time);
-        pairs.Settings.IdleTimeoutSeconds = 10;
+        using var pairs = IdleTimeout(time, seconds: 10);
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
 
         time.Advance(TimeSpan.FromSeconds(8));
         await ExchangeAsync(client, server);
@@ -44,11 +48,8 @@ public sealed class RelayLifetimeTests
     public async Task IdleTimeout_HalfClosedConnection_IsNeverIdleClosed()
     {
         var time = new FakeTimeProvider();
-        using var pairs = ProxiedPairs.Open(time);
-        pairs.Settings.IdleTimeoutSeconds = 10;
+        using var pairs = IdleTimeout(time, seconds: 10);
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
 
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, await server.ReceiveAsync(new byte[1]).WaitAsync(Loopback.Timeout));
@@ -71,8 +72,6 @@ public sealed class RelayLifetimeTests
         using var pairs = ProxiedPairs.Open();
         pairs.Settings.FastClose = mode;
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
 
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, await server.ReceiveAsync(new byte[1]).WaitAsync(Loopback.Timeout));
@@ -95,8 +94,6 @@ public sealed class RelayLifetimeTests
         using var pairs = ProxiedPairs.Open();
         pairs.Settings.FastClose = FastClose.Up;
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
 
         await server.SendAsync("bye"u8.ToArray());
         server.Shutdown(SocketShutdown.Send);
@@ -111,10 +108,6 @@ public sealed class RelayLifetimeTests
         using var pairs = ProxiedPairs.Open();
         var (first, firstServer) = await pairs.ConnectAsync();
         var (second, secondServer) = await pairs.ConnectAsync();
-        using var _ = first;
-        using var __ = firstServer;
-        using var ___ = second;
-        using var ____ = secondServer;
         await ExchangeAsync(second, secondServer);
         var registry = pairs.Engine.Servers.Registry;
         Assert.Equal(2, registry.Find(1)!.Value.State);
@@ -135,8 +128,6 @@ public sealed class RelayLifetimeTests
     {
         using var pairs = ProxiedPairs.Open();
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
         await Loopback.SendAllAsync(client, "6bytes"u8.ToArray(), shutdown: false);
         await Loopback.SendAllAsync(server, "sixby!"u8.ToArray(), shutdown: false);
         var buffer = new byte[6];

@@ -15,8 +15,6 @@ public sealed class RelayTransferTests
         var reply = RandomBytes(size, seed: 2);
         using var pairs = ProxiedPairs.Open();
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
 
         var clientSends = Loopback.SendAllAsync(client, request, shutdown: true);
         var serverSends = Loopback.SendAllAsync(server, reply, shutdown: true);
@@ -40,8 +38,6 @@ public sealed class RelayTransferTests
     {
         using var pairs = ProxiedPairs.Open();
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
 
         await Loopback.SendAllAsync(client, "request"u8.ToArray(), shutdown: true);
         Assert.Equal("request"u8.ToArray(), await Loopback.ReadToEndAsync(server));
@@ -57,8 +53,6 @@ public sealed class RelayTransferTests
     {
         using var pairs = ProxiedPairs.Open();
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
 
         await Loopback.SendAllAsync(server, "banner"u8.ToArray(), shutdown: true);
         Assert.Equal("banner"u8.ToArray(), await Loopback.ReadToEndAsync(client));
@@ -77,7 +71,6 @@ public sealed class RelayTransferTests
         for (var round = 1; round <= 100; round++)
         {
             var (client, server) = await pairs.ConnectAsync();
-            using var _ = client;
             await Loopback.SendAllAsync(client, "GET"u8.ToArray(), shutdown: true);
             Assert.Equal("GET"u8.ToArray(), await Loopback.ReadToEndAsync(server));
             // Data and FIN leave together: pen loses this tail when epoll reports IN|HUP at once.
@@ -97,8 +90,6 @@ public sealed class RelayTransferTests
     {
         using var pairs = ProxiedPairs.Open();
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
         var (resetting, surviving) = clientResets ? (client, server) : (server, client);
         var flood = FloodAsync(surviving);
         var buffer = new byte[4096];
@@ -120,8 +111,6 @@ public sealed class RelayTransferTests
         using var directory = new TempDirectory();
         using var pairs = ProxiedPairs.OpenUnix(directory.SocketEndPoint("backend.sock"));
         var (client, server) = await pairs.ConnectAsync();
-        using var _ = client;
-        using var __ = server;
 
         await Loopback.SendAllAsync(client, "over unix"u8.ToArray(), shutdown: true);
         Assert.Equal("over unix"u8.ToArray(), await Loopback.ReadToEndAsync(server));
