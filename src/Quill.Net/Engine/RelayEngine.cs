@@ -16,7 +16,7 @@ internal sealed class RelayEngine : IDisposable
     /// <summary>
     /// Larger pipes than the .NET-socket path's: a bulk transfer then moves up to this much per splice pair.
     /// </summary>
-    private static readonly PipePool Pipes = new(capacity: 256, pipeCapacity: 1024 * 1024);
+    internal static readonly PipePool Pipes = new(capacity: 256, pipeCapacity: 1024 * 1024);
 
     private readonly EngineLoop[] _loops;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Quill.Core.Configuration;
@@ -54,12 +55,15 @@ internal sealed class LifecycleFixture
 
     public int[] Connections() => [.. Table.Regular.Select(s => s.Connections)];
 
+    /// <summary>Every debug message; written from loop threads and continuations as well as the test's.</summary>
     internal sealed class RecordingLog : IDebugLog
     {
-        public List<string> Lines { get; } = [];
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyList<string> Lines => [.. _lines];
 
         public bool IsEnabled(int messageLevel) => true;
 
-        public void Write(int messageLevel, string message) => Lines.Add(message);
+        public void Write(int messageLevel, string message) => _lines.Enqueue(message);
     }
 }

@@ -1,51 +1,62 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Quill.Core.Configuration;
+using Quill.Net.Connections;
 using Quill.Net.Engine;
 using Quill.Net.Listening;
+using Quill.Net.Tests.Connections;
 
 namespace Quill.Net.Tests.Engine;
 
 /// <summary>
-/// A real <see cref="RelayEngine"/> on a loopback listener, with a host that relays every client to
-/// <see cref="Server"/> and records what the engine reports.
+/// A real <see cref="RelayEngine"/> on a loopback listener whose host gives every client a real
+/// <see cref="ConnectionLifecycle"/> over <see cref="Servers"/> (round robin: the first client goes to server 1, then
+/// failover in index order), and records what the engine reports.
 /// </summary>
-internal sealed class EngineFixture : IRelayEngineHost, IRelayOwner, IDisposable
+internal sealed class EngineFixture : IRelayEngineHost, IDisposable
 {
-    private static readonly RelaySettings Settings = new(TimeSpan.FromSeconds(5), true, false, null, TimeSpan.Zero, FastClose.Off);
-
     private readonly ConnectionListener _listener;
     private readonly RelayEngine _engine;
     private readonly SemaphoreSlim _closed = new(0);
+    private readonly Action _ended;
     private volatile bool _room = true;
     private int _accepted;
+    private int _closes;
 
-    public EngineFixture(EndPoint server, int loops = 2)
+    public EngineFixture(EndPoint server, int loops = 2, TimeProvider? time = null)
+        : this([server], loops, time)
     {
-        Server = server;
+    }
+
+    public EngineFixture(IReadOnlyList<EndPoint> servers, int loops = 2, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        Servers = new LoopbackServices(servers, time);
+        _ended = () =>
+        {
+            Interlocked.Increment(ref _closes);
+            _closed.Release();
+        };
         _listener = ConnectionListener.Open(new IPEndPoint(IPAddress.Loopback, 0), 128);
-        _engine = new RelayEngine(this, loops, multiAccept: 100, e => Errors.Enqueue(e), TimeProvider.System);
+        _engine = new RelayEngine(this, loops, multiAccept: 100, e => Errors.Enqueue(e), time);
         _engine.Start();
         _engine.Listen(_listener);
     }
 
     public EndPoint Listen => _listener.LocalEndPoint;
 
-    public EndPoint Server { get; }
+    public LoopbackServices Servers { get; }
 
     public RelayEngine Engine => _engine;
 
-    /// <summary>Where to go after a failed connect; null gives up.</summary>
-    public Func<int, EndPoint?> OnConnectFailure { get; set; } = _ => null;
-
-    public ConcurrentQueue<int> ConnectFailures { get; } = new();
-
-    public ConcurrentQueue<(long ToServer, long ToClient)> Closes { get; } = new();
-
     public ConcurrentQueue<Exception> Errors { get; } = new();
 
+    /// <summary>The connections opened so far, in accept order.</summary>
+    public ConcurrentQueue<ConnectionLifecycle> Lifecycles { get; } = new();
+
     public int AcceptedCount => Volatile.Read(ref _accepted);
+
+    public int ClosedCount => Volatile.Read(ref _closes);
 
     public bool Room
     {
@@ -59,28 +70,16 @@ internal sealed class EngineFixture : IRelayEngineHost, IRelayOwner, IDisposable
     public void Accepted(int fd, IPAddress? address, int port)
     {
         Interlocked.Increment(ref _accepted);
-        RelayEngine.Relay(fd, Server, Settings, this);
+        var services = Servers.Services;
+        var lifecycle = new ConnectionLifecycle(services, address, port, services.SettingsForNewClient(), https: false, _ended);
+        Lifecycles.Enqueue(lifecycle);
+        var relay = RelayEngine.RelayFor(fd, lifecycle);
+        lifecycle.Start(relay, relay, fd);
     }
 
     public void AcceptFailed(int errno) => Errors.Enqueue(new InvalidOperationException($"accept: errno {errno}"));
 
-    public void Connected(Relay relay)
-    {
-    }
-
-    public EndPoint? ConnectFailed(Relay relay, int errno)
-    {
-        ConnectFailures.Enqueue(errno);
-        return OnConnectFailure(errno);
-    }
-
-    public void Closed(Relay relay, long bytesToServer, long bytesToClient)
-    {
-        Closes.Enqueue((bytesToServer, bytesToClient));
-        _closed.Release();
-    }
-
-    /// <summary>Waits until <paramref name="count"/> more relays have closed.</summary>
+    /// <summary>Waits until <paramref name="count"/> more connections have ended.</summary>
     public async Task<bool> WaitClosedAsync(int count = 1)
     {
         for (var i = 0; i < count; i++)

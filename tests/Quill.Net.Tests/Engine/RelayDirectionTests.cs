@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Quill.Net.Connections;
 using Quill.Net.Engine;
 using Quill.Net.Forwarding;
 using Quill.Net.Interop;
@@ -28,6 +29,7 @@ public sealed class RelayDirectionTests
         relay.PumpWhenReadable();
 
         Assert.Equal(100, relay.Reader.Receive(new byte[200]));
+        Assert.Equal(new Traffic(100, 0), relay.Traffic.Total);
         Assert.Equal(before, relay.DestinationUnsentLimit);
     }
 
@@ -45,12 +47,16 @@ public sealed class RelayDirectionTests
         {
             (Writer, _source, _destination, Reader) = (writer, source, destination, reader);
             _sourceEnd = new RelayEnd((int)source.Handle);
-            _direction = new RelayDirection(_sourceEnd, new RelayEnd((int)destination.Handle), closeOnEof: false);
+            Traffic = new TrafficCounter(() => { });
+            _direction = new RelayDirection(
+                _sourceEnd, new RelayEnd((int)destination.Handle), closeOnEof: false, filter: null, Traffic, toServer: true);
         }
 
         public Socket Writer { get; }
 
         public Socket Reader { get; }
+
+        public TrafficCounter Traffic { get; }
 
         public int DestinationUnsentLimit =>
             Libc.GetOption((int)_destination.Handle, Libc.IpProtoTcp, Libc.TcpNotSentLowAt);

@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Quill.Net.Interop;
+using Microsoft.Extensions.Time.Testing;
+using Quill.Net.Connections;
 
 namespace Quill.Net.Tests.Engine;
 
@@ -21,7 +22,8 @@ public sealed class RelayEngineTests
 
         Assert.Equal(sent, await reading);
         Assert.True(await engine.WaitClosedAsync());
-        Assert.Equal((300_000L, 300_000L), Assert.Single(engine.Closes));
+        Assert.Equal(new Traffic(300_000, 300_000), engine.Servers.Counted(0));
+        Assert.Equal(1, engine.ClosedCount);
         Assert.Empty(engine.Errors);
     }
 
@@ -50,7 +52,7 @@ public sealed class RelayEngineTests
         Assert.Equal(SHA256.HashData(downward), hash);
         Assert.True(await engine.WaitClosedAsync());
         Assert.Equal(SHA256.HashData(upward), receivedHash);
-        Assert.Equal(((long)size, (long)size), Assert.Single(engine.Closes));
+        Assert.Equal(new Traffic(size, size), engine.Servers.Counted(0));
     }
 
     [Fact]
@@ -80,18 +82,47 @@ public sealed class RelayEngineTests
     }
 
     [Fact]
-    public async Task RefusedConnect_AsksTheOwnerAndFailsOver()
+    public async Task RefusedConnect_BlacklistsTheServerAndFailsOverToTheNext()
     {
         using var backend = TestBackend.Echo();
         var closedPort = ClosedPort();
-        using var engine = new EngineFixture(closedPort) { OnConnectFailure = _ => backend.EndPoint };
+        // Round robin gives the first client server 1; failover goes on in index order.
+        using var engine = new EngineFixture([backend.EndPoint, closedPort]);
         using var client = await engine.ConnectAsync();
 
         var reading = Loopback.ReadToEndAsync(client);
         await Loopback.SendAllAsync(client, "ping"u8.ToArray(), shutdown: true);
 
         Assert.Equal("ping", Encoding.ASCII.GetString(await reading));
-        Assert.Equal(Libc.ECONNREFUSED, Assert.Single(engine.ConnectFailures));
+        Assert.True(await engine.WaitClosedAsync());
+        Assert.Equal($"blacklisting server 1 because connect to {closedPort} failed: refused", Blacklisting(engine));
+        Assert.NotNull(engine.Servers.Table[1]!.FailedAt);
+        Assert.Null(engine.Servers.Table[0]!.FailedAt);
+        Assert.Equal(new Traffic(4, 4), engine.Servers.Counted(0));
+    }
+
+    [Fact]
+    public async Task ConnectTimeout_BlacklistsTheServerAndFailsOverToTheNext()
+    {
+        using var backend = TestBackend.Echo();
+        using var silent = SilentServer.Open();
+        var time = new FakeTimeProvider();
+        using var engine = new EngineFixture([backend.EndPoint, silent.EndPoint], time: time);
+        using var client = await engine.ConnectAsync();
+        await Loopback.SendAllAsync(client, "late"u8.ToArray(), shutdown: true);
+        var reading = Loopback.ReadToEndAsync(client);
+
+        // The connect's deadline is set on the loop thread at some point after accept: move the clock past it until
+        // the failover has happened (bounded).
+        var timeout = TimeSpan.FromSeconds(engine.Servers.Settings.ConnectTimeoutSeconds);
+        for (var i = 0; i < 1000 && engine.Servers.Table[1]!.FailedAt is null; i++)
+        {
+            time.Advance(timeout);
+            await Task.Delay(10);
+        }
+
+        Assert.Equal("late", Encoding.ASCII.GetString(await reading));
+        Assert.Equal($"blacklisting server 1 because connect to {silent.EndPoint} failed: timed out", Blacklisting(engine));
     }
 
     [Fact]
@@ -102,7 +133,9 @@ public sealed class RelayEngineTests
 
         Assert.True(await Loopback.SeesClosedAsync(client));
         Assert.True(await engine.WaitClosedAsync());
-        Assert.Equal((0L, 0L), Assert.Single(engine.Closes));
+        Assert.Equal(default, engine.Servers.Counted(0));
+        Assert.Equal(0, engine.Servers.Table[0]!.Connections);
+        Assert.Equal(0, engine.Servers.Registry.Find(0)!.Value.State);
     }
 
     [Fact]
@@ -138,6 +171,34 @@ public sealed class RelayEngineTests
         Assert.True(await Loopback.SeesClosedAsync(client));
         Assert.True(await engine.WaitClosedAsync());
     }
+
+    /// <summary>A listener whose accept queue is full: the kernel drops further SYNs, so a connect neither succeeds nor fails.</summary>
+    private sealed class SilentServer : IDisposable
+    {
+        private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        private readonly Socket _filler = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+        private SilentServer()
+        {
+            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _listener.Listen(0);
+            // Linux queues backlog + 1 connections: this one fills the queue.
+            _filler.Connect(_listener.LocalEndPoint!);
+        }
+
+        public EndPoint EndPoint => _listener.LocalEndPoint!;
+
+        public static SilentServer Open() => new();
+
+        public void Dispose()
+        {
+            _filler.Dispose();
+            _listener.Dispose();
+        }
+    }
+
+    private static string Blacklisting(EngineFixture engine) =>
+        Assert.Single(engine.Servers.Log.Lines, l => l.StartsWith("blacklisting", StringComparison.Ordinal));
 
     private static EndPoint ClosedPort()
     {

@@ -1,6 +1,7 @@
-using Quill.Net.Forwarding;
+using Quill.Net.Streams;
+using Quill.Net.Tests.Forwarding;
 
-namespace Quill.Net.Tests.Forwarding;
+namespace Quill.Net.Tests.Streams;
 
 public sealed class PooledBufferWriterTests
 {

@@ -1,30 +1,55 @@
-using Quill.Net.Connections;
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Quill.Core.Configuration;
-using Quill.Net.Forwarding;
+using Microsoft.Extensions.Time.Testing;
+using Quill.Net.Connections;
+using Quill.Net.Tests.Connections;
 using Quill.Net.Tls;
 
 namespace Quill.Net.Tests.Tls;
 
-public sealed class TlsForwarderTests : IDisposable
+public sealed class TlsConnectionTests : IDisposable
 {
     private readonly TestCertificates _certificates = new();
 
     private TlsOptions Options => new() { CertificateFile = _certificates.CertificateFile, KeyFile = _certificates.KeyFile };
 
-    /// <summary>client ⇄ (quill's accepted side → forwarder → quill's upstream side) ⇄ server, over loopback.</summary>
-    private static async Task<(Socket Client, Socket Server, ValueTask<ForwardResult> Forward, List<string> Failures)> OpenAsync(
-        TlsTermination tls, IClientStreamFilter? filter = null, ConnectionLifetime? lifetime = null)
+    /// <summary>
+    /// client ⇄ (quill's accepted side → <see cref="TlsConnection"/> → its own connect) ⇄ server, over loopback, the
+    /// connection driven by a real <see cref="ConnectionLifecycle"/>.
+    /// </summary>
+    private static async Task<Proxied> OpenAsync(
+        TlsTermination tls, TimeProvider? time = null, Action<LoopbackServices>? configure = null)
     {
+        time ??= TimeProvider.System;
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var services = new LoopbackServices([listener.LocalEndPoint!], time);
+        configure?.Invoke(services);
         var (client, accepted) = await Loopback.ConnectedPairAsync();
-        var (upstream, server) = await Loopback.ConnectedPairAsync();
-        var failures = new List<string>();
-        var forward = TlsForwarder.ForwardAsync(accepted, upstream, tls, CancellationToken.None, filter, failures.Add, lifetime);
-        return (client, server, forward, failures);
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var address = ((IPEndPoint)accepted.RemoteEndPoint!).Address;
+        var lifecycle = new ConnectionLifecycle(services.Services, address, 40000, services.Services.SettingsForNewClient(), https: true,
+            () => ended.TrySetResult());
+        var connection = new TlsConnection(accepted, tls, lifecycle, services.Log, time, CancellationToken.None);
+        lifecycle.Start(connection, connection, (long)accepted.Handle);
+        // The server is connected before the handshake, as in pen.
+        var server = await listener.AcceptAsync().WaitAsync(Loopback.Timeout);
+        listener.Dispose();
+        return new Proxied(client, server, ended.Task, services);
+    }
+
+    private sealed record Proxied(Socket Client, Socket Server, Task Ended, LoopbackServices Services)
+    {
+        public Traffic Counted => Services.Counted(0);
+
+        /// <summary>The handshake failures the debug log reports.</summary>
+        public string[] Failures => [.. Services.Log.Lines.Where(l => l.StartsWith("TLS handshake with client", StringComparison.Ordinal))];
     }
 
     private async Task<SslStream> HandshakeAsync(Socket client, X509Certificate2? clientCertificate = null, string host = "localhost",
@@ -42,7 +67,7 @@ public sealed class TlsForwarderTests : IDisposable
     }
 
     [Fact]
-    public async Task ForwardAsync_SniPath_EachNameGetsItsCertificateReloadedWhenChanged()
+    public async Task Connection_SniPath_EachNameGetsItsCertificateReloadedWhenChanged()
     {
         var sni = Directory.CreateDirectory(Path.Combine(_certificates.Directory, "sni")).FullName;
         var a = _certificates.IssueFiles(sni, "a.test");
@@ -51,13 +76,13 @@ public sealed class TlsForwarderTests : IDisposable
 
         async Task ServedAsync(string host, X509Certificate2 expected)
         {
-            var (client, server, forward, failures) = await OpenAsync(tls);
-            using (server)
+            var proxied = await OpenAsync(tls);
+            using (proxied.Server)
             {
-                await using var ssl = await HandshakeAsync(client, host: host, expected: expected);
-                Assert.Empty(failures);
+                await using var ssl = await HandshakeAsync(proxied.Client, host: host, expected: expected);
+                Assert.Empty(proxied.Failures);
             }
-            await forward.AsTask().WaitAsync(Loopback.Timeout);
+            await proxied.Ended.WaitAsync(Loopback.Timeout);
         }
 
         await ServedAsync("a.test", a);
@@ -72,9 +97,9 @@ public sealed class TlsForwarderTests : IDisposable
     }
 
     [Fact]
-    public async Task ForwardAsync_BothWays_PlainAtTheServerAndEofReachesTheClient()
+    public async Task Connection_BothWays_PlainAtTheServerAndEofReachesTheClientAsCloseNotify()
     {
-        var (client, server, forward, _) = await OpenAsync(TlsTermination.Load(Options));
+        var (client, server, ended, services) = await OpenAsync(TlsTermination.Load(Options));
         await using var ssl = await HandshakeAsync(client);
         using var _ = server;
 
@@ -88,15 +113,16 @@ public sealed class TlsForwarderTests : IDisposable
 
         Assert.Equal("ping over tls", Encoding.ASCII.GetString(atServer));
         Assert.Equal("pong in plain", Encoding.ASCII.GetString(reply.ToArray()));
-        Assert.Equal(new ForwardResult(13, 13, Clean: true), await forward.AsTask().WaitAsync(Loopback.Timeout));
+        await ended.WaitAsync(Loopback.Timeout);
+        Assert.Equal(new Traffic(13, 13), services.Counted(0));
     }
 
     [Fact]
-    public async Task ForwardAsync_IdleTimeout_ClosesAQuietTlsConnection()
+    public async Task Connection_IdleTimeout_ClosesAQuietTlsConnection()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        var (client, server, forward, _) = await OpenAsync(TlsTermination.Load(Options),
-            lifetime: new ConnectionLifetime(TimeSpan.FromSeconds(10)) { Time = time });
+        var time = new FakeTimeProvider();
+        var (client, server, forward, _) = await OpenAsync(TlsTermination.Load(Options), time,
+            s => s.Settings.IdleTimeoutSeconds = 10);
         await using var ssl = await HandshakeAsync(client);
         using var _ = server;
 
@@ -106,29 +132,30 @@ public sealed class TlsForwarderTests : IDisposable
         Assert.False(forward.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.False((await forward.AsTask().WaitAsync(Loopback.Timeout)).Clean);
-        // Closed: an EOF or, as the forwarder disposes a socket with a receive pending, a reset.
+        await forward.WaitAsync(Loopback.Timeout);
+        // Closed: an EOF or, as the connection disposes a socket with a receive pending, a reset.
         var ended = await Record.ExceptionAsync(async () => Assert.Equal(0, await server.ReceiveAsync(new byte[1]).WaitAsync(Loopback.Timeout)));
         Assert.True(ended is null or SocketException, ended?.ToString());
     }
 
     [Fact]
-    public async Task ForwardAsync_NotTls_ClosesThisClientAndItsServerOnly()
+    public async Task Connection_NotTls_ClosesThisClientAndItsServerOnly()
     {
-        var (client, server, forward, failures) = await OpenAsync(TlsTermination.Load(Options));
-        using var __ = client;
-        using var _ = server;
+        var proxied = await OpenAsync(TlsTermination.Load(Options));
+        using var __ = proxied.Client;
+        using var _ = proxied.Server;
 
-        await client.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
-        var result = await forward.AsTask().WaitAsync(Loopback.Timeout);
+        await proxied.Client.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
+        await proxied.Ended.WaitAsync(Loopback.Timeout);
 
-        Assert.False(result.Clean);
-        Assert.Single(failures);
-        Assert.Empty(await Loopback.ReadToEndAsync(server));
+        Assert.Single(proxied.Failures);
+        Assert.Empty(await Loopback.ReadToEndAsync(proxied.Server));
+        Assert.Equal(default, proxied.Counted);
+        Assert.Equal(0, proxied.Services.Table[0]!.Connections);
     }
 
     [Fact]
-    public async Task ForwardAsync_ClientCertificateRequired_OnlyACertificateFromTheCaGetsThrough()
+    public async Task Connection_ClientCertificateRequired_OnlyACertificateFromTheCaGetsThrough()
     {
         var tls = TlsTermination.Load(Options with { RequireClientCertificate = true, CaFile = _certificates.CaFile });
 
@@ -140,29 +167,29 @@ public sealed class TlsForwarderTests : IDisposable
             Assert.Equal(1, await server.ReceiveAsync(one).WaitAsync(Loopback.Timeout));
         }
         server.Dispose();
-        await forward.AsTask().WaitAsync(Loopback.Timeout);
+        await forward.WaitAsync(Loopback.Timeout);
 
-        var (anonymous, server2, refused, failures) = await OpenAsync(tls);
-        using var _ = server2;
-        Assert.True(await TurnedAwayAsync(anonymous, null));
-        Assert.Empty(await Loopback.ReadToEndAsync(server2));
-        Assert.False((await refused.AsTask().WaitAsync(Loopback.Timeout)).Clean);
-        Assert.Single(failures);
+        var refused = await OpenAsync(tls);
+        using var _ = refused.Server;
+        Assert.True(await TurnedAwayAsync(refused.Client, null));
+        Assert.Empty(await Loopback.ReadToEndAsync(refused.Server));
+        await refused.Ended.WaitAsync(Loopback.Timeout);
+        Assert.Single(refused.Failures);
     }
 
     [Fact]
-    public async Task ForwardAsync_ClientCertificateFromAnotherCa_IsRefused()
+    public async Task Connection_ClientCertificateFromAnotherCa_IsRefused()
     {
         using var other = new TestCertificates();
         var tls = TlsTermination.Load(Options with { RequireClientCertificate = true, CaFile = _certificates.CaFile });
-        var (client, server, forward, failures) = await OpenAsync(tls);
-        using var _ = server;
+        var refused = await OpenAsync(tls);
+        using var _ = refused.Server;
 
-        Assert.True(await TurnedAwayAsync(client, other.Client));
-        Assert.Empty(await Loopback.ReadToEndAsync(server));
+        Assert.True(await TurnedAwayAsync(refused.Client, other.Client));
+        Assert.Empty(await Loopback.ReadToEndAsync(refused.Server));
 
-        Assert.False((await forward.AsTask().WaitAsync(Loopback.Timeout)).Clean);
-        Assert.Single(failures);
+        await refused.Ended.WaitAsync(Loopback.Timeout);
+        Assert.Single(refused.Failures);
     }
 
     /// <summary>With TLS 1.3 the server checks the client's certificate after the client finished its handshake, so
@@ -179,6 +206,28 @@ public sealed class TlsForwarderTests : IDisposable
         {
             return true;
         }
+    }
+
+    [Fact]
+    public async Task Connection_HttpHeaders_TheFilterSeesTheDecryptedStream()
+    {
+        var (client, server, ended, _) = await OpenAsync(TlsTermination.Load(Options), configure: s =>
+        {
+            s.Settings.HttpHeaders = true;
+            s.Services.Filters = new ForwardedForFilters();
+        });
+        await using var ssl = await HandshakeAsync(client);
+        using var _ = server;
+
+        await ssl.WriteAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+        await ssl.ShutdownAsync();
+        client.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal("GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n\r\n",
+            Encoding.ASCII.GetString(await Loopback.ReadToEndAsync(server)));
+        server.Shutdown(SocketShutdown.Send);
+        Assert.Equal(0, await ssl.ReadAsync(new byte[1]).AsTask().WaitAsync(Loopback.Timeout));
+        await ended.WaitAsync(Loopback.Timeout);
     }
 
     [Fact]
