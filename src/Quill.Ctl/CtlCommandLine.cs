@@ -4,7 +4,7 @@ namespace Quill.Ctl;
 
 /// <summary>
 /// quillctl's command line: penctl's <c>host:port|/path command words...</c>, optionally preceded by
-/// <c>--timeout SECONDS</c> and <c>--json</c>.
+/// <c>--timeout SECONDS</c> and <c>--json</c>; or <c>--help</c>, or <c>--version</c>.
 /// </summary>
 internal sealed record CtlCommandLine(string Address, string Command, TimeSpan Timeout, bool Json)
 {
@@ -13,12 +13,11 @@ internal sealed record CtlCommandLine(string Address, string Command, TimeSpan T
     /// <summary>The commands whose replies --json can turn into JSON.</summary>
     public static readonly string[] JsonCommands = ["servers", "mode", "recent"];
 
-    public const string Usage = "usage: quillctl [--timeout SECONDS] [--json] host:port|/path/to/socket command [args...]";
+    public const string Usage = "usage: quillctl [--timeout SECONDS] [--json] host:port|/path/to/socket command [args...]\n"
+        + "       quillctl --help | --version";
 
-    /// <returns>Null with <paramref name="error"/> empty to print the usage, or null with an error line.</returns>
-    public static CtlCommandLine? Parse(string[] args, out string error)
+    public static CtlCommandLineResult Parse(string[] args)
     {
-        error = "";
         var timeout = DefaultTimeout;
         var json = false;
         var i = 0;
@@ -26,6 +25,10 @@ internal sealed record CtlCommandLine(string Address, string Command, TimeSpan T
         {
             switch (args[i])
             {
+                case "--help":
+                    return new CtlCommandLineResult.ShowUsage();
+                case "--version":
+                    return new CtlCommandLineResult.ShowVersion();
                 case "--json":
                     json = true;
                     break;
@@ -33,33 +36,29 @@ internal sealed record CtlCommandLine(string Address, string Command, TimeSpan T
                     if (!double.TryParse(args[++i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
                         || seconds <= 0 || seconds > int.MaxValue / 1000)
                     {
-                        error = $"invalid --timeout '{args[i]}': expected a number of seconds above 0";
-                        return null;
+                        return new CtlCommandLineResult.Error($"invalid --timeout '{args[i]}': expected a number of seconds above 0");
                     }
                     timeout = TimeSpan.FromSeconds(seconds);
                     break;
                 case "--timeout":
-                    error = "--timeout needs a number of seconds";
-                    return null;
+                    return new CtlCommandLineResult.Error("--timeout needs a number of seconds");
                 default:
-                    error = $"unknown option '{args[i]}'";
-                    return null;
+                    return new CtlCommandLineResult.Error($"unknown option '{args[i]}'");
             }
         }
 
         // penctl prints its usage and exits 0 with fewer than two arguments.
         if (args.Length - i < 2)
         {
-            return null;
+            return new CtlCommandLineResult.ShowUsage();
         }
 
         var command = string.Join(' ', args[(i + 1)..]);
         if (json && !JsonCommands.Contains(args[i + 1]))
         {
-            error = $"--json works with {string.Join(", ", JsonCommands)}, not '{args[i + 1]}'";
-            return null;
+            return new CtlCommandLineResult.Error($"--json works with {string.Join(", ", JsonCommands)}, not '{args[i + 1]}'");
         }
 
-        return new CtlCommandLine(args[i], command, timeout, json);
+        return new CtlCommandLineResult.Send(new CtlCommandLine(args[i], command, timeout, json));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Quill.Core.Configuration;
 using Quill.Ctl;
 using Quill.Ctl.Companions;
 
@@ -8,17 +9,23 @@ if (args.Length > 0 && CompanionTools.Find(args[0]) is { } companion)
     return await companion(args[1..]);
 
 // penctl's command line: quillctl [--timeout SECONDS] [--json] host:port|/path command words...
-var commandLine = CtlCommandLine.Parse(args, out var error);
-if (commandLine is null)
+CtlCommandLine commandLine;
+switch (CtlCommandLine.Parse(args))
 {
-    if (error.Length == 0)
-    {
+    case CtlCommandLineResult.Send send:
+        commandLine = send.CommandLine;
+        break;
+    case CtlCommandLineResult.ShowUsage:
         Console.Out.WriteLine(CtlCommandLine.Usage);
         return 0;
-    }
-
-    Console.Error.WriteLine($"quillctl: {error}");
-    return 1;
+    case CtlCommandLineResult.ShowVersion:
+        Console.Out.WriteLine(VersionText.For("quillctl"));
+        return 0;
+    case CtlCommandLineResult.Error error:
+        Console.Error.WriteLine($"quillctl: {error.Message}");
+        return 1;
+    case var unhandled:
+        throw new InvalidOperationException($"unhandled command line result {unhandled}");
 }
 
 var line = commandLine.Command + "\n";

@@ -11,7 +11,7 @@ switch (parsed)
         Console.Out.Write(CommandLineParser.Usage);
         return 0;
     case CommandLineResult.ShowVersion:
-        Console.Out.WriteLine($"quill {typeof(BalancerHost).Assembly.GetName().Version?.ToString(3)}");
+        Console.Out.WriteLine(VersionText.For("quill"));
         return 0;
     case CommandLineResult.Error error:
         Console.Error.WriteLine($"quill: {error.Message}");

@@ -72,13 +72,12 @@ internal static class ProtocolCommands
         return ControlReply.Line(string.Create(CultureInfo.InvariantCulture, $"Idle timeout: {settings.IdleTimeoutSeconds} seconds"));
     }
 
-    /// <summary>pen crashes without an argument; quill then reports the address in use. A bad address gets pen's
+    /// <summary>pen crashes without an argument; quill refuses it like any missing argument. A bad address gets pen's
     /// reply with the newline pen forgot, and, as every refused command, changes nothing.</summary>
     private static ControlReply Source(RuntimeSettings settings, string[] words)
     {
         if (CommandArguments.Extra(words, 2) is { } extra) return extra;
-        if (words.Length == 1)
-            return settings.SourceAddress is { } current ? ControlReply.Line(current.ToString()) : ControlReply.None;
+        if (words.Length == 1) return ControlReply.Error("source: missing address");
         if (IPAddress.TryParse(words[1], out var address))
         {
             settings.SourceAddress = address;

@@ -45,9 +45,21 @@ public class ProtocolCommandsTests
 
         Assert.Equal("", fixture.Run("source 127.0.0.9"));
         Assert.Equal(IPAddress.Parse("127.0.0.9"), fixture.Settings.SourceAddress);
-        Assert.Equal("127.0.0.9\n", fixture.Run("source"));
         Assert.Equal("unable to set source address to 'nowhere'\n", fixture.Refuse("source nowhere"));
         Assert.Equal(IPAddress.Parse("127.0.0.9"), fixture.Settings.SourceAddress);
+    }
+
+    /// <summary>pen crashes on a bare <c>source</c>.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("127.0.0.9")]
+    public void Source_WithoutAddress_IsRefusedAndChangesNothing(string? before)
+    {
+        var fixture = new DispatcherFixture();
+        if (before is not null) fixture.Run($"source {before}");
+
+        Assert.Equal("source: missing address\n", fixture.Refuse("source"));
+        Assert.Equal(before, fixture.Settings.SourceAddress?.ToString());
     }
 
     [Theory]

@@ -25,6 +25,18 @@ public sealed class QuillctlTests
         Assert.StartsWith("usage: quillctl ", result.Stdout);
     }
 
+    [Fact]
+    public async Task HelpAndVersion_PrintToStdoutAndExitZero()
+    {
+        var usage = await Penctl.RunQuillctlAsync("127.0.0.1:1");
+        var help = await Penctl.RunQuillctlAsync("--help");
+        var version = await Penctl.RunQuillctlAsync("--version");
+
+        Assert.Equal(usage, help);
+        Assert.Equal(new Penctl.Result(0, version.Stdout, ""), version);
+        Assert.Matches(@"^quillctl \d+\.\d+\.\d+\n$", version.Stdout);
+    }
+
     [PenFact]
     public async Task Output_IsWhatPenctlPrints()
     {
