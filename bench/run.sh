@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks quill beside pen, haproxy, nginx (stream) and direct, on loopback only.
+# Benchmarks quill beside pen, haproxy, nginx and direct, on loopback only: as TCP balancers
+# (scenarios a-e) and adding X-Forwarded-For to keep-alive HTTP (f).
 # Usage: bench/run.sh [--quick] [--reps N] [--targets "quill pen ..."]
 # Writes bench/results/latest.{md,json,csv,png}. See bench/README.md.
 set -euo pipefail
@@ -17,7 +18,7 @@ while (($#)); do
         --quick) QUICK=1 REPS=1 HTTP_SECONDS=2 BULK_SECONDS=2 WARMUP_SECONDS=1 IDLE_COUNT=1000 STARTUP_RUNS=2 ;;
         --reps) REPS=${2:?--reps needs a number}; shift ;;
         --targets) TARGETS_WANTED=${2:?--targets needs a list}; shift ;;
-        -h | --help) sed -n '2,4s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,5s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
     shift
@@ -25,8 +26,8 @@ done
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps must be a positive integer, not '$REPS'" >&2; exit 2; }
 
 # Every port is PORT_BASE + a fixed offset; BENCH_PORT_BASE moves them all (below 32768, the
-# start of Linux's ephemeral range). Targets use +301.., their bulk instances +401.., and their
-# start-up runs +501.. (see lib/scenarios.sh).
+# start of Linux's ephemeral range). Targets use +301.., their bulk instances +401.., their
+# start-up runs +501.., and their HTTP-mode instances (scenario f) +601.. (see lib/scenarios.sh).
 PORT_BASE=${BENCH_PORT_BASE:-27000}
 [[ $PORT_BASE =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 32000)) ||
     { echo "run.sh: BENCH_PORT_BASE must be a number from 1024 to 32000, not '$PORT_BASE'" >&2; exit 2; }
@@ -56,7 +57,8 @@ QUILL_BIN="" QUILL_BUILD="not requested (--targets)"
 # balancers get core 1. (The build above may use both cores.)
 taskset -cp 0 $$ >/dev/null
 for port in "$BACKEND1" "$BACKEND2" "$IPERF_PORT" $(seq $((PORT_BASE + 301)) $((PORT_BASE + 305))) \
-    $(seq $((PORT_BASE + 401)) $((PORT_BASE + 405))) $(seq $((PORT_BASE + 501)) $((PORT_BASE + 505))); do
+    $(seq $((PORT_BASE + 401)) $((PORT_BASE + 405))) $(seq $((PORT_BASE + 501)) $((PORT_BASE + 505))) \
+    $(seq $((PORT_BASE + 601)) $((PORT_BASE + 605))); do
     port_accepts "$port" && die "port $port is already in use on 127.0.0.1"
 done
 

@@ -2,7 +2,8 @@
 """Runs one scenario against one target and prints one JSON record on stdout.
 
 Scenarios: close (HTTP, new connection per request), keepalive (HTTP keep-alive), bulk (one
-iperf3 stream), idle (many idle connections, then RSS) and startup (exec until the port accepts).
+iperf3 stream), idle (many idle connections, then RSS), startup (exec until the port accepts) and
+keepalive_xff (the same load as keepalive, against the balancer in HTTP mode adding X-Forwarded-For).
 The balancer's CPU is the utime+stime delta of its process tree around the measured window.
 Run it on core 0 (taskset -c 0): wrk and iperf3 inherit that; only the balancer uses core 1.
 """
@@ -160,7 +161,7 @@ def scenario_startup(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("scenario", choices=["close", "keepalive", "bulk", "idle", "startup"])
+    p.add_argument("scenario", choices=["close", "keepalive", "bulk", "idle", "startup", "keepalive_xff"])
     p.add_argument("--target", required=True)
     p.add_argument("--rep", type=int, required=True)
     p.add_argument("--port", type=int, required=True)
@@ -182,6 +183,7 @@ def main():
     args = p.parse_args(own)
     args.argv = target_argv
     run = {"close": lambda: scenario_http(args, True), "keepalive": lambda: scenario_http(args, False),
+           "keepalive_xff": lambda: scenario_http(args, False),
            "bulk": lambda: scenario_bulk(args), "idle": lambda: scenario_idle(args),
            "startup": lambda: scenario_startup(args)}[args.scenario]
     record = {"rep": args.rep, "target": args.target, "scenario": args.scenario}

@@ -3,7 +3,9 @@
 # report.py writes datafile (one block per panel) and datafile.gp (panel titles, label formats).
 load datafile.'.gp'
 
-set terminal pngcairo size 1800,900 font "DejaVu Sans,11" noenhanced
+cols = (npanels > 4) ? 4 : npanels
+rows = (npanels + cols - 1) / cols
+set terminal pngcairo size 1800,450*rows font "DejaVu Sans,11" noenhanced
 set output outfile
 set linetype 1 lc rgb "#d1495b"
 set linetype 2 lc rgb "#00798c"
@@ -11,8 +13,6 @@ set linetype 3 lc rgb "#edae49"
 set linetype 4 lc rgb "#30638e"
 set linetype 5 lc rgb "#8d8d8d"
 
-cols = (npanels > 4) ? 4 : npanels
-rows = (npanels + cols - 1) / cols
 set multiplot layout rows, cols title suptitle font ",14"
 set style fill solid 0.85 border -1
 set boxwidth 0.6

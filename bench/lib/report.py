@@ -26,6 +26,11 @@ ROWS = [
     ("idle", "rss_base_mib", "d. idle: balancer RSS before, MiB", 1),
     ("idle", "rss_mib", "d. idle: balancer RSS with {idle_count} held, MiB", 1),
     ("startup", "startup_ms", "e. start-up to accepting, ms", 1),
+    ("keepalive_xff", "rps", "f. keep-alive, X-Forwarded-For: req/s", 0),
+    ("keepalive_xff", "p99_ms", "f. keep-alive, X-Forwarded-For: p99 latency, ms", 2),
+    ("keepalive_xff", "cpu_us_per_req", "f. keep-alive, X-Forwarded-For: balancer CPU µs/request", 2),
+    ("keepalive_xff", "cpu_pct", "f. keep-alive, X-Forwarded-For: balancer core busy, %", 0),
+    ("keepalive_xff", "errors", "f. keep-alive, X-Forwarded-For: wrk errors", 0),
 ]
 # Chart panels: (scenario, metric key, title, label format). plot.gp draws them in this order.
 PANELS = [
@@ -37,6 +42,8 @@ PANELS = [
     ("bulk", "gbps", "c. bulk, one stream: Gbit/s", "%.2f"),
     ("idle", "rss_mib", "d. balancer RSS with {idle_count} idle: MiB", "%.1f"),
     ("startup", "startup_ms", "e. start-up to accepting: ms", "%.1f"),
+    ("keepalive_xff", "rps", "f. keep-alive, X-Forwarded-For: req/s", "%.0f"),
+    ("keepalive_xff", "cpu_us_per_req", "f. balancer CPU per request: µs", "%.2f"),
 ]
 COLOURS = {"quill": 1, "pen": 2, "haproxy": 3, "nginx": 4, "direct": 5}
 

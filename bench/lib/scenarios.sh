@@ -1,6 +1,7 @@
 # One repetition of every scenario against one target. Appends one JSON record per scenario
 # to $RAW (see lib/measure.py). Ports: main instance PORT_BASE+300+i, bulk instance
-# PORT_BASE+400+i, start-up runs PORT_BASE+500+i, where i is the target's index.
+# PORT_BASE+400+i, start-up runs PORT_BASE+500+i, HTTP-mode instance (scenario f)
+# PORT_BASE+600+i, where i is the target's index.
 
 measure() {
     taskset -c 0 python3 "$LIB_DIR/measure.py" "$@" >>"$RAW"
@@ -15,18 +16,23 @@ failed() {
     done
 }
 
+# Not measured: fills caches and lets a JIT build compile its hot paths before a fresh instance is measured.
+warm_up() {
+    taskset -c 0 timeout 30 wrk -t1 -c50 -d"${WARMUP_SECONDS}s" "http://127.0.0.1:$TARGET_PORT/1k" >/dev/null 2>&1 || true
+}
+
 run_target_rep() {
     local name=$1 rep=$2 i
     i=$(target_index "$name")
     local main_port=$((PORT_BASE + 300 + i)) bulk_port=$((PORT_BASE + 400 + i)) start_port=$((PORT_BASE + 500 + i))
+    local http_port=$((PORT_BASE + 600 + i))
 
     log "rep $rep: $name"
     local pid_args
     if start_target "$name" "$main_port" "$BACKEND1" "$BACKEND2"; then
         pid_args=(--target "$name" --rep "$rep" --port "$TARGET_PORT")
         [[ -n $TARGET_PID ]] && pid_args+=(--pid "$TARGET_PID")
-        # Warm-up, not measured: fills caches and lets a JIT build compile its hot paths.
-        taskset -c 0 timeout 30 wrk -t1 -c50 -d"${WARMUP_SECONDS}s" "http://127.0.0.1:$TARGET_PORT/1k" >/dev/null 2>&1 || true
+        warm_up
         measure close "${pid_args[@]}" --conns 50 --seconds "$HTTP_SECONDS"
         measure keepalive "${pid_args[@]}" --conns 100 --seconds "$HTTP_SECONDS"
         measure idle "${pid_args[@]}" --count "$IDLE_COUNT" --seconds 60
@@ -50,5 +56,16 @@ run_target_rep() {
         target_argv "$name" "$start_port" "$BACKEND1" "$BACKEND2" "$WORK/$name-$start_port"
         measure startup --target "$name" --rep "$rep" --port "$start_port" --runs "$STARTUP_RUNS" \
             --log "$WORK/$name-$start_port/output.log" -- "${TARGET_ARGV[@]}"
+    fi
+
+    # Last, so this target's a to e run as they did before f existed.
+    if start_target "$name" "$http_port" "$BACKEND1" "$BACKEND2" http; then
+        pid_args=(--target "$name" --rep "$rep" --port "$TARGET_PORT")
+        [[ -n $TARGET_PID ]] && pid_args+=(--pid "$TARGET_PID")
+        warm_up
+        measure keepalive_xff "${pid_args[@]}" --conns 100 --seconds "$HTTP_SECONDS"
+        stop_target
+    else
+        failed "$name" "$rep" keepalive_xff
     fi
 }

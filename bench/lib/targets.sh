@@ -1,5 +1,8 @@
 # The balancers under test. Each listens on its own loopback port in front of two backends,
 # round robin, and runs alone on core 1. "direct" is no balancer: traffic goes to backend 1.
+# Each runs in one of two modes: tcp (scenarios a-e: quill and pen plain, haproxy mode tcp, nginx
+# stream) or http (scenario f: quill and pen with -H, haproxy mode http with option forwardfor,
+# nginx http proxy setting X-Forwarded-For), so every target adds the client's address.
 
 ALL_TARGETS=(quill pen haproxy nginx direct)
 
@@ -10,39 +13,46 @@ target_index() {
     die "unknown target $1"
 }
 
-# target_argv NAME PORT BACKEND1 BACKEND2 DIR: set TARGET_ARGV to the command that runs NAME
-# in the foreground, writing any config it needs into DIR.
+# target_argv NAME PORT BACKEND1 BACKEND2 DIR [MODE]: set TARGET_ARGV to the command that runs
+# NAME in the foreground in MODE (tcp, the default, or http), writing any config it needs into DIR.
 target_argv() {
-    local name=$1 port=$2 b1=$3 b2=$4 dir=$5
+    local name=$1 port=$2 b1=$3 b2=$4 dir=$5 mode=${6:-tcp}
+    local http=()
+    [[ $mode == http ]] && http=(-H)
     mkdir -p "$dir"
     case $name in
         quill)
-            TARGET_ARGV=("$QUILL_BIN" -f -r -x 10000 "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
+            TARGET_ARGV=("$QUILL_BIN" -f -r -x 10000 "${http[@]}" "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
         pen)
-            TARGET_ARGV=(pen -f -r -x 10000 "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
+            TARGET_ARGV=(pen -f -r -x 10000 "${http[@]}" "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
         haproxy)
-            render "$CONF_DIR/haproxy.cfg.tmpl" "$dir/haproxy.cfg" PORT="$port" BACKEND1="$b1" BACKEND2="$b2"
+            render "$CONF_DIR/haproxy-$mode.cfg.tmpl" "$dir/haproxy.cfg" PORT="$port" BACKEND1="$b1" BACKEND2="$b2"
             TARGET_ARGV=(haproxy -db -f "$dir/haproxy.cfg") ;;
         nginx)
-            local load=""
-            [[ -f $NGINX_STREAM_MODULE ]] && load="load_module $NGINX_STREAM_MODULE;"
-            render "$CONF_DIR/nginx-stream.conf.tmpl" "$dir/nginx.conf" \
-                LOAD_STREAM="$load" DIR="$dir" PORT="$port" BACKEND1="$b1" BACKEND2="$b2"
+            if [[ $mode == http ]]; then
+                render "$CONF_DIR/nginx-http.conf.tmpl" "$dir/nginx.conf" \
+                    DIR="$dir" PORT="$port" BACKEND1="$b1" BACKEND2="$b2"
+            else
+                local load=""
+                [[ -f $NGINX_STREAM_MODULE ]] && load="load_module $NGINX_STREAM_MODULE;"
+                render "$CONF_DIR/nginx-stream.conf.tmpl" "$dir/nginx.conf" \
+                    LOAD_STREAM="$load" DIR="$dir" PORT="$port" BACKEND1="$b1" BACKEND2="$b2"
+            fi
             TARGET_ARGV=(nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf") ;;
         *) die "target $name has no command" ;;
     esac
 }
 
-# start_target NAME PORT BACKEND1 BACKEND2: start NAME on core 1 and wait until PORT accepts.
-# Sets TARGET_PID and TARGET_PORT; for direct, TARGET_PID is empty and TARGET_PORT is BACKEND1.
-# On failure it stops what it started, sets TARGET_ERROR and returns 1.
+# start_target NAME PORT BACKEND1 BACKEND2 [MODE]: start NAME on core 1 in MODE (tcp or http) and
+# wait until PORT accepts. Sets TARGET_PID and TARGET_PORT; for direct, TARGET_PID is empty and
+# TARGET_PORT is BACKEND1. On failure it stops what it started, sets TARGET_ERROR and returns 1.
 start_target() {
-    local name=$1 port=$2 b1=$3 b2=$4 dir=$WORK/$1-$2
+    local name=$1 port=$2 b1=$3 b2=$4 mode=${5:-tcp} dir=$WORK/$1-$2
     if [[ $name == direct ]]; then
         TARGET_PID="" TARGET_PORT=$b1
         return 0
     fi
-    target_argv "$name" "$port" "$b1" "$b2" "$dir"
+    target_argv "$name" "$port" "$b1" "$b2" "$dir" "$mode"
     spawn "$dir/output.log" taskset -c 1 "${TARGET_ARGV[@]}"
     TARGET_PID=$SPAWNED_PID TARGET_PORT=$port
     if ! wait_port "$port" "$TARGET_PID" 15; then
