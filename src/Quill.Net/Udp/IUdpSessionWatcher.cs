@@ -9,7 +9,9 @@ public interface IUdpSessionWatcher
     /// <summary>A session started, connected to <paramref name="server"/>.</summary>
     /// <param name="listener">The listen socket: a UDP session's client side.</param>
     /// <param name="close">Ends the session (for <c>close N</c>); safe to call from any thread, more than once.</param>
-    IUdpSessionListing Started(Socket listener, IPEndPoint client, int clientSlot, int server, Socket upstream, Action close);
+    /// <param name="reportTraffic">Passes the session's latest bytes on to the counters (the once-a-second sweep).</param>
+    IUdpSessionListing Started(Socket listener, IPEndPoint client, int clientSlot, int server, Socket upstream, Action close,
+        Action reportTraffic);
 }
 
 /// <summary>One listed UDP session.</summary>

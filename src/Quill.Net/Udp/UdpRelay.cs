@@ -169,7 +169,8 @@ public sealed class UdpRelay : IDisposable
         }
         session.KeepFirst(first);
         session.Listing = _options.Watcher?.Started(_listener, client, session.ClientSlot, session.Server, session.Upstream!,
-            () => ThreadPool.QueueUserWorkItem(_ => End(session, "closed by the control port")));
+            () => ThreadPool.QueueUserWorkItem(_ => End(session, "closed by the control port")),
+            () => session.ReportTraffic(_selector));
         lock (_gate) _sessions[address] = session;
         _log?.Invoke(1, $"UDP client {client} uses server {session.Server}");
         return session;

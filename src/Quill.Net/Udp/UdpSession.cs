@@ -17,6 +17,8 @@ internal sealed class UdpSession
     private int _firstLength;
     private long _toServer;
     private long _toClient;
+    private long _reportedToServer;
+    private long _reportedToClient;
     private bool _ended;
 
     public UdpSession(SocketAddress clientAddress, IPEndPoint client, ConnectionAttempt attempt, long now)
@@ -123,6 +125,17 @@ internal sealed class UdpSession
         }
     }
 
+    /// <summary>Passes the bytes moved since the last report on to the server's and the client's counters (the sweep).</summary>
+    public void ReportTraffic(ServerSelector selector)
+    {
+        lock (_gate)
+        {
+            if (_ended || (_toServer == _reportedToServer && _toClient == _reportedToClient)) return;
+            selector.Transferred(_attempt, _toServer - _reportedToServer, _toClient - _reportedToClient);
+            (_reportedToServer, _reportedToClient) = (_toServer, _toClient);
+        }
+    }
+
     /// <summary>Closes the upstream socket and releases the server; only the first call does anything.</summary>
     public bool End(ServerSelector selector)
     {
@@ -132,7 +145,7 @@ internal sealed class UdpSession
             _ended = true;
             Upstream?.Dispose();
             ReleaseFirst();
-            selector.Finished(_attempt, _toServer, _toClient);
+            selector.Finished(_attempt, _toServer - _reportedToServer, _toClient - _reportedToClient);
             return true;
         }
     }

@@ -10,9 +10,10 @@ namespace Quill.Hosting;
 /// and USR1 statistics show them as they show TCP connections; an ended session leaves its slot.</summary>
 internal sealed class UdpSessionListings(ConnectionRegistry connections) : IUdpSessionWatcher
 {
-    public IUdpSessionListing Started(Socket listener, IPEndPoint client, int clientSlot, int server, Socket upstream, Action close)
+    public IUdpSessionListing Started(
+        Socket listener, IPEndPoint client, int clientSlot, int server, Socket upstream, Action close, Action reportTraffic)
     {
-        var listing = new Listing(connections, Descriptor(listener), clientSlot, close);
+        var listing = new Listing(connections, Descriptor(listener), clientSlot, close, reportTraffic);
         listing.Moved(server, upstream);
         connections.Add(listing);
         return listing;
@@ -30,7 +31,7 @@ internal sealed class UdpSessionListings(ConnectionRegistry connections) : IUdpS
         }
     }
 
-    private sealed class Listing(ConnectionRegistry connections, long listener, int clientSlot, Action close)
+    private sealed class Listing(ConnectionRegistry connections, long listener, int clientSlot, Action close, Action reportTraffic)
         : IUdpSessionListing, IListedConnection
     {
         private int _ended;
@@ -55,8 +56,6 @@ internal sealed class UdpSessionListings(ConnectionRegistry connections) : IUdpS
 
         public void Close() => close();
 
-        public void ReportTraffic()
-        {
-        }
+        public void ReportTraffic() => reportTraffic();
     }
 }

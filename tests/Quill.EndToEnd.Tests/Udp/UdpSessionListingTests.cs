@@ -37,6 +37,21 @@ public sealed class UdpSessionListingTests
     }
 
     [Fact]
+    public async Task Servers_OpenSession_ShowsItsBytesWithinASecond()
+    {
+        using var dns = await DnsmasqAsync();
+        var (balancer, port, control) = await StartAsync(["-o", "idle_timeout 60"], dns);
+        using var _ = balancer;
+
+        Assert.Equal(Answer, await Dig.AskAsync(port, 21));
+        var servers = await Eventually.ValueAsync(
+            () => Penctl.AskAsync(control, "servers"), r => !r.Contains(" sx 0 ", StringComparison.Ordinal) && !r.EndsWith(" rx 0\n", StringComparison.Ordinal));
+
+        Assert.Matches(@" sx [1-9][0-9]* rx [1-9][0-9]*\n", servers);
+        Assert.Contains("state = 2", await Penctl.AskAsync(control, "connection 0"));
+    }
+
+    [Fact]
     public async Task Dig_SessionIsListedInConnectionAndStatus_UntilItExpires()
     {
         using var dns = await DnsmasqAsync();
