@@ -26,7 +26,7 @@ public sealed class ConnectionLifecycle : IListedConnection
     private readonly ConnectionServices _services;
     private readonly IPAddress? _address;
     private readonly int _port;
-    private readonly bool _https;
+    private readonly ConnectionKind _kind;
     private readonly Action? _ended;
     private readonly Lock _reporting = new();
     private ConnectionAttempt _attempt;
@@ -44,16 +44,16 @@ public sealed class ConnectionLifecycle : IListedConnection
 
     /// <param name="address">The client's address; null for a unix-socket client.</param>
     /// <param name="settings">The connection commands as they stood at accept.</param>
-    /// <param name="https">The client came over TLS (X-Forwarded-Proto).</param>
+    /// <param name="kind">TCP, TLS (X-Forwarded-Proto: https) or UDP (datagrams: no stream filter).</param>
     /// <param name="ended">Told once the connection is over (the intake's count of open connections).</param>
-    public ConnectionLifecycle(ConnectionServices services, IPAddress? address, int port, ConnectionSettings settings, bool https, Action? ended)
+    public ConnectionLifecycle(ConnectionServices services, IPAddress? address, int port, ConnectionSettings settings, ConnectionKind kind, Action? ended)
     {
         ArgumentNullException.ThrowIfNull(services);
         _services = services;
         _address = address;
         _port = port;
         Settings = settings;
-        _https = https;
+        _kind = kind;
         _ended = ended;
     }
 
@@ -87,14 +87,26 @@ public sealed class ConnectionLifecycle : IListedConnection
         Volatile.Write(ref _state, ConnectedState);
         var log = _services.Log;
         if (log.IsEnabled(1)) log.Write(1, $"client {Client} connected to server {_attempt.Server}");
-        var filter = _services.Filters?.For(_address, _attempt.ServerEndPoint!, Settings.HttpHeaders, _https);
-        _traffic = new TrafficCounter(ReportTraffic);
-        _relay!.Start(new RelayPlan(filter, Settings.IdleTimeout, Settings.FastClose, _traffic));
+        var filter = _kind == ConnectionKind.Udp
+            ? null
+            : _services.Filters?.For(_address, _attempt.ServerEndPoint!, Settings.HttpHeaders, https: _kind == ConnectionKind.Tls);
+        // A UDP session that failed over is connected again and keeps counting where it was.
+        var traffic = _traffic ?? new TrafficCounter(ReportTraffic);
+        Volatile.Write(ref _traffic, traffic);
+        _relay!.Start(new RelayPlan(filter, Settings.IdleTimeout, Settings.FastClose, traffic));
     }
 
-    /// <summary>The connect failed or timed out: blacklist the server and try the next one the selector gives.</summary>
+    /// <summary>
+    /// The connect failed or timed out: blacklist the server and try the next one the selector gives. A UDP server
+    /// can also refuse a session it answered before; what it was sent so far is counted to it first.
+    /// </summary>
     public void ConnectFailed(ConnectFailure failure)
     {
+        if (Volatile.Read(ref _state) == ConnectedState)
+        {
+            ReportTraffic();
+            Volatile.Write(ref _state, ConnectingState);
+        }
         _services.Log.Write(0, $"blacklisting server {_attempt.Server} because connect to {_attempt.ServerEndPoint} failed: {failure.Reason}");
         if (_services.Selector.FailOver(ref _attempt)) ConnectOrRefuse();
         else Refuse();

@@ -82,7 +82,7 @@ public sealed class TcpIntake : IDisposable
             _ = ServeDummyAsync(fd);
             return;
         }
-        var lifecycle = new ConnectionLifecycle(_services, address, port, _services.SettingsForNewClient(), https: path == ClientPath.Tls, _ended);
+        var lifecycle = new ConnectionLifecycle(_services, address, port, _services.SettingsForNewClient(), path == ClientPath.Tls ? ConnectionKind.Tls : ConnectionKind.Tcp, _ended);
         if (path == ClientPath.Tls)
         {
             var tls = new TlsConnection(RelayEngine.Adopt(fd), _services.Tls!, lifecycle, _services.Log, _time, _stopping);

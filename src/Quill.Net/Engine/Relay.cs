@@ -1,7 +1,6 @@
 using System.Net;
 using Quill.Core.Configuration;
 using Quill.Net.Connections;
-using Quill.Net.Forwarding;
 using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Quill.Net.Connections;
-using Quill.Net.Forwarding;
 using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;

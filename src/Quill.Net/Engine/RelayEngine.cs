@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Quill.Net.Connections;
-using Quill.Net.Forwarding;
 using Quill.Net.Interop;
 using Quill.Net.Listening;
 

@@ -1,6 +1,5 @@
 using Quill.Net.Connections;
 using System.Buffers;
-using Quill.Net.Forwarding;
 
 namespace Quill.Net.Http;
 

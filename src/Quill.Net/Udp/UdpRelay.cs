@@ -1,15 +1,16 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
-using Quill.Core.Selection;
+using Quill.Net.Connections;
 
 namespace Quill.Net.Udp;
 
 /// <summary>
 /// UDP balancing (-U): datagrams from each client address and port form a session with its own upstream socket
-/// connected to a server chosen as for TCP (stickiness, modes, limits). Replies go back to the client from the listen
-/// socket. A server that refuses (ICMP port unreachable) is blacklisted and the session fails over, sending its
-/// first datagram again if the server never answered. Unlike pen, sessions end after an idle timeout.
+/// connected to a server chosen as for TCP (stickiness, modes, limits), each session run by a
+/// <see cref="ConnectionLifecycle"/> like a TCP connection. Replies go back to the client from the listen socket. A
+/// server that refuses (ICMP port unreachable) is blacklisted and the session fails over, sending its first datagram
+/// again if the server never answered. Unlike pen, sessions end after an idle timeout.
 /// </summary>
 public sealed class UdpRelay : IDisposable
 {
@@ -17,34 +18,31 @@ public sealed class UdpRelay : IDisposable
     private const int MaxDatagram = 65535;
 
     private readonly Socket _listener;
-    private readonly ServerSelector _selector;
+    private readonly ConnectionServices _services;
     private readonly UdpRelayOptions _options;
     private readonly TimeProvider _time;
-    private readonly Action<int, string>? _log;
     private readonly Lock _gate = new();
     private readonly Dictionary<SocketAddress, UdpSession> _sessions = [];
 
-    private UdpRelay(Socket listener, ServerSelector selector, UdpRelayOptions options, TimeProvider time, Action<int, string>? log)
+    private UdpRelay(Socket listener, ConnectionServices services, UdpRelayOptions options, TimeProvider time)
     {
         _listener = listener;
-        _selector = selector;
+        _services = services;
         _options = options;
         _time = time;
-        _log = log;
     }
 
     /// <summary>Binds the UDP listen socket.</summary>
-    /// <param name="log">Debug messages with their -d level.</param>
+    /// <param name="services">Selection, the registry (sessions are listed like connections) and the debug log.</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public static UdpRelay Open(
-        IPEndPoint listen, ServerSelector selector, UdpRelayOptions options, TimeProvider time, Action<int, string>? log = null)
+    public static UdpRelay Open(IPEndPoint listen, ConnectionServices services, UdpRelayOptions options, TimeProvider time)
     {
         var socket = new Socket(listen.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
             if (listen.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = true;
             socket.Bind(listen);
-            return new UdpRelay(socket, selector, options, time, log);
+            return new UdpRelay(socket, services, options, time);
         }
         catch
         {
@@ -77,7 +75,7 @@ public sealed class UdpRelay : IDisposable
                 }
                 catch (SocketException e)
                 {
-                    _log?.Invoke(1, $"UDP receive failed: {SocketErrorText.Describe(e.SocketErrorCode)}");
+                    _services.Log.Write(1, $"UDP receive failed: {SocketErrorText.Describe(e.SocketErrorCode)}");
                     continue;
                 }
                 await ToServerAsync(from, buffer.AsMemory(0, received)).ConfigureAwait(false);
@@ -126,32 +124,32 @@ public sealed class UdpRelay : IDisposable
     {
         UdpSession? session;
         lock (_gate) _sessions.TryGetValue(from, out session);
-        session ??= Create(from, datagram.Span);
-        if (session is null) return;
+        if (session is null)
+        {
+            // The first datagram goes with the session's connect.
+            Create(from, datagram.Span);
+            return;
+        }
 
         session.LastActivity = _time.GetTimestamp();
-        while (true)
+        if (session.Upstream is not { } upstream) return;
+        try
         {
-            try
-            {
-                await session.Upstream!.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
-                session.Sent(datagram.Length);
-                return;
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
-            {
-                // An earlier datagram was refused: fail over and send this one to the next server.
-                if (!FailOver(session, resend: false)) return;
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                End(session, e is SocketException s ? SocketErrorText.Describe(s.SocketErrorCode) : "closed");
-                return;
-            }
+            await upstream.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
+            session.Sent(datagram.Length);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            // An earlier datagram was refused: fail over; this one is lost, as a datagram may be.
+            session.Refused(upstream, SocketErrorText.Describe(e.SocketErrorCode));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Closed by a failover meanwhile, or unusable: the reply loop or the idle timeout ends the session.
         }
     }
 
-    private UdpSession? Create(SocketAddress from, ReadOnlySpan<byte> first)
+    private void Create(SocketAddress from, ReadOnlySpan<byte> first)
     {
         var address = new SocketAddress(from.Family, from.Size);
         from.Buffer.CopyTo(address.Buffer);
@@ -159,66 +157,17 @@ public sealed class UdpRelay : IDisposable
         if (client.Address.IsIPv4MappedToIPv6) client = new IPEndPoint(client.Address.MapToIPv4(), client.Port);
 
         MakeRoom();
-        var attempt = _selector.Begin(client.Address, client.Port);
-        var session = new UdpSession(address, client, attempt, _time.GetTimestamp());
-        if (attempt.ServerEndPoint is not { } server || !TryConnect(session, server))
-        {
-            _log?.Invoke(1, $"no server accepts UDP client {client}; dropping its datagram");
-            session.End(_selector);
-            return null;
-        }
+        var lifecycle = new ConnectionLifecycle(
+            _services, client.Address, client.Port, _services.SettingsForNewClient(), ConnectionKind.Udp, ended: null);
+        var session = new UdpSession(this, address, client, lifecycle, _time.GetTimestamp());
         session.KeepFirst(first);
-        session.Listing = _options.Watcher?.Started(_listener, client, session.ClientSlot, session.Server, session.Upstream!,
-            () => ThreadPool.QueueUserWorkItem(_ => End(session, "closed by the control port")),
-            () => session.ReportTraffic(_selector));
+        session.Sent(first.Length);
         lock (_gate) _sessions[address] = session;
-        _log?.Invoke(1, $"UDP client {client} uses server {session.Server}");
-        return session;
+        lifecycle.Start(session, session, (long)_listener.SafeHandle.DangerousGetHandle());
     }
 
-    /// <summary>Connects to the server, failing over while connecting fails (a UDP connect fails only when
-    /// there is no route).</summary>
-    private bool TryConnect(UdpSession session, EndPoint server)
-    {
-        while (true)
-        {
-            try
-            {
-                var upstream = session.Connect(server);
-                session.Listing?.Moved(session.Server, upstream);
-                StartReplies(session, upstream);
-                return true;
-            }
-            catch (SocketException e)
-            {
-                _log?.Invoke(0, $"blacklisting server {session.Server} because UDP connect to {server} failed: {SocketErrorText.Describe(e.SocketErrorCode)}");
-                if (!session.FailOver(_selector, out var next) || next is null) return false;
-                server = next;
-            }
-        }
-    }
-
-    private bool FailOver(UdpSession session, bool resend)
-    {
-        var failed = session.Server;
-        if (!session.FailOver(_selector, out var next) || next is null || !TryConnect(session, next))
-        {
-            End(session, $"server {failed} refused and no other server accepts");
-            return false;
-        }
-        _log?.Invoke(0, $"blacklisted server {failed}: it refused UDP client {session.Client}; now server {session.Server}");
-        try
-        {
-            if (resend) session.ResendFirst();
-        }
-        catch (SocketException)
-        {
-            // The reply loop of the new socket sees the same error and fails over again.
-        }
-        return true;
-    }
-
-    private void StartReplies(UdpSession session, Socket upstream) => _ = RepliesAsync(session, upstream);
+    /// <summary>Relays the server's datagrams on <paramref name="upstream"/> to the client (one loop per upstream socket).</summary>
+    internal void StartReplies(UdpSession session, Socket upstream) => _ = RepliesAsync(session, upstream);
 
     /// <summary>Relays the server's datagrams to the client, holding a buffer only while one is waiting.</summary>
     private async Task RepliesAsync(UdpSession session, Socket upstream)
@@ -233,13 +182,14 @@ public sealed class UdpRelay : IDisposable
                 buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
                 var received = await upstream.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
                 session.LastActivity = _time.GetTimestamp();
-                if (session.Answered(received, out var attempt)) _selector.Connected(attempt);
+                // Counted before it is passed on, so the client never sees a reply its session has not yet been told of.
+                session.Answered(upstream, received);
                 await _listener.SendToAsync(buffer.AsMemory(0, received), SocketFlags.None, session.ClientAddress).ConfigureAwait(false);
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused && !session.Ended
                                              && ReferenceEquals(session.Upstream, upstream))
             {
-                FailOver(session, resend: true);
+                session.Refused(upstream, SocketErrorText.Describe(e.SocketErrorCode));
                 return;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -271,16 +221,14 @@ public sealed class UdpRelay : IDisposable
         if (oldest is not null) End(oldest, "the session table is full");
     }
 
-    private void End(UdpSession session, string why)
+    internal void End(UdpSession session, string why)
     {
         lock (_gate)
         {
             if (_sessions.TryGetValue(session.ClientAddress, out var current) && ReferenceEquals(current, session))
                 _sessions.Remove(session.ClientAddress);
         }
-        if (!session.End(_selector)) return;
-        session.Listing?.Ended();
-        _log?.Invoke(1, $"UDP session of {session.Client} ended: {why}");
+        if (session.End()) _services.Log.Write(1, $"UDP session of {session.Client} ended: {why}");
     }
 
     private UdpSession[] Snapshot()

@@ -11,7 +11,4 @@ public sealed record UdpRelayOptions
 
     /// <summary>At most this many sessions; a new client then takes the place of the least recently active one.</summary>
     public int MaxSessions { get; init; } = 256;
-
-    /// <summary>Told when sessions start, move and end; null lists them nowhere.</summary>
-    public IUdpSessionWatcher? Watcher { get; init; }
 }

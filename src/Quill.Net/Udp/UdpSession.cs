@@ -1,78 +1,51 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
-using Quill.Core.Selection;
+using Quill.Net.Connections;
 
 namespace Quill.Net.Udp;
 
 /// <summary>
-/// One client address and port: its own upstream socket connected to the chosen server (so the server's replies
-/// come back to it alone), the selection it holds, and when it was last active.
+/// One client address and port, the UDP transport of its <see cref="ConnectionLifecycle"/>: a connect is an upstream
+/// socket connected to the server with the client's first datagram sent on it (kept until the server answers, so a
+/// refusal can send it to the next server); the server's first answer is the lifecycle's Connected; then datagrams
+/// go both ways until the session is idle, closed, or makes room. A server that refuses later (ICMP port
+/// unreachable) fails the session over as a refused connect would.
 /// </summary>
-internal sealed class UdpSession
+internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
 {
+    private readonly UdpRelay _relay;
     private readonly Lock _gate = new();
-    private ConnectionAttempt _attempt;
     private byte[]? _firstDatagram;
     private int _firstLength;
-    private long _toServer;
-    private long _toClient;
-    private long _reportedToServer;
-    private long _reportedToClient;
+    private TrafficCounter? _traffic;
+    private long _sentBeforeAnswer;
+    private bool _answered;
     private bool _ended;
 
-    public UdpSession(SocketAddress clientAddress, IPEndPoint client, ConnectionAttempt attempt, long now)
+    public UdpSession(UdpRelay relay, SocketAddress clientAddress, IPEndPoint client, ConnectionLifecycle lifecycle, long now)
     {
+        _relay = relay;
         ClientAddress = clientAddress;
         Client = client;
-        _attempt = attempt;
+        Lifecycle = lifecycle;
         LastActivity = now;
     }
 
     public SocketAddress ClientAddress { get; }
-    public IPEndPoint Client { get; }
-    public Socket? Upstream { get; private set; }
 
-    /// <summary>Where the host lists the session, if anywhere.</summary>
-    public IUdpSessionListing? Listing { get; set; }
+    public IPEndPoint Client { get; }
+
+    public ConnectionLifecycle Lifecycle { get; }
+
+    public Socket? Upstream { get; private set; }
 
     /// <summary>Timestamp (TimeProvider ticks) of the last datagram either way.</summary>
     public long LastActivity { get; set; }
 
-    public int ClientSlot
-    {
-        get { lock (_gate) return _attempt.ClientSlot; }
-    }
-
-    public int Server
-    {
-        get { lock (_gate) return _attempt.Server; }
-    }
-
     public bool Ended
     {
         get { lock (_gate) return _ended; }
-    }
-
-    /// <summary>Connects a new upstream socket to the attempt's server; the old one, if any, is closed.</summary>
-    public Socket Connect(EndPoint server)
-    {
-        var socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            socket.Connect(server);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        lock (_gate)
-        {
-            Upstream?.Dispose();
-            Upstream = socket;
-        }
-        return socket;
     }
 
     /// <summary>Keeps the first datagram until the server answers, so a refusal can send it to the next server.</summary>
@@ -83,61 +56,107 @@ internal sealed class UdpSession
         _firstLength = datagram.Length;
     }
 
-    /// <summary>Sends the kept first datagram again, to the server failed over to; false when there is none.</summary>
-    public bool ResendFirst()
+    public void Connect(in ConnectRequest request)
     {
+        Socket socket;
+        try
+        {
+            socket = new Socket(request.Target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        }
+        catch (SocketException e)
+        {
+            Lifecycle.ConnectFailed(new ConnectFailure(SocketErrorText.Describe(e.SocketErrorCode)));
+            return;
+        }
+        try
+        {
+            // A UDP connect fails only when there is no route.
+            socket.Connect(request.Target);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            Lifecycle.ConnectFailed(new ConnectFailure(SocketErrorText.Describe(e.SocketErrorCode)));
+            return;
+        }
         lock (_gate)
         {
-            if (_firstDatagram is null || Upstream is null) return false;
-            Upstream.Send(_firstDatagram.AsSpan(0, _firstLength));
-            return true;
+            if (_ended)
+            {
+                socket.Dispose();
+                return;
+            }
+            Upstream?.Dispose();
+            Upstream = socket;
+        }
+        _relay.StartReplies(this, socket);
+        try
+        {
+            lock (_gate)
+            {
+                if (_firstDatagram is not null) socket.Send(_firstDatagram.AsSpan(0, _firstLength));
+            }
+        }
+        catch (SocketException)
+        {
+            // The reply loop of this socket sees the same error and fails over again.
         }
     }
 
-    /// <summary>The server answered: it works, and the first datagram is no longer needed.</summary>
-    /// <returns>True for the first answer, when the selector should hear that the server is fine.</returns>
-    public bool Answered(int bytes, out ConnectionAttempt attempt)
+    public void Start(RelayPlan plan)
     {
         lock (_gate)
         {
-            _toClient += bytes;
-            attempt = _attempt;
-            if (_firstDatagram is null) return false;
-            ReleaseFirst();
-            return true;
+            if (_traffic is not null) return;
+            _traffic = plan.Traffic;
+            if (_sentBeforeAnswer > 0) _traffic.ToServer(_sentBeforeAnswer);
         }
     }
 
+    public void Refuse() => _relay.End(this, "no server accepts it");
+
+    public void Abort() => ThreadPool.QueueUserWorkItem(static session => session._relay.End(session, "closed by the control port"), this, false);
+
+    /// <summary>A datagram from the client reached the server.</summary>
     public void Sent(int bytes)
     {
-        lock (_gate) _toServer += bytes;
-    }
-
-    /// <summary>The server refused: blacklist it and take the next one. False when none is left.</summary>
-    public bool FailOver(ServerSelector selector, out EndPoint? next)
-    {
         lock (_gate)
         {
-            next = null;
-            if (_ended || !selector.FailOver(ref _attempt)) return false;
-            next = _attempt.ServerEndPoint;
-            return next is not null;
+            if (_traffic is { } traffic) traffic.ToServer(bytes);
+            else _sentBeforeAnswer += bytes;
         }
     }
 
-    /// <summary>Passes the bytes moved since the last report on to the server's and the client's counters (the sweep).</summary>
-    public void ReportTraffic(ServerSelector selector)
+    /// <summary>The server answered: its first answer completes the connect (the lifecycle hears of it once).</summary>
+    public void Answered(Socket upstream, int bytes)
+    {
+        bool first;
+        lock (_gate)
+        {
+            first = !_answered && ReferenceEquals(Upstream, upstream) && !_ended;
+            if (first)
+            {
+                _answered = true;
+                ReleaseFirst();
+            }
+        }
+        if (first) Lifecycle.Connected((long)upstream.SafeHandle.DangerousGetHandle());
+        lock (_gate) _traffic?.ToClient(bytes);
+    }
+
+    /// <summary>The server refused: fail over, as a refused connect does; the next answer counts as connected again.</summary>
+    public void Refused(Socket upstream, string reason)
     {
         lock (_gate)
         {
-            if (_ended || (_toServer == _reportedToServer && _toClient == _reportedToClient)) return;
-            selector.Transferred(_attempt, _toServer - _reportedToServer, _toClient - _reportedToClient);
-            (_reportedToServer, _reportedToClient) = (_toServer, _toClient);
+            if (_ended || !ReferenceEquals(Upstream, upstream)) return;
+            _answered = false;
         }
+        Lifecycle.ConnectFailed(new ConnectFailure(reason));
     }
 
-    /// <summary>Closes the upstream socket and releases the server; only the first call does anything.</summary>
-    public bool End(ServerSelector selector)
+    /// <summary>Closes the upstream socket; only the first call does anything, and the lifecycle hears of it.</summary>
+    public bool End()
     {
         lock (_gate)
         {
@@ -145,9 +164,9 @@ internal sealed class UdpSession
             _ended = true;
             Upstream?.Dispose();
             ReleaseFirst();
-            selector.Finished(_attempt, _toServer - _reportedToServer, _toClient - _reportedToClient);
-            return true;
         }
+        Lifecycle.Ended();
+        return true;
     }
 
     private void ReleaseFirst()

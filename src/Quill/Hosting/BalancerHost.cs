@@ -62,8 +62,8 @@ internal static class BalancerHost
         if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(geoError);
         if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
         if (options.Udp && options.Listen is { } udpListen)
-            return await UdpHost.RunAsync(options, state.Selector, settings, udpListen, log, time, exit.Token,
-                () => operations.Start(options, privileges), connections).ConfigureAwait(false);
+            return await UdpHost.RunAsync(options, services, settings, udpListen, log, time, exit.Token,
+                () => operations.Start(options, privileges)).ConfigureAwait(false);
         if (accepting is null) return Fail("no TCP intake");
         try
         {

@@ -1,11 +1,11 @@
 using System.Net;
-using Quill.Net.Connections;
 using System.Net.Sockets;
 using Quill.Core.Configuration;
 using Quill.Core.Control;
 using Quill.Core.Selection;
 using Quill.Diagnostics;
 using Quill.Net;
+using Quill.Net.Connections;
 using Quill.Net.Udp;
 
 namespace Quill.Hosting;
@@ -13,12 +13,11 @@ namespace Quill.Hosting;
 /// <summary>The run of a balancer in UDP mode (-U): one relay instead of the accept loop.</summary>
 internal static class UdpHost
 {
+    /// <param name="services">Selection, the registry where sessions are listed, the debug log.</param>
     /// <param name="settings">The idle timeout, after -o and -F.</param>
     /// <param name="startOperations">Once the port is bound: chroot, user switch, access log (as after a TCP listen).</param>
-    /// <param name="connections">Where the sessions are listed for connection N, status and USR1.</param>
-    public static async Task<int> RunAsync(QuillOptions options, ServerSelector selector, RuntimeSettings settings,
-        ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping, Action startOperations,
-        ConnectionRegistry? connections = null)
+    public static async Task<int> RunAsync(QuillOptions options, ConnectionServices services, RuntimeSettings settings,
+        ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping, Action startOperations)
     {
         if (options.Tls.Enabled)
             return Fail("-E (TLS) cannot be used with -U (UDP)");
@@ -34,9 +33,8 @@ internal static class UdpHost
             {
                 IdleTimeout = settings.IdleTimeoutSeconds > 0 ? TimeSpan.FromSeconds(settings.IdleTimeoutSeconds) : UdpRelayOptions.DefaultIdleTimeout,
                 MaxSessions = options.ConnectionsMax,
-                Watcher = connections is null ? null : new UdpSessionListings(connections),
             };
-            relay = UdpRelay.Open(listen, selector, relayOptions, time, log.Write);
+            relay = UdpRelay.Open(listen, services, relayOptions, time);
         }
         catch (ArgumentException e)
         {

@@ -1,9 +1,8 @@
 using Quill.Core.Configuration;
-using Quill.Net.Connections;
 using Quill.Diagnostics;
 using Quill.Hosting;
 using Quill.Net.AccessLog;
-
+using Quill.Net.Connections;
 
 namespace Quill.Operations;
 

@@ -1,8 +1,8 @@
 using Quill.Core.Selection;
-using Quill.Net.Connections;
 using Quill.Core.Status;
 using Quill.Diagnostics;
 using Quill.Hosting;
+using Quill.Net.Connections;
 
 namespace Quill.Operations;
 

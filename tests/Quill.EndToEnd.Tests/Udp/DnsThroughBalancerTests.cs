@@ -84,7 +84,7 @@ public sealed class DnsThroughBalancerTests
 
         Assert.Equal(Second, afterStop);
         Assert.Equal(Second, again);
-        Assert.Contains("blacklisted server 0", balancer.StandardError);
+        Assert.Contains("blacklisting server 0 because connect to ", balancer.StandardError);
     }
 
     /// <summary>Quill only: pen 0.34.1 keeps UDP sessions until the table needs their slot.</summary>

@@ -134,6 +134,30 @@ public sealed class ConnectionLifecycleTests
     }
 
     [Fact]
+    public void ConnectFailed_AfterConnected_CountsToTheOldServer_ThenFailsOverAndCountsOn()
+    {
+        // A UDP server may refuse a session it answered before.
+        var f = new LifecycleFixture(2);
+        var (lifecycle, transport) = f.Begin();
+        lifecycle.Connected(serverDescriptor: 9);
+        var traffic = transport.Plan!.Traffic;
+        traffic.ToServer(6);
+
+        lifecycle.ConnectFailed(Refused);
+        Assert.Equal([1, 0], transport.Servers);
+        Assert.Equal(6, f.Table[1]!.SentToServer);
+        Assert.Equal(1, f.Registry.Find(lifecycle.Id)!.Value.State);
+
+        lifecycle.Connected(serverDescriptor: 10);
+        Assert.Same(traffic, transport.Plan!.Traffic);
+        traffic.ToServer(4);
+        lifecycle.Ended();
+
+        Assert.Equal((6, 4), (f.Table[1]!.SentToServer, f.Table[0]!.SentToServer));
+        Assert.Equal([0, 0], f.Connections());
+    }
+
+    [Fact]
     public void TrafficSweep_ReportsEverySecond()
     {
         var f = new LifecycleFixture(1);

@@ -47,7 +47,7 @@ internal sealed class LifecycleFixture
     public (ConnectionLifecycle Lifecycle, FakeTransport Transport) Begin(int host = 1)
     {
         var lifecycle = new ConnectionLifecycle(
-            Services, IPAddress.Parse($"10.0.0.{host}"), 40000, Services.SettingsForNewClient(), https: false, () => Ended++);
+            Services, IPAddress.Parse($"10.0.0.{host}"), 40000, Services.SettingsForNewClient(), ConnectionKind.Tcp, () => Ended++);
         var transport = new FakeTransport();
         lifecycle.Start(transport, transport, clientDescriptor: 7);
         return (lifecycle, transport);

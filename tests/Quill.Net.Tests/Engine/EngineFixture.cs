@@ -71,7 +71,7 @@ internal sealed class EngineFixture : IRelayEngineHost, IDisposable
     {
         Interlocked.Increment(ref _accepted);
         var services = Servers.Services;
-        var lifecycle = new ConnectionLifecycle(services, address, port, services.SettingsForNewClient(), https: false, _ended);
+        var lifecycle = new ConnectionLifecycle(services, address, port, services.SettingsForNewClient(), ConnectionKind.Tcp, _ended);
         Lifecycles.Enqueue(lifecycle);
         var relay = RelayEngine.RelayFor(fd, lifecycle);
         lifecycle.Start(relay, relay, fd);

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using Quill.Net.Connections;
 using Quill.Net.Engine;
-using Quill.Net.Forwarding;
 using Quill.Net.Interop;
 
 namespace Quill.Net.Tests.Engine;

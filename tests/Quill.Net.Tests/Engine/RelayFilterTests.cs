@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Quill.Net.Connections;
 using Quill.Net.Tests.Connections;
-using Quill.Net.Tests.Forwarding;
+using Quill.Net.Tests.Streams;
 
 namespace Quill.Net.Tests.Engine;
 

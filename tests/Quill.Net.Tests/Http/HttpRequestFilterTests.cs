@@ -1,6 +1,6 @@
 using System.Net;
 using Quill.Net.Http;
-using Quill.Net.Tests.Forwarding;
+using Quill.Net.Tests.Streams;
 
 namespace Quill.Net.Tests.Http;
 

@@ -1,5 +1,5 @@
 using Quill.Net.Streams;
-using Quill.Net.Tests.Forwarding;
+using Quill.Net.Tests.Streams;
 
 namespace Quill.Net.Tests.Streams;
 

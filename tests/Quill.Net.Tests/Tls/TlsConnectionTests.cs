@@ -34,7 +34,7 @@ public sealed class TlsConnectionTests : IDisposable
         var (client, accepted) = await Loopback.ConnectedPairAsync();
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var address = ((IPEndPoint)accepted.RemoteEndPoint!).Address;
-        var lifecycle = new ConnectionLifecycle(services.Services, address, 40000, services.Services.SettingsForNewClient(), https: true,
+        var lifecycle = new ConnectionLifecycle(services.Services, address, 40000, services.Services.SettingsForNewClient(), ConnectionKind.Tls,
             () => ended.TrySetResult());
         var connection = new TlsConnection(accepted, tls, lifecycle, services.Log, time, CancellationToken.None);
         lifecycle.Start(connection, connection, (long)accepted.Handle);

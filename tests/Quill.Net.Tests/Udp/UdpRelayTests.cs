@@ -5,6 +5,9 @@ using Microsoft.Extensions.Time.Testing;
 using Quill.Core.Configuration;
 using Quill.Core.Model;
 using Quill.Core.Selection;
+using Quill.Core.Control;
+using Quill.Net.Connections;
+using Quill.Net.Tests.Connections;
 using Quill.Net.Udp;
 
 namespace Quill.Net.Tests.Udp;
@@ -16,6 +19,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
     private UdpRelay? _relay;
     private Task? _running;
     private ServerSelector? _selector;
+    private readonly ConnectionRegistry _registry = new(100);
 
     private UdpRelay Start(TimeProvider time, UdpRelayOptions options, SelectionFlags flags, params IPEndPoint[] servers)
     {
@@ -23,7 +27,9 @@ public sealed class UdpRelayTests : IAsyncDisposable
         var table = new ServerTable(states, null, null);
         var settings = new SelectionSettings { Flags = flags, BlacklistSeconds = 30 };
         _selector = new ServerSelector(table, new ClientTable(100, time), settings, time);
-        _relay = UdpRelay.Open(new IPEndPoint(IPAddress.Loopback, 0), _selector, options, time);
+        var services = new ConnectionServices(
+            _selector, _registry, new RuntimeSettings(new QuillOptions { Foreground = true }), new LifecycleFixture.RecordingLog());
+        _relay = UdpRelay.Open(new IPEndPoint(IPAddress.Loopback, 0), services, options, time);
         _running = _relay.RunAsync(_stop.Token);
         return _relay;
     }
@@ -69,6 +75,22 @@ public sealed class UdpRelayTests : IAsyncDisposable
         Assert.Equal($"a {upstreamPort} two", third.Text);
         Assert.Equal(1, relay.SessionCount);
         Assert.Equal(1, _selector!.Servers[0]!.Connections);
+    }
+
+    [Fact]
+    public async Task Relay_OpenSession_IsListedAndCountedBeforeItEnds()
+    {
+        using var server = new UdpNameServer("a");
+        var relay = Start(TimeProvider.System, new UdpRelayOptions(), SelectionFlags.None, server.EndPoint);
+        var client = Client();
+
+        var reply = await AskAsync(client, relay.LocalEndPoint, "one");
+        _registry.ReportTraffic();
+
+        Assert.Equal(2, _registry.Find(0)!.Value.State);
+        Assert.Equal(3, _selector!.Servers[0]!.SentToServer);
+        Assert.Equal(reply.Text.Length, _selector.Servers[0]!.ReceivedFromServer);
+        Assert.Equal(1, relay.SessionCount);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Text;
 using Quill.EndToEnd.Tests.Backends;
 using Quill.EndToEnd.Tests.Harness;
 
-namespace Quill.EndToEnd.Tests.Forwarding;
+namespace Quill.EndToEnd.Tests.DataPath;
 
 /// <summary>
 /// The real quill's one data path, with and without a filter on the client's stream (-H passes non-HTTP bytes through

@@ -1,6 +1,7 @@
-using Quill.Net.Forwarding;
 
-namespace Quill.Net.Tests.Forwarding;
+using Quill.Net.Engine;
+
+namespace Quill.Net.Tests.Engine;
 
 public sealed class PipePoolTests
 {

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Quill.Net.Tests.Forwarding;
+namespace Quill.Net.Tests.Streams;
 
 /// <summary>Counts buffers rented and not yet returned, and the most ever out at once.</summary>
 internal sealed class CountingPool : ArrayPool<byte>

@@ -1,7 +1,7 @@
 using Quill.Net.Interop;
 
 
-namespace Quill.Net.Forwarding;
+namespace Quill.Net.Engine;
 
 /// <summary>
 /// A kernel pipe that carries one direction's bytes from a socket to a socket without entering user space.

@@ -1,4 +1,4 @@
-namespace Quill.Net.Forwarding;
+namespace Quill.Net.Engine;
 
 /// <summary>
 /// Empty pipes kept for reuse, so a busy balancer does not open two descriptors per burst.
