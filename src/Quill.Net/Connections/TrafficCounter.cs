@@ -22,22 +22,17 @@ public sealed class TrafficCounter
     public Traffic Total => new(Volatile.Read(ref _toServer), Volatile.Read(ref _toClient));
 
     /// <summary>Bytes delivered to the server (after any filter).</summary>
-    public void ToServer(long bytes)
-    {
-        Volatile.Write(ref _toServer, _toServer + bytes);
-        _toServerUnreported += bytes;
-        if (_toServerUnreported < ReportEvery) return;
-        _toServerUnreported = 0;
-        _report();
-    }
+    public void ToServer(long bytes) => Count(ref _toServer, ref _toServerUnreported, bytes);
 
     /// <summary>Bytes delivered to the client.</summary>
-    public void ToClient(long bytes)
+    public void ToClient(long bytes) => Count(ref _toClient, ref _toClientUnreported, bytes);
+
+    private void Count(ref long total, ref long unreported, long bytes)
     {
-        Volatile.Write(ref _toClient, _toClient + bytes);
-        _toClientUnreported += bytes;
-        if (_toClientUnreported < ReportEvery) return;
-        _toClientUnreported = 0;
+        Volatile.Write(ref total, total + bytes);
+        unreported += bytes;
+        if (unreported < ReportEvery) return;
+        unreported = 0;
         _report();
     }
 }

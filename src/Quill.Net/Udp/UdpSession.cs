@@ -14,7 +14,7 @@ namespace Quill.Net.Udp;
 /// </summary>
 internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
 {
-    private readonly UdpRelay _relay;
+    private readonly UdpIntake _intake;
     private readonly Lock _gate = new();
     private byte[]? _firstDatagram;
     private int _firstLength;
@@ -23,9 +23,9 @@ internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
     private bool _answered;
     private bool _ended;
 
-    public UdpSession(UdpRelay relay, SocketAddress clientAddress, IPEndPoint client, ConnectionLifecycle lifecycle, long now)
+    public UdpSession(UdpIntake intake, SocketAddress clientAddress, IPEndPoint client, ConnectionLifecycle lifecycle, long now)
     {
-        _relay = relay;
+        _intake = intake;
         ClientAddress = clientAddress;
         Client = client;
         Lifecycle = lifecycle;
@@ -89,7 +89,7 @@ internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
             Upstream?.Dispose();
             Upstream = socket;
         }
-        _relay.StartReplies(this, socket);
+        _intake.StartReplies(this, socket);
         try
         {
             lock (_gate)
@@ -113,9 +113,9 @@ internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
         }
     }
 
-    public void Refuse() => _relay.End(this, "no server accepts it");
+    public void Refuse() => _intake.End(this, "no server accepts it");
 
-    public void Abort() => ThreadPool.QueueUserWorkItem(static session => session._relay.End(session, "closed by the control port"), this, false);
+    public void Abort() => ThreadPool.QueueUserWorkItem(static session => session._intake.End(session, "closed by the control port"), this, false);
 
     /// <summary>A datagram from the client reached the server.</summary>
     public void Sent(int bytes)

@@ -10,7 +10,7 @@ using Quill.Net.Udp;
 
 namespace Quill.Hosting;
 
-/// <summary>The run of a balancer in UDP mode (-U): one relay instead of the accept loop.</summary>
+/// <summary>The run of a balancer in UDP mode (-U): the UDP intake instead of the TCP one.</summary>
 internal static class UdpHost
 {
     /// <param name="services">Selection, the registry where sessions are listed, the debug log.</param>
@@ -24,17 +24,17 @@ internal static class UdpHost
         if (options.Servers.FirstOrDefault(s => s.IsUnix) is { } unix)
             return Fail($"-U: server '{unix.Text}' is a unix socket; UDP needs host:port servers");
 
-        UdpRelay relay;
+        UdpIntake intake;
         try
         {
             if (EndPointResolver.ResolveListen(listenSpec) is not IPEndPoint listen)
                 return Fail($"-U: listen address '{listenSpec.Text}' is a unix socket; UDP needs [host:]port");
-            var relayOptions = new UdpRelayOptions
+            var intakeOptions = new UdpIntakeOptions
             {
-                IdleTimeout = settings.IdleTimeoutSeconds > 0 ? TimeSpan.FromSeconds(settings.IdleTimeoutSeconds) : UdpRelayOptions.DefaultIdleTimeout,
+                IdleTimeout = settings.IdleTimeoutSeconds > 0 ? TimeSpan.FromSeconds(settings.IdleTimeoutSeconds) : UdpIntakeOptions.DefaultIdleTimeout,
                 MaxSessions = options.ConnectionsMax,
             };
-            relay = UdpRelay.Open(listen, services, relayOptions, time);
+            intake = UdpIntake.Open(listen, services, intakeOptions, time);
         }
         catch (ArgumentException e)
         {
@@ -51,16 +51,16 @@ internal static class UdpHost
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            relay.Dispose();
+            intake.Dispose();
             return Fail(e.Message);
         }
 
-        using (relay)
+        using (intake)
         using (options.PidFile is { } path ? PidFile.Write(path) : null)
         {
             log.Write(1, $"listening on {listenSpec.Text} (UDP) with {options.Servers.Count} servers");
             Operations.Daemon.ReportReady();
-            await relay.RunAsync(stopping).ConfigureAwait(false);
+            await intake.RunAsync(stopping).ConfigureAwait(false);
             log.Write(1, "stopped");
         }
         return 0;

@@ -1,7 +1,7 @@
 namespace Quill.Net.Udp;
 
 /// <summary>How long UDP sessions live and how many there may be.</summary>
-public sealed record UdpRelayOptions
+public sealed record UdpIntakeOptions
 {
     /// <summary>Used when the operator set no idle timeout (0): pen has none, so its table fills with dead sessions.</summary>
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(60);

@@ -12,19 +12,19 @@ namespace Quill.Net.Udp;
 /// server that refuses (ICMP port unreachable) is blacklisted and the session fails over, sending its first datagram
 /// again if the server never answered. Unlike pen, sessions end after an idle timeout.
 /// </summary>
-public sealed class UdpRelay : IDisposable
+public sealed class UdpIntake : IDisposable
 {
     /// <summary>Largest UDP payload.</summary>
     private const int MaxDatagram = 65535;
 
     private readonly Socket _listener;
     private readonly ConnectionServices _services;
-    private readonly UdpRelayOptions _options;
+    private readonly UdpIntakeOptions _options;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Dictionary<SocketAddress, UdpSession> _sessions = [];
 
-    private UdpRelay(Socket listener, ConnectionServices services, UdpRelayOptions options, TimeProvider time)
+    private UdpIntake(Socket listener, ConnectionServices services, UdpIntakeOptions options, TimeProvider time)
     {
         _listener = listener;
         _services = services;
@@ -35,14 +35,14 @@ public sealed class UdpRelay : IDisposable
     /// <summary>Binds the UDP listen socket.</summary>
     /// <param name="services">Selection, the registry (sessions are listed like connections) and the debug log.</param>
     /// <exception cref="SocketException">The address is in use or not local.</exception>
-    public static UdpRelay Open(IPEndPoint listen, ConnectionServices services, UdpRelayOptions options, TimeProvider time)
+    public static UdpIntake Open(IPEndPoint listen, ConnectionServices services, UdpIntakeOptions options, TimeProvider time)
     {
         var socket = new Socket(listen.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
             if (listen.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = true;
             socket.Bind(listen);
-            return new UdpRelay(socket, services, options, time);
+            return new UdpIntake(socket, services, options, time);
         }
         catch
         {

@@ -12,16 +12,16 @@ using Quill.Net.Udp;
 
 namespace Quill.Net.Tests.Udp;
 
-public sealed class UdpRelayTests : IAsyncDisposable
+public sealed class UdpIntakeTests : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<IDisposable> _owned = [];
-    private UdpRelay? _relay;
+    private UdpIntake? _relay;
     private Task? _running;
     private ServerSelector? _selector;
     private readonly ConnectionRegistry _registry = new(100);
 
-    private UdpRelay Start(TimeProvider time, UdpRelayOptions options, SelectionFlags flags, params IPEndPoint[] servers)
+    private UdpIntake Start(TimeProvider time, UdpIntakeOptions options, SelectionFlags flags, params IPEndPoint[] servers)
     {
         var states = servers.Select(s => new ServerState(new ServerSpec(s.ToString(), "127.0.0.1", s.Port, null), s)).ToList();
         var table = new ServerTable(states, null, null);
@@ -29,7 +29,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
         _selector = new ServerSelector(table, new ClientTable(100, time), settings, time);
         var services = new ConnectionServices(
             _selector, _registry, new RuntimeSettings(new QuillOptions { Foreground = true }), new LifecycleFixture.RecordingLog());
-        _relay = UdpRelay.Open(new IPEndPoint(IPAddress.Loopback, 0), services, options, time);
+        _relay = UdpIntake.Open(new IPEndPoint(IPAddress.Loopback, 0), services, options, time);
         _running = _relay.RunAsync(_stop.Token);
         return _relay;
     }
@@ -61,7 +61,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
     public async Task Relay_OneClient_RepliesComeFromTheListenAddressOverOneUpstreamSocket()
     {
         using var server = new UdpNameServer("a", replies: 2);
-        var relay = Start(TimeProvider.System, new UdpRelayOptions(), SelectionFlags.None, server.EndPoint);
+        var relay = Start(TimeProvider.System, new UdpIntakeOptions(), SelectionFlags.None, server.EndPoint);
         var client = Client();
 
         var first = await AskAsync(client, relay.LocalEndPoint, "one");
@@ -81,7 +81,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
     public async Task Relay_OpenSession_IsListedAndCountedBeforeItEnds()
     {
         using var server = new UdpNameServer("a");
-        var relay = Start(TimeProvider.System, new UdpRelayOptions(), SelectionFlags.None, server.EndPoint);
+        var relay = Start(TimeProvider.System, new UdpIntakeOptions(), SelectionFlags.None, server.EndPoint);
         var client = Client();
 
         var reply = await AskAsync(client, relay.LocalEndPoint, "one");
@@ -98,7 +98,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
     {
         using var a = new UdpNameServer("a");
         using var b = new UdpNameServer("b");
-        var relay = Start(TimeProvider.System, new UdpRelayOptions(), SelectionFlags.None, a.EndPoint, b.EndPoint);
+        var relay = Start(TimeProvider.System, new UdpIntakeOptions(), SelectionFlags.None, a.EndPoint, b.EndPoint);
 
         var names = new List<string>();
         for (var i = 0; i < 4; i++) names.Add((await AskAsync(Client(5), relay.LocalEndPoint, "q")).Text[..1]);
@@ -114,7 +114,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
     {
         using var a = new UdpNameServer("a");
         using var b = new UdpNameServer("b");
-        var relay = Start(TimeProvider.System, new UdpRelayOptions(), SelectionFlags.RoundRobin, a.EndPoint, b.EndPoint);
+        var relay = Start(TimeProvider.System, new UdpIntakeOptions(), SelectionFlags.RoundRobin, a.EndPoint, b.EndPoint);
 
         var names = new List<string>();
         for (var i = 0; i < 4; i++) names.Add((await AskAsync(Client(), relay.LocalEndPoint, "q")).Text[..1]);
@@ -130,7 +130,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
         dead.Dispose();
         using var alive = new UdpNameServer("alive");
         // Round robin starts at server 1, so the dead server is tried first.
-        var relay = Start(TimeProvider.System, new UdpRelayOptions(), SelectionFlags.RoundRobin, alive.EndPoint, deadEndPoint);
+        var relay = Start(TimeProvider.System, new UdpIntakeOptions(), SelectionFlags.RoundRobin, alive.EndPoint, deadEndPoint);
 
         var reply = await AskAsync(Client(), relay.LocalEndPoint, "hello");
         var next = await AskAsync(Client(), relay.LocalEndPoint, "again");
@@ -148,7 +148,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
     {
         var first = new UdpNameServer("first");
         using var second = new UdpNameServer("second");
-        var relay = Start(TimeProvider.System, new UdpRelayOptions(), SelectionFlags.Prio, first.EndPoint, second.EndPoint);
+        var relay = Start(TimeProvider.System, new UdpIntakeOptions(), SelectionFlags.Prio, first.EndPoint, second.EndPoint);
         var client = Client();
         Assert.StartsWith("first ", (await AskAsync(client, relay.LocalEndPoint, "1")).Text);
 
@@ -170,7 +170,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
     {
         var time = new FakeTimeProvider();
         using var server = new UdpNameServer("a");
-        var relay = Start(time, new UdpRelayOptions { IdleTimeout = TimeSpan.FromSeconds(60) }, SelectionFlags.None, server.EndPoint);
+        var relay = Start(time, new UdpIntakeOptions { IdleTimeout = TimeSpan.FromSeconds(60) }, SelectionFlags.None, server.EndPoint);
         var quiet = Client(1);
         var busy = Client(2);
         await AskAsync(quiet, relay.LocalEndPoint, "q");
@@ -198,7 +198,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
     {
         var time = new FakeTimeProvider();
         using var server = new UdpNameServer("a");
-        var relay = Start(time, new UdpRelayOptions { MaxSessions = 2 }, SelectionFlags.None, server.EndPoint);
+        var relay = Start(time, new UdpIntakeOptions { MaxSessions = 2 }, SelectionFlags.None, server.EndPoint);
         var oldest = Client(1);
         await AskAsync(oldest, relay.LocalEndPoint, "1");
         time.Advance(TimeSpan.FromSeconds(1));
@@ -218,7 +218,7 @@ public sealed class UdpRelayTests : IAsyncDisposable
     public async Task RunAsync_Cancelled_EndsEverySession()
     {
         using var server = new UdpNameServer("a");
-        var relay = Start(TimeProvider.System, new UdpRelayOptions(), SelectionFlags.None, server.EndPoint);
+        var relay = Start(TimeProvider.System, new UdpIntakeOptions(), SelectionFlags.None, server.EndPoint);
         await AskAsync(Client(), relay.LocalEndPoint, "q");
 
         await _stop.CancelAsync();
