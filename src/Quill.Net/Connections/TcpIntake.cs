@@ -36,9 +36,6 @@ public sealed class TcpIntake : IDisposable
             e => services.Log.Write(0, $"connection ended with an error: {e.Message}"), time);
     }
 
-    /// <summary>Linux only: the loops are built on epoll, accept4 and splice.</summary>
-    public static bool IsSupported => RelayEngine.IsSupported;
-
     public int OpenConnections => Volatile.Read(ref _open);
 
     /// <summary>Accepts from <paramref name="listener"/> until <paramref name="stopping"/>, then closes every connection.</summary>
@@ -82,7 +79,8 @@ public sealed class TcpIntake : IDisposable
             _ = ServeDummyAsync(fd);
             return;
         }
-        var lifecycle = new ConnectionLifecycle(_services, address, port, _services.SettingsForNewClient(), path == ClientPath.Tls ? ConnectionKind.Tls : ConnectionKind.Tcp, _ended);
+        var kind = path == ClientPath.Tls ? ConnectionKind.Tls : ConnectionKind.Tcp;
+        var lifecycle = new ConnectionLifecycle(_services, address, port, _services.SettingsForNewClient(), kind, _ended);
         if (path == ClientPath.Tls)
         {
             var tls = new TlsConnection(RelayEngine.Adopt(fd), _services.Tls!, lifecycle, _services.Log, _time, _stopping);

@@ -28,9 +28,6 @@ internal sealed class RelayEngine : IDisposable
             _loops[i] = new EngineLoop(host, Math.Max(1, multiAccept), _loops.Length > 1, onError, time);
     }
 
-    /// <summary>Linux only: the loops are built on epoll, accept4 and splice.</summary>
-    public static bool IsSupported => OperatingSystem.IsLinux();
-
     public void Start()
     {
         foreach (var shard in _loops) shard.Loop.Start();
@@ -87,9 +84,6 @@ internal sealed class RelayEngine : IDisposable
         Libc.MakeBlocking(fd);
         return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
     }
-
-    /// <summary>Closes an accepted client the host turns away.</summary>
-    public static void CloseDescriptor(int fd) => Libc.Close(fd);
 
     public void Dispose()
     {

@@ -15,6 +15,7 @@ namespace Quill.Hosting;
 internal static class BalancerHost
 {
     private static readonly TimeSpan DrainOnStop = TimeSpan.FromSeconds(1);
+    private const string NoListenAddress = "no listen address given, neither on the command line nor in the -F file";
 
     public static async Task<int> RunAsync(QuillOptions options, TimeProvider time, CancellationToken stopping)
     {
@@ -61,10 +62,14 @@ internal static class BalancerHost
         if (exit.IsCancellationRequested) return 0;
         if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(geoError);
         if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
-        if (options.Udp && options.Listen is { } udpListen)
-            return await UdpHost.RunAsync(options, services, settings, udpListen, log, time, exit.Token,
-                () => operations.Start(options, privileges)).ConfigureAwait(false);
-        if (accepting is null) return Fail("no TCP intake");
+        if (options.Udp)
+        {
+            return options.Listen is { } udpListen
+                ? await UdpHost.RunAsync(options, services, settings, udpListen, log, time, exit.Token,
+                    () => operations.Start(options, privileges)).ConfigureAwait(false)
+                : Fail(NoListenAddress);
+        }
+        var intake = accepting ?? throw new InvalidOperationException("a TCP balancer without its intake");
         try
         {
             services.Tls = options.Tls.Enabled ? TlsTermination.Load(options.Tls with
@@ -103,9 +108,9 @@ internal static class BalancerHost
             Daemon.ReportReady();
             try
             {
-                listeners.Replaced += accepting.Listen;
-                await accepting.RunAsync(listeners.Current!, exit.Token).ConfigureAwait(false);
-                listeners.Replaced -= accepting.Listen;
+                listeners.Replaced += intake.Listen;
+                await intake.RunAsync(listeners.Current!, exit.Token).ConfigureAwait(false);
+                listeners.Replaced -= intake.Listen;
             }
             catch (OperationCanceledException) when (exit.IsCancellationRequested)
             {
@@ -113,7 +118,7 @@ internal static class BalancerHost
             }
             listeners.Dispose();
             await idling.ConfigureAwait(false);
-            await WaitForConnectionsToCloseAsync(accepting, time).ConfigureAwait(false);
+            await WaitForConnectionsToCloseAsync(intake, time).ConfigureAwait(false);
             log.Write(1, "stopped");
         }
         return 0;
@@ -159,7 +164,7 @@ internal static class BalancerHost
     private static string? OpenListener(QuillOptions options, ListenerSlot listeners)
     {
         if (options.Listen is not { } listenSpec)
-            return "no listen address given, neither on the command line nor in the -F file";
+            return NoListenAddress;
         try
         {
             listeners.Replace(ConnectionListener.Open(EndPointResolver.ResolveListen(listenSpec), options.ListenBacklog), listenSpec.Text);
