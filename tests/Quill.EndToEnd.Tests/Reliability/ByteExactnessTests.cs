@@ -17,6 +17,7 @@ public sealed class ByteExactnessTests(CertificateFixture certificates, ITestOut
     [InlineData(StressTransport.Tcp)]
     [InlineData(StressTransport.HttpFilterNonHttp)]
     [InlineData(StressTransport.Tls)]
+    [InlineData(StressTransport.Tls12)]
     [InlineData(StressTransport.Unix)]
     public async Task RandomExchanges_EveryByteArrivesExactly(StressTransport transport)
     {

@@ -11,8 +11,9 @@ internal sealed class StressClient(Socket socket, Stream stream) : IAsyncDisposa
     /// <summary>Ends the client's direction only: close_notify first under TLS, then the TCP (or unix) half-close.</summary>
     public async ValueTask HalfCloseAsync()
     {
+        // The client may be reading at this moment, and SslStream.ShutdownAsync alone would race that read.
         if (stream is SslStream ssl)
-            await ssl.ShutdownAsync().ConfigureAwait(false);
+            await Quill.Net.Tls.TlsCloseNotify.SendAsync(ssl).ConfigureAwait(false);
         socket.Shutdown(SocketShutdown.Send);
     }
 

@@ -36,13 +36,14 @@ internal sealed class StressRig : IDisposable
         var rig = new StressRig(directory,
             unix ? ListenAddress.Unix(directory.File("listen.sock")) : ListenAddress.Loopback(FreePorts.Next()),
             new ExchangeBackend(unix ? new UnixDomainSocketEndPoint(directory.File("server.sock")) : new IPEndPoint(IPAddress.Loopback, 0)),
-            transport == StressTransport.Tls ? X509CertificateLoader.LoadCertificateFromFile(certificates.CaCertificate) : null);
+            transport is StressTransport.Tls or StressTransport.Tls12 ? X509CertificateLoader.LoadCertificateFromFile(certificates.CaCertificate) : null);
         try
         {
             string[] options = transport switch
             {
                 StressTransport.HttpFilterNonHttp => ["-H"],
                 StressTransport.Tls => ["-E", certificates.ServerCertificate, "-K", certificates.ServerKey],
+                StressTransport.Tls12 => ["-E", certificates.ServerCertificate, "-K", certificates.ServerKey, "-L", "tls1.2"],
                 _ => [],
             };
             rig._balancer = await BalancerProcess.StartAsync(BalancerKind.Quill, rig._listen, options, rig.Backend.Spec);
