@@ -15,8 +15,8 @@ cd "$root"
 export SOAK_CONNECTIONS=${SOAK_CONNECTIONS:-1000000}
 export SOAK_SECONDS=${SOAK_SECONDS:-3600}
 export SOAK_CONCURRENCY=${SOAK_CONCURRENCY:-32}
-# The runtime's own GC budgets, as in production (the short run in ./test.sh uses a small gen0).
-export SOAK_QUILL_GEN0=${SOAK_QUILL_GEN0-}
+# quill with the runtime's defaults, as in production (the short run in ./test.sh sets a small gen0, no tiering).
+export SOAK_QUILL_DEFAULTS=${SOAK_QUILL_DEFAULTS:-1}
 out=${SOAK_OUT:-$root/tests/reliability/soak-results}
 mkdir -p "$out"
 export SOAK_FIGURES=$out/soak-figures.part

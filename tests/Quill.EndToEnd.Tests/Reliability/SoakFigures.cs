@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace Quill.EndToEnd.Tests.Reliability;
 
@@ -24,57 +23,14 @@ internal sealed class SoakFigures
 
     public SoakFigures(SoakRun run)
     {
-        var records = run.Load.Records;
-        var accounting = new SoakKillAccounting(records, run.Chaos.Kills);
-        var completed = 0;
-        var latencies = new List<double>(records.Count);
-        for (var index = 0; index < records.Count; index++)
-        {
-            if (records.Outcome(index) != SoakOutcome.Completed) continue;
-            completed++;
-            latencies.Add(Stopwatch.GetElapsedTime(records.Start(index), records.End(index)).TotalMilliseconds);
-        }
-        latencies.Sort();
-        var unexplained = accounting.Unexplained.Sum();
-        var broken = accounting.BrokenByKill.Sum();
-        var inFlight = accounting.InFlightAtKill.Sum();
         var seconds = run.Duration.TotalSeconds;
         var cpu = run.Samples.Count > 0 ? run.Samples[^1].Cpu - run.Samples[0].Cpu : TimeSpan.Zero;
-
         Line($"quill: {run.QuillBuild}");
-        Line($"connections: {records.Count} in {seconds:F1} s = {records.Count / seconds:F0} conn/s, concurrency {run.Settings.Concurrency}");
-        Line($"completed: {completed}; served by backend: {string.Join(" / ", run.Load.ServedBy)}");
+        Line($"connections: {run.Load.Records.Count} in {seconds:F1} s = {run.Load.Records.Count / seconds:F0} conn/s, concurrency {run.Settings.Concurrency}");
         Line($"chaos: {run.Chaos.Kills.Count} SIGKILL+restart (every {run.Settings.KillPeriod.TotalSeconds:F0} s), {run.Chaos.Stops} SIGSTOP of {run.Settings.StopLength.TotalSeconds:F0} s (every {run.Settings.StopPeriod.TotalSeconds:F0} s)");
-        Line($"(a) failed with a backend alive, unexplained by a kill: {unexplained} ({Breakdown(accounting.Unexplained)})");
-        Line($"(b) broken by a kill (reset or cut after the request, in flight at a SIGKILL): {broken}; client connections in flight at the kills: {inFlight} (max {Max(accounting.InFlightAtKill)} at one kill)");
-        Line($"latency of completed connections: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {(latencies.Count > 0 ? latencies[^1] : 0):F0} ms");
+        Outcomes(run);
         Line($"quill CPU: {cpu.TotalSeconds:F1} s over {seconds:F1} s ({100 * cpu.TotalSeconds / seconds:F0}% of one core)");
-
-        var warmUp = run.Settings.WarmUp(run.Duration);
-        var steady = run.Samples.Where(sample => sample.At >= warmUp).ToList();
-        var tenth = Math.Max(1, steady.Count / 10);
-        Line($"resources: {steady.Count} samples after a {warmUp.TotalSeconds:F0} s warm-up (a quarter of the run, at least {run.Settings.MinimumWarmUp.TotalSeconds:F0} s), gen0 budget {run.Settings.QuillGen0Budget ?? "the runtime's"}, first and last {tenth} averaged; idle before {run.IdleBefore}, idle after {run.IdleAfter}");
-        Line($"quill descriptors idle before: {run.DescriptorsBefore}; after: {run.DescriptorsAfter}");
-        Flat("RSS kB", steady, tenth, sample => sample.ResidentKilobytes);
-        Flat("threads besides the runtime's pool workers", steady, tenth, sample => sample.ThreadsBesidesPool, ThreadResolution);
-        if (steady.Count > 0)
-            Line($"threads in all: {steady.Min(sample => sample.Threads)} to {steady.Max(sample => sample.Threads)}, of which pool workers {steady.Min(sample => sample.PoolWorkers)} to {steady.Max(sample => sample.PoolWorkers)}");
-        Flat("open fds other than sockets", steady, tenth, sample => sample.OtherDescriptors);
-        if (steady.Count > 0)
-        {
-            Line(string.Create(CultureInfo.InvariantCulture,
-                $"open fds in all (they follow the connections open at the sample; the leak check is the idle count): first 10% {steady.Take(tenth).Average(sample => sample.Descriptors):F0}, last 10% {steady.TakeLast(tenth).Average(sample => sample.Descriptors):F0}, max {steady.Max(sample => sample.Descriptors)}, of which sockets at most {steady.Max(sample => sample.Sockets)}"));
-        }
-
-        if (unexplained != 0)
-            _violations.Add($"{unexplained} connections failed without a kill to explain them ({Breakdown(accounting.Unexplained)})");
-        for (var kill = 0; kill < accounting.BrokenByKill.Length; kill++)
-        {
-            if (accounting.BrokenByKill[kill] > accounting.InFlightAtKill[kill])
-                _violations.Add($"kill {kill}: {accounting.BrokenByKill[kill]} broken but only {accounting.InFlightAtKill[kill]} in flight");
-        }
-        if (run.IdleAfter.OpenDescriptors > run.IdleBefore.OpenDescriptors)
-            _violations.Add($"descriptors leaked: idle before {run.IdleBefore}, idle after {run.IdleAfter}");
+        Resources(run);
     }
 
     /// <summary>Markdown list lines, ready for bench/results/reliability.md.</summary>
@@ -83,15 +39,60 @@ internal sealed class SoakFigures
     /// <summary>The checks that failed, one line each; empty when the run passed.</summary>
     public IReadOnlyList<string> Violations => _violations;
 
+    /// <summary>(a) and (b): every connection's outcome, failures matched to the kills; latency of the completed ones.</summary>
+    private void Outcomes(SoakRun run)
+    {
+        var records = run.Load.Records;
+        var accounting = new SoakKillAccounting(records, run.Chaos.Kills);
+        var latencies = new List<double>(records.Count);
+        for (var index = 0; index < records.Count; index++)
+        {
+            if (records.Outcome(index) == SoakOutcome.Completed)
+                latencies.Add(Stopwatch.GetElapsedTime(records.Start(index), records.End(index)).TotalMilliseconds);
+        }
+        latencies.Sort();
+        var unexplained = accounting.Unexplained.Sum();
+        Line($"completed: {latencies.Count}; served by backend: {string.Join(" / ", run.Load.ServedBy)}");
+        Line($"(a) failed with a backend alive, unexplained by a kill: {unexplained} ({Breakdown(accounting.Unexplained)})");
+        Line($"(b) broken by a kill (reset or cut after the request, in flight at a SIGKILL): {accounting.BrokenByKill.Sum()}; client connections in flight at the kills: {accounting.InFlightAtKill.Sum()} (max {Max(accounting.InFlightAtKill)} at one kill)");
+        Line($"latency of completed connections: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {(latencies.Count > 0 ? latencies[^1] : 0):F0} ms");
+
+        if (unexplained != 0)
+            _violations.Add($"{unexplained} connections failed without a kill to explain them ({Breakdown(accounting.Unexplained)})");
+        for (var kill = 0; kill < accounting.BrokenByKill.Length; kill++)
+        {
+            if (accounting.BrokenByKill[kill] > accounting.InFlightAtKill[kill])
+                _violations.Add($"kill {kill}: {accounting.BrokenByKill[kill]} broken but only {accounting.InFlightAtKill[kill]} in flight");
+        }
+    }
+
+    /// <summary>(c): quill's resources after the warm-up, and its descriptors at rest before and after.</summary>
+    private void Resources(SoakRun run)
+    {
+        var warmUp = run.Settings.WarmUp(run.Duration);
+        var steady = run.Samples.Where(sample => sample.At >= warmUp).ToList();
+        var tenth = Math.Max(1, steady.Count / 10);
+        Line($"(c) resources: {steady.Count} samples after a {warmUp.TotalSeconds:F0} s warm-up (a quarter of the run, at least {run.Settings.MinimumWarmUp.TotalSeconds:F0} s), quill runtime {(run.Settings.QuillRuntime.Count == 0 ? "defaults" : string.Join(" ", run.Settings.QuillRuntime.Select(variable => $"{variable.Key}={variable.Value}")))}, first and last {tenth} averaged; idle before {run.IdleBefore}, idle after {run.IdleAfter}");
+        Line($"quill descriptors idle before: {run.DescriptorsBefore}; after: {run.DescriptorsAfter}");
+        if (run.IdleAfter.OpenDescriptors > run.IdleBefore.OpenDescriptors)
+            _violations.Add($"descriptors leaked: idle before {run.IdleBefore}, idle after {run.IdleAfter}");
+        if (steady.Count < 2)
+        {
+            _violations.Add($"too few samples after warm-up ({steady.Count})");
+            return;
+        }
+        Flat("RSS kB", steady, tenth, sample => sample.ResidentKilobytes);
+        Flat("threads besides the runtime's pool workers", steady, tenth, sample => sample.ThreadsBesidesPool, ThreadResolution);
+        Line($"threads in all: {steady.Min(sample => sample.Threads)} to {steady.Max(sample => sample.Threads)}, of which pool workers {steady.Min(sample => sample.PoolWorkers)} to {steady.Max(sample => sample.PoolWorkers)}");
+        Flat("open fds other than sockets", steady, tenth, sample => sample.OtherDescriptors);
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"open fds in all (they follow the connections open at the sample; the leak check is the idle count): first 10% {steady.Take(tenth).Average(sample => sample.Descriptors):F0}, last 10% {steady.TakeLast(tenth).Average(sample => sample.Descriptors):F0}, max {steady.Max(sample => sample.Descriptors)}, of which sockets at most {steady.Max(sample => sample.Sockets)}"));
+    }
+
     private void Line(string text) => _lines.Add(text);
 
     private void Flat(string name, List<ResourceSample> steady, int tenth, Func<ResourceSample, double> value, double resolution = 0)
     {
-        if (steady.Count < 2)
-        {
-            _violations.Add($"{name}: too few samples after warm-up ({steady.Count})");
-            return;
-        }
         var first = steady.Take(tenth).Average(value);
         var last = steady.TakeLast(tenth).Average(value);
         var change = (last - first) / first;

@@ -20,7 +20,6 @@ internal sealed class SoakLoad
     private readonly byte[][] _replyTails;
     private readonly int[] _servedBy;
     private int _next = -1;
-    private int _inFlight;
 
     public SoakLoad(EndPoint target, int connections, int backends, TimeSpan clientTimeout)
     {
@@ -33,9 +32,6 @@ internal sealed class SoakLoad
     }
 
     public SoakRecords Records { get; }
-
-    /// <summary>Connections started and not yet ended.</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Complete replies from each backend.</summary>
     public IReadOnlyList<int> ServedBy => _servedBy;
@@ -54,13 +50,9 @@ internal sealed class SoakLoad
             var index = Interlocked.Increment(ref _next);
             if (index >= Records.Capacity)
                 return;
-            // Counted in flight before the start is stamped, and out after the end is: so a connection whose
-            // interval spans an instant was counted in flight at that instant.
-            Interlocked.Increment(ref _inFlight);
             var start = Stopwatch.GetTimestamp();
             var outcome = await ExchangeAsync(buffer).ConfigureAwait(false);
             Records.Write(index, start, Stopwatch.GetTimestamp(), outcome);
-            Interlocked.Decrement(ref _inFlight);
         }
     }
 

@@ -4,7 +4,7 @@ namespace Quill.EndToEnd.Tests.Reliability;
 
 /// <summary>
 /// The soak's size and chaos timing. The defaults are the short run in the default suite; tests/reliability/soak.sh
-/// sets SOAK_CONNECTIONS, SOAK_SECONDS, SOAK_CONCURRENCY, SOAK_QUILL_GEN0 and SOAK_FIGURES for the full run.
+/// sets SOAK_CONNECTIONS, SOAK_SECONDS, SOAK_CONCURRENCY, SOAK_QUILL_DEFAULTS and SOAK_FIGURES for the full run.
 /// </summary>
 internal sealed record SoakSettings
 {
@@ -36,17 +36,15 @@ internal sealed record SoakSettings
     public TimeSpan MinimumWarmUp { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// quill's gen0 GC budget (DOTNET_GCgen0size, hex), or null for the runtime's own. The runtime sizes gen0 from the
-    /// CPU cache, tens of MB on this machine, and quill's RSS climbs until the first collections, after some 100,000
-    /// connections: too late for a one-minute run to see a plateau. A small budget (1 MB) brings it within seconds and keeps
-    /// the sawtooth between collections small; a leak still grows. Set SOAK_QUILL_GEN0 empty for the runtime's default (NativeAOT ignores the variable anyway).
+    /// Runtime variables for quill in the short run; none when SOAK_QUILL_DEFAULTS=1 (the full run). The runtime sizes
+    /// gen0 from the CPU cache, tens of MB on this machine, and tiered compilation recompiles a method after its 30th
+    /// call, which for the failover path takes dozens of kills: quill's RSS keeps climbing for longer than a one-minute
+    /// run. A 1 MB gen0 and no tiering bring the plateau within seconds; a leak still grows. (NativeAOT has neither.)
     /// </summary>
-    public string? QuillGen0Budget { get; init; } = Environment.GetEnvironmentVariable("SOAK_QUILL_GEN0") switch
-    {
-        null => "0x100000",
-        "" => null,
-        var budget => budget,
-    };
+    public IReadOnlyDictionary<string, string> QuillRuntime { get; init; } =
+        Environment.GetEnvironmentVariable("SOAK_QUILL_DEFAULTS") == "1"
+            ? new Dictionary<string, string>()
+            : new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x100000", ["DOTNET_TieredCompilation"] = "0" };
 
     public TimeSpan WarmUp(TimeSpan duration) => duration / 4 > MinimumWarmUp ? duration / 4 : MinimumWarmUp;
 

@@ -74,11 +74,8 @@ public sealed class SoakTests(ITestOutputHelper output)
 
     private static async Task<BalancerProcess> StartQuillAsync(SoakSettings settings, ListenAddress listen, List<SoakBackend> backends)
     {
-        var environment = new Dictionary<string, string>();
-        if (settings.QuillGen0Budget is { } budget)
-            environment["DOTNET_GCgen0size"] = budget;
         var quill = BalancerProcess.Launch(BalancerKind.Quill,
-            ["-f", "-r", "-b", "1", listen.Argument, .. backends.Select(backend => backend.Spec)], environment);
+            ["-f", "-r", "-b", "1", listen.Argument, .. backends.Select(backend => backend.Spec)], settings.QuillRuntime);
         try
         {
             await quill.WaitUntilListeningAsync(listen);
