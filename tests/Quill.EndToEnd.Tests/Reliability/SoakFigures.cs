@@ -28,6 +28,7 @@ internal sealed class SoakFigures
         Line($"quill: {run.QuillBuild}");
         Line($"connections: {run.Load.Records.Count} in {seconds:F1} s = {run.Load.Records.Count / seconds:F0} conn/s, concurrency {run.Settings.Concurrency}");
         Line($"chaos: {run.Chaos.Kills.Count} SIGKILL+restart (every {run.Settings.KillPeriod.TotalSeconds:F0} s), {run.Chaos.Stops} SIGSTOP of {run.Settings.StopLength.TotalSeconds:F0} s (every {run.Settings.StopPeriod.TotalSeconds:F0} s)");
+        Downtimes(run.Chaos.Kills);
         Outcomes(run);
         Line($"quill CPU: {cpu.TotalSeconds:F1} s over {seconds:F1} s ({100 * cpu.TotalSeconds / seconds:F0}% of one core)");
         Resources(run);
@@ -38,6 +39,15 @@ internal sealed class SoakFigures
 
     /// <summary>The checks that failed, one line each; empty when the run passed.</summary>
     public IReadOnlyList<string> Violations => _violations;
+
+    /// <summary>How long a killed backend refused connections: from the SIGKILL until the new nginx accepted.</summary>
+    private void Downtimes(IReadOnlyList<SoakKill> kills)
+    {
+        if (kills.Count == 0) return;
+        var downtimes = kills.Select(kill => Stopwatch.GetElapsedTime(kill.Sent, kill.Restarted).TotalMilliseconds).Order().ToList();
+        var perBackend = kills.GroupBy(kill => kill.Backend).OrderBy(group => group.Key).Select(group => group.Count());
+        Line($"kills per backend: {string.Join(" / ", perBackend)}; a killed backend was down (SIGKILL to accepting again) p50 {Percentile(downtimes, 0.50):F0} ms, max {downtimes[^1]:F0} ms");
+    }
 
     /// <summary>(a) and (b): every connection's outcome, failures matched to the kills; latency of the completed ones.</summary>
     private void Outcomes(SoakRun run)
