@@ -10,7 +10,7 @@ namespace Quill.EndToEnd.Tests.Harness;
 /// </summary>
 internal sealed class NginxFixture : IDisposable
 {
-    public const string Executable = "/usr/sbin/nginx";
+    public const string Executable = NginxProcess.Executable;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
     private readonly string _directory;
@@ -39,15 +39,7 @@ internal sealed class NginxFixture : IDisposable
         var config = Path.Combine(directory, "nginx.conf");
         await File.WriteAllTextAsync(config, Config(directory, ports, bodies)).ConfigureAwait(false);
 
-        var start = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "-p", directory, "-e", Path.Combine(directory, "error.log"), "-c", config, "-g", "daemon off;" })
-            start.ArgumentList.Add(argument);
-        var process = Process.Start(start)!;
+        var process = NginxProcess.Start(directory, config);
         var fixture = new NginxFixture(directory, process, ports, bodies);
         try
         {
@@ -84,23 +76,7 @@ internal sealed class NginxFixture : IDisposable
                 }
 
             """)));
-        return $$"""
-            master_process off;
-            worker_processes 1;
-            pid {{directory}}/nginx.pid;
-            error_log {{directory}}/error.log;
-            events { worker_connections 128; }
-            http {
-                access_log off;
-                client_body_temp_path {{directory}}/body;
-                proxy_temp_path {{directory}}/proxy;
-                fastcgi_temp_path {{directory}}/fastcgi;
-                uwsgi_temp_path {{directory}}/uwsgi;
-                scgi_temp_path {{directory}}/scgi;
-            {{servers}}
-            }
-
-            """;
+        return NginxProcess.Config(directory, workerConnections: 128, servers);
     }
 
     public void Dispose()

@@ -3,11 +3,14 @@ using System.Runtime.InteropServices;
 
 namespace Quill.EndToEnd.Tests.Harness;
 
-/// <summary>The two libc calls .NET does not expose: sending SIGTERM, and raising the open-file limit.</summary>
+/// <summary>The libc calls .NET does not expose: sending signals (SIGTERM, and SIGKILL/SIGSTOP/SIGCONT for chaos), and raising the open-file limit.</summary>
 internal static partial class PosixNative
 {
     public const int SigTerm = 15;
     public const int SigInt = 2;
+    public const int SigKill = 9;
+    public const int SigCont = 18;
+    public const int SigStop = 19;
     private const int RlimitNofile = 7;
 
     [StructLayout(LayoutKind.Sequential)]
