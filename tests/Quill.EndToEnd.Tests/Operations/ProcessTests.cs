@@ -145,9 +145,9 @@ public sealed class ProcessTests
         string.Join(' ', status.Single(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..]
             .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
 
-    /// <summary>Runs a command to completion in a directory, bounded in time.</summary>
+    /// <summary>Runs a command to completion in a directory, bounded in time (20 s unless told).</summary>
     internal static async Task<(int Exit, string Output, string Error)> RunCommandAsync(
-        string executable, string directory, IEnumerable<string> arguments, string? input = null)
+        string executable, string directory, IEnumerable<string> arguments, string? input = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -163,7 +163,7 @@ public sealed class ProcessTests
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         try
         {
             await process.WaitForExitAsync(limit.Token);
