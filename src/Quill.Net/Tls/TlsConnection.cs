@@ -133,7 +133,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
     /// <summary>close_notify, then a TCP half-close: the client still may send until it closes its side.</summary>
     private async ValueTask EndClientAsync()
     {
-        await _ssl!.ShutdownAsync().ConfigureAwait(false);
+        await TlsCloseNotify.SendAsync(_ssl!).ConfigureAwait(false);
         _client.Shutdown(SocketShutdown.Send);
     }
 
