@@ -3,9 +3,9 @@ namespace Quill.Net.Http;
 /// <summary>
 /// Decides, byte by byte as the first line arrives, whether a stream is HTTP/1.x: <c>METHOD SP target SP HTTP/1.d</c>
 /// then CRLF or LF. It rejects as early as possible so that a client of another protocol waiting for an answer after a
-/// few bytes is never held back. A line that is HTTP/1.x but bent (more than one space between its parts, anything
-/// after the version) is <see cref="Verdict.Malformed"/>, not "not HTTP": a lenient server would take it as a request,
-/// and letting it pass untouched would let its headers (a forged X-Forwarded-For) through unchecked.
+/// few bytes is never held back. A line that is HTTP/1.x bent only by whitespace (more than one space between its
+/// parts, spaces or tabs after the version) is <see cref="Verdict.Malformed"/>, not "not HTTP": a lenient server (nginx)
+/// takes it as a request, and passing it untouched would pass its forged X-Forwarded-For too.
 /// </summary>
 internal struct RequestLineScanner
 {
@@ -36,6 +36,7 @@ internal struct RequestLineScanner
                 case Part.Method when HttpSyntax.IsTokenChar(b) && ++_count <= MaxMethodLength:
                     break;
                 case Part.Target or Part.Version when b == (byte)' ' && _count == 0:
+                case Part.End when HttpSyntax.IsWhitespace(b):
                     _bent = true;
                     break;
                 case Part.Target when b == (byte)' ':
@@ -47,8 +48,7 @@ internal struct RequestLineScanner
                 case Part.Version when b == VersionPrefix[_count]:
                     if (++_count == VersionPrefix.Length) Next(Part.Minor);
                     break;
-                case Part.Minor:
-                    if (!char.IsAsciiDigit((char)b)) return Verdict.Malformed;
+                case Part.Minor when char.IsAsciiDigit((char)b):
                     Next(Part.End);
                     break;
                 case Part.End when b == (byte)'\r':
@@ -56,8 +56,6 @@ internal struct RequestLineScanner
                     break;
                 case Part.End or Part.Cr when b == (byte)'\n':
                     return _bent ? Verdict.Malformed : Verdict.Http;
-                case Part.End or Part.Cr:
-                    return Verdict.Malformed;
                 default:
                     return Verdict.NotHttp;
             }

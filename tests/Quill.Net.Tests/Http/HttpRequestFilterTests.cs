@@ -145,6 +145,9 @@ public sealed class HttpRequestFilterTests
     [InlineData("GET /\r\n\r\n")]
     [InlineData("HELO mail.example\r\n")]
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA GET / HTTP/1.1\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1x\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1 x\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1\rX\r\n\r\n")]
     public void OnClientData_NotHttpFromTheStart_PassesByteForByte(string input)
     {
         Assert.Equal(input, Rewrite(input));
@@ -239,12 +242,11 @@ public sealed class HttpRequestFilterTests
     [InlineData("GET / HTTP/1.1 \r\nX-Forwarded-For: 203.0.113.9\r\n\r\n")]
     [InlineData("GET  / HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n")]
     [InlineData("GET /  HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n")]
-    [InlineData("GET / HTTP/1.1x\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n")]
-    [InlineData("GET / HTTP/1.1\rX\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1\t \nX-Forwarded-For: 203.0.113.9\n\n")]
     public void OnClientData_BentFirstRequestLine_NothingReachesTheServer(string input)
     {
-        // Not "not HTTP": a lenient server takes these as requests, so passing them untouched would pass a forged
-        // X-Forwarded-For too.
+        // Not "not HTTP": a lenient server (nginx) takes these as requests, so passing them untouched would pass a
+        // forged X-Forwarded-For too.
         var bytes = FilterRun.Bytes(input);
         for (var split = 0; split <= bytes.Length; split++)
         {
