@@ -3,6 +3,8 @@ namespace Quill.Core.Configuration;
 /// <summary>Parses pen's command line (POSIX getopt, options before the first positional argument).</summary>
 public static class CommandLineParser
 {
+    private const string LoopbackIPv4 = "127.0.0.1";
+
     /// <summary>pen's usage text, adapted to quill.</summary>
     public static string Usage => UsageText.Text;
 
@@ -90,6 +92,17 @@ public static class CommandLineParser
             if (!ListenSpecParser.TryParse(controlText, services, out var control, out error))
             {
                 return new CommandLineResult.Error($"-C: {error}");
+            }
+
+            // A bare port binds loopback only, unlike pen (every address): the control port reconfigures quill and,
+            // with -X, stops it. 0.0.0.0:PORT or [::]:PORT asks for every address.
+            if (control is { IsUnix: false, Host: ListenSpecParser.AnyIPv4 } && !controlText.Contains(':', StringComparison.Ordinal))
+            {
+                control = control with { Host = LoopbackIPv4 };
+                options = options with
+                {
+                    Notices = [.. options.Notices, $"-C {controlText}: control port on {LoopbackIPv4} only; -C 0.0.0.0:{control.Port} listens on every address"],
+                };
             }
 
             options = options with { Control = control };

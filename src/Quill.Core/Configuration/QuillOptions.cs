@@ -48,7 +48,7 @@ public sealed record QuillOptions
     /// <summary>-p: pid file, written without newline and removed on exit.</summary>
     public string? PidFile { get; init; }
 
-    /// <summary>-C: the control port, as given (a bare port means 0.0.0.0).</summary>
+    /// <summary>-C: the control port (a bare port means 127.0.0.1, where pen takes 0.0.0.0).</summary>
     public ListenSpec? Control { get; init; }
     /// <summary>-F: penctl commands read after the command line and again on SIGHUP.</summary>
     public string? ConfigFile { get; init; }

@@ -33,7 +33,7 @@ internal static class TlsCommands
         return ControlReply.None;
     }
 
-    /// <summary>No argument clears the list (.NET's defaults again); the words of a list with spaces are one list.</summary>
+    /// <summary>No argument clears the list (quill's default list again); the words of a list with spaces are one list.</summary>
     private static ControlReply Ciphers(RuntimeSettings settings, string[] words)
     {
         if (words.Length == 1)

@@ -68,6 +68,16 @@ public static class OpenSslCipherList
         "GOST", "SUITEB128", "SUITEB192", "SUITEB128ONLY", "aGOST", "kGOST", "RC2", "aDH", "kECDH",
     };
 
+    /// <summary>
+    /// What quill offers when ssl_ciphers is not given: Mozilla's "intermediate" TLS 1.2 list (forward secrecy and AEAD
+    /// only: no CBC, no SHA-1, no RSA key exchange), which is also what HAProxy's and nginx's generated configurations
+    /// use. An explicit, not the system's OpenSSL defaults, so a machine's openssl.cnf cannot widen it.
+    /// </summary>
+    public const string Intermediate =
+        "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+        + "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"
+        + "DHE-RSA-CHACHA20-POLY1305";
+
     /// <summary>All three TLS 1.3 suites, which ssl_ciphers leaves on unless it names some.</summary>
     public static IReadOnlyList<TlsCipherSuite> Tls13Suites { get; } = [.. Tls13.Select(s => s.Id)];
 

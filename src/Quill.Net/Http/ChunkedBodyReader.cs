@@ -3,6 +3,8 @@ namespace Quill.Net.Http;
 /// <summary>
 /// Follows a chunked request body as it passes through, without changing or holding any of it, to find where it
 /// ends: chunk-size lines, chunk data, the CRLF after each chunk, the last chunk and the trailer section.
+/// Every line of it must end in CRLF, with no CR or LF elsewhere: a bare LF in a chunk extension or a trailer is
+/// where parsers disagree on where a chunk ends (and so where the next request starts), so it is refused.
 /// </summary>
 internal struct ChunkedBodyReader
 {
@@ -14,11 +16,11 @@ internal struct ChunkedBodyReader
     private State _state;
     private long _remaining;
     private int _count;
-    private HeadEndScanner _trailerEnd;
+    private bool _trailerLineEmpty;
 
     public enum Progress { NeedMore, Ended, Invalid }
 
-    private enum State { SizeDigits, SizeRest, Data, DataCr, DataLf, Trailer }
+    private enum State { SizeDigits, SizeRest, SizeLf, Data, DataCr, DataLf, Trailer, TrailerLf }
 
     /// <param name="consumed">Bytes that belong to the body; when the body ended, the rest is the next request.</param>
     public Progress Feed(ReadOnlySpan<byte> bytes, out int consumed)
@@ -26,25 +28,13 @@ internal struct ChunkedBodyReader
         consumed = 0;
         while (consumed < bytes.Length)
         {
-            switch (_state)
+            if (_state == State.Data)
             {
-                case State.Data:
-                    var take = (int)Math.Min(_remaining, bytes.Length - consumed);
-                    consumed += take;
-                    _remaining -= take;
-                    if (_remaining == 0) _state = State.DataCr;
-                    continue;
-                case State.Trailer:
-                    var end = _trailerEnd.Find(bytes[consumed..]);
-                    if (end < 0)
-                    {
-                        _count += bytes.Length - consumed;
-                        consumed = bytes.Length;
-                        return _count > MaxTrailerLength ? Progress.Invalid : Progress.NeedMore;
-                    }
-                    consumed += end;
-                    this = default;
-                    return Progress.Ended;
+                var take = (int)Math.Min(_remaining, bytes.Length - consumed);
+                consumed += take;
+                _remaining -= take;
+                if (_remaining == 0) _state = State.DataCr;
+                continue;
             }
 
             var b = bytes[consumed++];
@@ -54,21 +44,40 @@ internal struct ChunkedBodyReader
                     if (++_count > MaxSizeDigits) return Progress.Invalid;
                     _remaining = _remaining * 16 + HexValue(b);
                     break;
-                case State.SizeDigits when _count > 0 && b is (byte)';' or (byte)' ' or (byte)'\t' or (byte)'\r':
+                case State.SizeDigits when _count > 0 && b is (byte)';' or (byte)' ' or (byte)'\t':
                     _state = State.SizeRest;
                     break;
-                case State.SizeDigits or State.SizeRest when _count > 0 && b == (byte)'\n':
-                    EndSizeLine();
+                case State.SizeDigits or State.SizeRest when _count > 0 && b == (byte)'\r':
+                    _state = State.SizeLf;
                     break;
-                case State.SizeRest:
+                case State.SizeRest when IsLineByte(b):
                     if (++_count > MaxLineLength) return Progress.Invalid;
+                    break;
+                case State.SizeLf when b == (byte)'\n':
+                    EndSizeLine();
                     break;
                 case State.DataCr when b == (byte)'\r':
                     _state = State.DataLf;
                     break;
-                case State.DataCr or State.DataLf when b == (byte)'\n':
+                case State.DataLf when b == (byte)'\n':
                     _state = State.SizeDigits;
                     _count = 0;
+                    break;
+                case State.Trailer when b == (byte)'\r':
+                    _state = State.TrailerLf;
+                    break;
+                case State.Trailer when IsLineByte(b):
+                    if (++_count > MaxTrailerLength) return Progress.Invalid;
+                    _trailerLineEmpty = false;
+                    break;
+                case State.TrailerLf when b == (byte)'\n':
+                    if (_trailerLineEmpty)
+                    {
+                        this = default;
+                        return Progress.Ended;
+                    }
+                    _state = State.Trailer;
+                    _trailerLineEmpty = true;
                     break;
                 default:
                     return Progress.Invalid;
@@ -86,8 +95,11 @@ internal struct ChunkedBodyReader
             return;
         }
         _state = State.Trailer;
-        _trailerEnd.StartAtLineStart();
+        _trailerLineEmpty = true;
     }
+
+    /// <summary>What a chunk extension or a trailer line may hold: no control character but HTAB.</summary>
+    private static bool IsLineByte(byte b) => b >= 0x20 || b == (byte)'\t';
 
     private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 }

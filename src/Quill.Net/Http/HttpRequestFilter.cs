@@ -116,6 +116,8 @@ public sealed class HttpRequestFilter : IClientStreamFilter
             {
                 case RequestLineScanner.Verdict.NotHttp:
                     return used + NotHttp(rest, output);
+                case RequestLineScanner.Verdict.Malformed:
+                    return used + Stop(output);
                 case RequestLineScanner.Verdict.Http:
                     _requestLineDone = true;
                     _headEnd.StartAtLineStart();

@@ -9,6 +9,16 @@ internal static class HttpSyntax
 
     public static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t';
 
+    /// <summary>No control character but HTAB (RFC 9110 5.5: NUL, CR and LF in a value are "invalid and dangerous").</summary>
+    public static bool IsFieldValue(ReadOnlySpan<byte> value)
+    {
+        foreach (var b in value)
+        {
+            if ((b < 0x20 && b != (byte)'\t') || b == 0x7F) return false;
+        }
+        return true;
+    }
+
     public static ReadOnlySpan<byte> TrimWhitespace(ReadOnlySpan<byte> value)
     {
         var start = 0;

@@ -5,7 +5,9 @@ namespace Quill.Net.Http;
 internal readonly record struct RequestHead(BodyFraming Framing, long ContentLength, bool LeavesHttp)
 {
     /// <summary>Framing problems that let a request be read two ways (request smuggling) are refused, as are header
-    /// lines that are not <c>name: value</c> and obsolete line folding.</summary>
+    /// lines that are not <c>name: value</c> (a space before the colon, obsolete line folding), control characters in a
+    /// value (NUL, a bare CR), and line endings that change within the head (a bare LF among CRLF lines, where a server
+    /// that knows only CRLF would see one line and quill two).</summary>
     /// <param name="head">The request line, the header lines and the empty line that ends them.</param>
     public static bool TryParse(ReadOnlySpan<byte> head, out RequestHead parsed)
     {
@@ -13,6 +15,7 @@ internal readonly record struct RequestHead(BodyFraming Framing, long ContentLen
         var lineEnd = head.IndexOf((byte)'\n');
         var requestLine = HttpSyntax.WithoutLineEnd(head[..(lineEnd + 1)]);
         var isConnect = requestLine.StartsWith("CONNECT "u8);
+        var crlf = requestLine.Length < lineEnd;
         var rest = head[(lineEnd + 1)..];
 
         long? contentLength = null;
@@ -25,20 +28,27 @@ internal readonly record struct RequestHead(BodyFraming Framing, long ContentLen
             lineEnd = rest.IndexOf((byte)'\n');
             var line = HttpSyntax.WithoutLineEnd(rest[..(lineEnd + 1)]);
             rest = rest[(lineEnd + 1)..];
+            if (line.Length < lineEnd != crlf) return false;
             if (line.IsEmpty) break;
-            if (!HeaderLine.TryParse(line, out var name, out var value)) return false;
+            if (!HeaderLine.TryParse(line, out var name, out var value) || !HttpSyntax.IsFieldValue(value)) return false;
 
             if (name.EqualsOrdinalIgnoreCase("Content-Length"u8))
             {
-                if (!TryParseLength(value, out var length) || (contentLength is { } seen && seen != length)) return false;
+                // A second one is refused even with the same value (RFC 9110 8.6 allows that): it is never needed, and
+                // passed on as two lines it would leave the choice to the server.
+                if (contentLength is not null || !TryParseLength(value, out var length)) return false;
                 contentLength = length;
             }
             else if (name.EqualsOrdinalIgnoreCase("Transfer-Encoding"u8))
             {
+                // The final coding decides how the body ends; a later header line continues the same list, and chunked
+                // anywhere but last (twice, or before another coding) is refused.
+                foreach (var coding in value.Split((byte)','))
+                {
+                    if (chunked) return false;
+                    chunked = HttpSyntax.TrimWhitespace(value[coding]).EqualsOrdinalIgnoreCase("chunked"u8);
+                }
                 hasTransferEncoding = true;
-                // The final coding decides how the body ends; a later header line continues the same list.
-                var last = value.LastIndexOf((byte)',');
-                chunked = HttpSyntax.TrimWhitespace(value[(last + 1)..]).EqualsOrdinalIgnoreCase("chunked"u8);
             }
             else if (name.EqualsOrdinalIgnoreCase("Upgrade"u8))
             {
@@ -50,8 +60,9 @@ internal readonly record struct RequestHead(BodyFraming Framing, long ContentLen
             }
         }
 
-        // A request body whose end the server cannot know, or two framings at once: refuse rather than guess.
-        if (hasTransferEncoding && (!chunked || contentLength is not null)) return false;
+        // A request body whose end the server cannot know, two framings at once, or a Transfer-Encoding that HTTP/1.0
+        // does not have (RFC 9112 6.1: its framing is faulty): refuse rather than guess.
+        if (hasTransferEncoding && (!chunked || contentLength is not null || requestLine.EndsWith("HTTP/1.0"u8))) return false;
 
         var framing = chunked ? BodyFraming.Chunked : contentLength > 0 ? BodyFraming.ContentLength : BodyFraming.None;
         parsed = new RequestHead(framing, contentLength ?? 0, isConnect || (hasUpgrade && connectionUpgrade));

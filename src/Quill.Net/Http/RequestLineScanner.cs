@@ -3,7 +3,9 @@ namespace Quill.Net.Http;
 /// <summary>
 /// Decides, byte by byte as the first line arrives, whether a stream is HTTP/1.x: <c>METHOD SP target SP HTTP/1.d</c>
 /// then CRLF or LF. It rejects as early as possible so that a client of another protocol waiting for an answer after a
-/// few bytes is never held back.
+/// few bytes is never held back. A line that is HTTP/1.x bent only by whitespace (more than one space between its
+/// parts, spaces or tabs after the version) is <see cref="Verdict.Malformed"/>, not "not HTTP": a lenient server (nginx)
+/// takes it as a request, and passing it untouched would pass its forged X-Forwarded-For too.
 /// </summary>
 internal struct RequestLineScanner
 {
@@ -13,10 +15,11 @@ internal struct RequestLineScanner
 
     private Part _part;
     private int _count;
+    private bool _bent;
 
-    public enum Verdict { NeedMore, Http, NotHttp }
+    public enum Verdict { NeedMore, Http, NotHttp, Malformed }
 
-    private enum Part { Method, Target, Version, Minor, Cr, Done }
+    private enum Part { Method, Target, Version, Minor, End, Cr }
 
     /// <summary>Feeds the next bytes of the line; returns once the verdict is known or the bytes are used up.</summary>
     /// <param name="consumed">Bytes used, up to and including the line's LF when the verdict is Http.</param>
@@ -25,25 +28,44 @@ internal struct RequestLineScanner
         for (consumed = 0; consumed < bytes.Length;)
         {
             var b = bytes[consumed++];
-            var ok = _part switch
+            switch (_part)
             {
-                Part.Method => b == (byte)' ' ? _count > 0 && Next(Part.Target) : HttpSyntax.IsTokenChar(b) && ++_count <= MaxMethodLength,
-                Part.Target => b == (byte)' ' ? _count > 0 && Next(Part.Version) : b > 0x20 && b != 0x7F && ++_count > 0,
-                Part.Version => b == VersionPrefix[_count] && (++_count < VersionPrefix.Length || Next(Part.Minor)),
-                Part.Minor => char.IsAsciiDigit((char)b) && Next(Part.Cr),
-                Part.Cr => b == (byte)'\r' ? _count++ == 0 : b == (byte)'\n' && Next(Part.Done),
-                _ => false,
-            };
-            if (!ok) return Verdict.NotHttp;
-            if (_part == Part.Done) return Verdict.Http;
+                case Part.Method when b == (byte)' ' && _count > 0:
+                    Next(Part.Target);
+                    break;
+                case Part.Method when HttpSyntax.IsTokenChar(b) && ++_count <= MaxMethodLength:
+                    break;
+                case Part.Target or Part.Version when b == (byte)' ' && _count == 0:
+                case Part.End when HttpSyntax.IsWhitespace(b):
+                    _bent = true;
+                    break;
+                case Part.Target when b == (byte)' ':
+                    Next(Part.Version);
+                    break;
+                case Part.Target when b > 0x20 && b != 0x7F:
+                    _count++;
+                    break;
+                case Part.Version when b == VersionPrefix[_count]:
+                    if (++_count == VersionPrefix.Length) Next(Part.Minor);
+                    break;
+                case Part.Minor when char.IsAsciiDigit((char)b):
+                    Next(Part.End);
+                    break;
+                case Part.End when b == (byte)'\r':
+                    Next(Part.Cr);
+                    break;
+                case Part.End or Part.Cr when b == (byte)'\n':
+                    return _bent ? Verdict.Malformed : Verdict.Http;
+                default:
+                    return Verdict.NotHttp;
+            }
         }
         return Verdict.NeedMore;
     }
 
-    private bool Next(Part part)
+    private void Next(Part part)
     {
         _part = part;
         _count = 0;
-        return true;
     }
 }

@@ -104,11 +104,16 @@ public sealed class TlsTermination
         };
     }
 
-    /// <summary>ssl_ciphers, already checked by the command; null keeps .NET's (OpenSSL's system) defaults.</summary>
+    /// <summary>ssl_ciphers, already checked by the command; without it, <see cref="OpenSslCipherList.Intermediate"/>
+    /// (Windows, where a program cannot choose suites, keeps the system's).</summary>
     private static CipherSuitesPolicy? CipherPolicy(string? list)
     {
-        if (list is null) return null;
-        if (OperatingSystem.IsWindows()) throw new ArgumentException("ssl_ciphers: Windows does not let a program choose TLS cipher suites");
+        if (OperatingSystem.IsWindows())
+        {
+            if (list is null) return null;
+            throw new ArgumentException("ssl_ciphers: Windows does not let a program choose TLS cipher suites");
+        }
+        list ??= OpenSslCipherList.Intermediate;
         if (!OpenSslCipherList.TryParse(list, out var suites, out var error)) throw new ArgumentException($"ssl_ciphers: {error}");
         return new CipherSuitesPolicy(suites);
     }

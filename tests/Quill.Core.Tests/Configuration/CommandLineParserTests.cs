@@ -434,13 +434,23 @@ public class CommandLineParserTests
     }
 
     [Theory]
-    [InlineData("10080", "0.0.0.0", 10080)]
+    [InlineData("10080", "127.0.0.1", 10080)]
+    [InlineData("0.0.0.0:10080", "0.0.0.0", 10080)]
     [InlineData("127.0.0.1:10080", "127.0.0.1", 10080)]
     [InlineData("::1:10080", "::1", 10080)]
     [InlineData("[::1]:10080", "::1", 10080)]
     public void Parse_ControlPort_IsReadLikeTheListener(string text, string host, int port)
     {
         Assert.Equal(new ListenSpec(text, host, port, null), Run("-C", text, "8080").Control);
+    }
+
+    [Theory]
+    [InlineData("10080", true)]
+    [InlineData("0.0.0.0:10080", false)]
+    [InlineData("127.0.0.1:10080", false)]
+    public void Parse_ControlBarePort_SaysItIsLoopbackOnly(string text, bool notice)
+    {
+        Assert.Equal(notice, Run("-C", text, "8080").Notices.Contains("-C 10080: control port on 127.0.0.1 only; -C 0.0.0.0:10080 listens on every address"));
     }
 
     [Fact]

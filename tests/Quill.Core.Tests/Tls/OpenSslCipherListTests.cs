@@ -25,6 +25,15 @@ public class OpenSslCipherListTests
     }
 
     [Fact]
+    public void Intermediate_IsForwardSecretAeadOnly()
+    {
+        var tls12 = Parse(OpenSslCipherList.Intermediate).Skip(AllTls13.Length).Select(s => s.ToString()).ToList();
+
+        Assert.Equal(9, tls12.Count);
+        Assert.All(tls12, name => Assert.Matches("^TLS_(EC)?DHE_(RSA|ECDSA)_WITH_(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA(256|384)$", name));
+    }
+
+    [Fact]
     public void Tls13Names_ReplaceTheTls13Defaults()
     {
         Assert.Equal([TlsCipherSuite.TLS_AES_128_GCM_SHA256], Parse("TLS_AES_128_GCM_SHA256"));

@@ -21,6 +21,31 @@ internal static class ListeningSockets
         _ => throw new ArgumentException($"unsupported endpoint {endpoint}", nameof(endpoint)),
     };
 
+    /// <summary>The local addresses of the listening TCP sockets on a port, IPv4 and IPv6 (0.0.0.0 or :: for all).</summary>
+    public static IReadOnlyList<IPAddress> Addresses(int port)
+    {
+        var wantedPort = port.ToString("X4", CultureInfo.InvariantCulture);
+        var found = new List<IPAddress>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length <= 3 || fields[3] != TcpListenState || !fields[1].EndsWith(":" + wantedPort, StringComparison.Ordinal)) continue;
+                found.Add(KernelAddress(fields[1][..fields[1].IndexOf(':', StringComparison.Ordinal)]));
+            }
+        }
+        return found;
+    }
+
+    /// <summary>/proc/net/tcp(6) prints an address as 32-bit words in host (little-endian) order.</summary>
+    private static IPAddress KernelAddress(string hex)
+    {
+        var bytes = Convert.FromHexString(hex);
+        for (var word = 0; word < bytes.Length; word += 4) Array.Reverse(bytes, word, 4);
+        return new IPAddress(bytes);
+    }
+
     private static bool IsTcpListening(string table, int port)
     {
         var wantedPort = port.ToString("X4", CultureInfo.InvariantCulture);

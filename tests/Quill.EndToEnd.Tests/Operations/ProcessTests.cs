@@ -85,13 +85,9 @@ public sealed class ProcessTests
     {
         using var servers = NamedBackends.Start(1);
         var listen = ListenAddress.Loopback(FreePorts.Next());
-        using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, ["-u", "nobody"], servers.Specs);
+        using var quill = await StartAsync(listen, ["-u", "nobody"], servers);
 
-        // The user switch follows the listener (pen's order), so the port can be up a moment before it.
-        Assert.True(await Eventually.TrueAsync(() => Ids(File.ReadAllLines($"/proc/{quill.Pid}/status"), "Uid:") == "65534 65534 65534 65534"));
-        var status = File.ReadAllLines($"/proc/{quill.Pid}/status");
-        Assert.Equal("65534 65534 65534 65534", Ids(status, "Gid:"));
-        Assert.Equal("65534", Ids(status, "Groups:"));
+        AssertEveryThreadIsNobodyWithoutCapabilities(quill.Pid);
         Assert.Equal("s0", await LoopbackClient.AskAsync(listen.Endpoint));
         Assert.Equal(0, await quill.StopAsync(Quickly));
     }
@@ -105,11 +101,10 @@ public sealed class ProcessTests
         File.SetUnixFileMode(jail.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
         var listen = ListenAddress.Loopback(FreePorts.Next());
-        using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, ["-j", jail.Path, "-u", "nobody", "-l", "/access.log"], servers.Specs);
+        using var quill = await StartAsync(listen, ["-j", jail.Path, "-u", "nobody", "-l", "/access.log"], servers);
 
-        // The chroot follows the listener (pen's order), so the port can be up a moment before it.
-        Assert.True(await Eventually.TrueAsync(() => new DirectoryInfo($"/proc/{quill.Pid}/root").LinkTarget == jail.Path),
-            $"root of {quill.Pid} is {new DirectoryInfo($"/proc/{quill.Pid}/root").LinkTarget}, not {jail.Path}");
+        Assert.Equal(jail.Path, new DirectoryInfo($"/proc/{quill.Pid}/root").LinkTarget);
+        AssertEveryThreadIsNobodyWithoutCapabilities(quill.Pid);
         Assert.Equal("s0", await SayAsync(listen.Endpoint, LoopbackClient.Source(6)));
         Assert.StartsWith("127.0.0.6 ", Assert.Single(await Eventually.LinesAsync(jail.File("access.log"), 1)), StringComparison.Ordinal);
         Assert.Equal(0, await quill.StopAsync(Quickly));
@@ -141,13 +136,41 @@ public sealed class ProcessTests
         return await LoopbackClient.ReadToEndAsync(socket);
     }
 
+    /// <summary>Starts quill as root and waits for its privilege drop, which follows the listener (pen's order): the
+    /// port can be up a moment before the user changes.</summary>
+    private static async Task<BalancerProcess> StartAsync(ListenAddress listen, string[] options, NamedBackends servers)
+    {
+        var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, options, servers.Specs);
+        var dropped = await Eventually.TrueAsync(() => Directory.GetDirectories($"/proc/{quill.Pid}/task")
+            .All(thread => Ids(File.ReadAllLines(Path.Combine(thread, "status")), "Uid:") != "0 0 0 0"));
+        Assert.True(dropped, $"{quill.Pid} still runs as root");
+        return quill;
+    }
+
+    /// <summary>Real, effective, saved and filesystem ids, on every thread (the runtime's too: a thread left as root
+    /// would be a way back); the supplementary groups are only nobody's own; no capability left but the bounding set.</summary>
+    private static void AssertEveryThreadIsNobodyWithoutCapabilities(int pid)
+    {
+        var threads = Directory.GetDirectories($"/proc/{pid}/task");
+        Assert.NotEmpty(threads);
+        foreach (var thread in threads)
+        {
+            var status = File.ReadAllLines(Path.Combine(thread, "status"));
+            Assert.Equal((thread, "65534 65534 65534 65534"), (thread, Ids(status, "Uid:")));
+            Assert.Equal((thread, "65534 65534 65534 65534"), (thread, Ids(status, "Gid:")));
+            Assert.Equal((thread, "65534"), (thread, Ids(status, "Groups:")));
+            foreach (var set in new[] { "CapInh:", "CapPrm:", "CapEff:", "CapAmb:" })
+                Assert.Equal((thread, set, "0000000000000000"), (thread, set, Ids(status, set)));
+        }
+    }
+
     private static string Ids(string[] status, string key) =>
         string.Join(' ', status.Single(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..]
             .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
 
-    /// <summary>Runs a command to completion in a directory, bounded in time.</summary>
+    /// <summary>Runs a command to completion in a directory, bounded in time (20 s unless told).</summary>
     internal static async Task<(int Exit, string Output, string Error)> RunCommandAsync(
-        string executable, string directory, IEnumerable<string> arguments, string? input = null)
+        string executable, string directory, IEnumerable<string> arguments, string? input = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -163,7 +186,7 @@ public sealed class ProcessTests
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         try
         {
             await process.WaitForExitAsync(limit.Token);

@@ -145,6 +145,9 @@ public sealed class HttpRequestFilterTests
     [InlineData("GET /\r\n\r\n")]
     [InlineData("HELO mail.example\r\n")]
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA GET / HTTP/1.1\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1x\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1 x\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1\rX\r\n\r\n")]
     public void OnClientData_NotHttpFromTheStart_PassesByteForByte(string input)
     {
         Assert.Equal(input, Rewrite(input));
@@ -197,6 +200,28 @@ public sealed class HttpRequestFilterTests
     [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")]
     [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n")]
     [InlineData("NOT-HTTP-AFTER-A-REQUEST\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc")]
+    [InlineData("POST / HTTP/1.1\r\nContent-Length: 3, 3\r\n\r\nabc")]
+    [InlineData("GET / HTTP/1.1\r\nHost: x\nTransfer-Encoding: chunked\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1\r\nHost: x\r\n\n")]
+    [InlineData("GET / HTTP/1.1\nHost: x\r\n\n")]
+    [InlineData("GET / HTTP/1.1\r\nX: a\rTransfer-Encoding: chunked\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1\r\nX: a\u0000b\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nContent-Length : 3\r\n\r\nabc")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n")]
+    [InlineData("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;a\nb\r\nabc\r\n0\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\rabc\r\n0\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\n0\r\n\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\n")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: a\nb\r\n\r\n")]
+    [InlineData("GET  / HTTP/1.1\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1 \r\n\r\n")]
     public void OnClientData_MalformedAfterAGoodRequest_GoodOneGoesOnThenTheStreamEnds(string bad)
     {
         const string good = "GET /ok HTTP/1.1\r\n\r\n";
@@ -211,6 +236,36 @@ public sealed class HttpRequestFilterTests
             Assert.True(run.Filter.ClientStreamEnded);
             Assert.DoesNotContain("/after", string.Join(",", run.RequestLines));
         }
+    }
+
+    [Theory]
+    [InlineData("GET / HTTP/1.1 \r\nX-Forwarded-For: 203.0.113.9\r\n\r\n")]
+    [InlineData("GET  / HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n")]
+    [InlineData("GET /  HTTP/1.1\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1\t \nX-Forwarded-For: 203.0.113.9\n\n")]
+    public void OnClientData_BentFirstRequestLine_NothingReachesTheServer(string input)
+    {
+        // Not "not HTTP": a lenient server (nginx) takes these as requests, so passing them untouched would pass a
+        // forged X-Forwarded-For too.
+        var bytes = FilterRun.Bytes(input);
+        for (var split = 0; split <= bytes.Length; split++)
+        {
+            var run = new FilterRun();
+
+            Assert.Equal("", FilterRun.Text(run.Feed(bytes, split)));
+            Assert.True(run.Filter.ClientStreamEnded);
+        }
+    }
+
+    [Theory]
+    [InlineData("3;name=value\r\nabc\r\n0\r\n\r\n")]
+    [InlineData("3 ;name\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n")]
+    [InlineData("00003\r\nabc\r\n0\r\n\r\n")]
+    public void OnClientData_ChunkExtensionsAndTrailers_BodyPassesExactly(string body)
+    {
+        var output = Rewrite($"POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n{body}GET /2 HTTP/1.1\r\n\r\n");
+
+        Assert.Contains($"\r\n\r\n{body}GET /2 HTTP/1.1\r\nX-Forwarded-For: 192.0.2.7\r\n", output);
     }
 
     [Theory]
