@@ -93,10 +93,14 @@ internal sealed class BalancerProcess : IDisposable
         }
     }
 
-    public async Task WaitUntilListeningAsync(ListenAddress listen)
+    /// <summary>Returns once this process (not just anyone) listens on <paramref name="listen"/>; it must run in the foreground.</summary>
+    public Task WaitUntilListeningAsync(ListenAddress listen) => WaitUntilListeningAsync(listen.Endpoint, listen.ToString());
+
+    public async Task WaitUntilListeningAsync(System.Net.EndPoint endpoint, string? name = null)
     {
+        var listen = name ?? endpoint.ToString();
         var clock = Stopwatch.StartNew();
-        while (!ListeningSockets.IsListening(listen.Endpoint))
+        while (!ListeningSockets.IsListeningIn(Pid, endpoint))
         {
             if (_process.HasExited)
             {
