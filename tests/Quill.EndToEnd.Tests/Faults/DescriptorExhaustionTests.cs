@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Xunit.Abstractions;
 using System.Text.RegularExpressions;
 using Quill.EndToEnd.Tests.Backends;
 using Quill.EndToEnd.Tests.Harness;
