@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Quill.EndToEnd.Tests.Backends;
 
 namespace Quill.EndToEnd.Tests.Faults;
@@ -43,6 +44,17 @@ internal sealed class FaultyBackend : IDisposable
         await socket.SendAsync(payload, SocketFlags.None, stopping);
         await reset.WaitAsync(stopping);
         socket.LingerState = new LingerOption(true, 0);
+    });
+
+    /// <summary>Sends as fast as the peer takes, up to <paramref name="limit"/> bytes per connection; <paramref name="sent"/> counts them.</summary>
+    public static FaultyBackend Firehose(long limit, StrongBox<long> sent) => new(async (socket, stopping) =>
+    {
+        var chunk = new byte[64 * 1024];
+        for (long total = 0; total < limit; total += chunk.Length)
+        {
+            await socket.SendAsync(chunk, SocketFlags.None, stopping);
+            Interlocked.Add(ref sent.Value, chunk.Length);
+        }
     });
 
     /// <summary>Accepts and closes at once, before a byte either way.</summary>

@@ -55,7 +55,7 @@ internal static class ListeningSockets
     }
 
     /// <summary>The inode numbers of the sockets a process holds, from its /proc/PID/fd links ("socket:[N]").</summary>
-    private static HashSet<string> SocketInodes(int pid)
+    public static HashSet<string> SocketInodes(int pid)
     {
         var inodes = new HashSet<string>(StringComparer.Ordinal);
         try
