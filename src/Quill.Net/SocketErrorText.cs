@@ -15,6 +15,7 @@ public static class SocketErrorText
         SocketError.HostUnreachable => "host unreachable",
         SocketError.NetworkUnreachable => "network unreachable",
         SocketError.ConnectionReset => "connection reset",
+        SocketError.TooManyOpenSockets => "too many open files",
         SocketError.AddressFamilyNotSupported => "address family not supported",
         _ => error.ToString(),
     };

@@ -22,6 +22,8 @@ public sealed class TcpIntake : IDisposable
     private CancellationToken _stopping;
     private int _open;
     private int _connectionsMax;
+    private readonly int _descriptorBudget;
+    private int _acceptFailing;
 
     public TcpIntake(ConnectionServices services, TimeProvider time, int connectionsMax, int multiAccept)
     {
@@ -31,6 +33,10 @@ public sealed class TcpIntake : IDisposable
         _connectionsMax = connectionsMax;
         _ended = Ended;
         _host = new RelayIntakeHost(this);
+        // Read before a chroot hides /proc; the descriptors the runtime has opened by now count against it.
+        _descriptorBudget = DescriptorBudget.Connections() ?? int.MaxValue;
+        if (_descriptorBudget < connectionsMax)
+            services.Log.Write(0, $"the descriptor limit (ulimit -n) leaves room for {_descriptorBudget} connections at once, not -x {connectionsMax}; further clients wait");
         // One loop per core this process may run on (taskset and cgroup limits included), as pen would need one process each.
         _engine = new RelayEngine(_host, Environment.ProcessorCount, multiAccept,
             e => services.Log.Write(0, $"connection ended with an error: {e.Message}"), time);
@@ -73,6 +79,8 @@ public sealed class TcpIntake : IDisposable
     private void Accepted(int fd, IPAddress? address, int port)
     {
         Interlocked.Increment(ref _open);
+        if (Volatile.Read(ref _acceptFailing) == 1 && Interlocked.Exchange(ref _acceptFailing, 0) == 1)
+            _services.Log.Write(0, "accepting again");
         var path = _services.PathForNewClient();
         if (path == ClientPath.Dummy)
         {
@@ -113,12 +121,18 @@ public sealed class TcpIntake : IDisposable
     /// <summary>The engine's view of the intake; kept apart so the engine's descriptors stay out of the public type.</summary>
     private sealed class RelayIntakeHost(TcpIntake intake) : IRelayEngineHost
     {
-        public bool CanAccept => Volatile.Read(ref intake._open) < Volatile.Read(ref intake._connectionsMax);
+        public bool CanAccept =>
+            Volatile.Read(ref intake._open) < Math.Min(Volatile.Read(ref intake._connectionsMax), intake._descriptorBudget);
 
         public bool ClientNoDelay => intake._services.ClientNoDelay;
 
         public void Accepted(int fd, IPAddress? address, int port) => intake.Accepted(fd, address, port);
 
-        public void AcceptFailed(int errno) => intake._services.Log.Write(0, $"accept failed: {ErrnoText.Describe(errno)}");
+        /// <summary>Said once until a client is accepted again: every loop retries each tick while descriptors are out.</summary>
+        public void AcceptFailed(int errno)
+        {
+            if (Interlocked.Exchange(ref intake._acceptFailing, 1) == 0)
+                intake._services.Log.Write(0, $"accept failed: {ErrnoText.Describe(errno)}; retrying without further messages until a client is accepted");
+        }
     }
 }

@@ -12,7 +12,8 @@ namespace Quill.Net.Engine;
 internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost host, int multiAccept, bool sharesListener) : IEventTarget
 {
 
-    /// <summary>After EMFILE and the like accepting rests one tick of the loop instead of spinning.</summary>
+    /// <summary>After EMFILE and the like accepting rests a tick of the loop at a time instead of spinning, until the
+    /// descriptor reserve can be held again.</summary>
     private bool _resting;
     private SafeSocketHandle? _listener;
     private int _fd = -1;
@@ -68,6 +69,7 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
     {
         if (_resting)
         {
+            if (!DescriptorReserve.Shared.TryTake()) return;
             _resting = false;
             loop.StopTiming(this);
         }
@@ -94,6 +96,12 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
                 loop.Defer(this);
                 return;
             }
+            if (!DescriptorReserve.Shared.Full)
+            {
+                // Another loop ran out of descriptors and gave the reserve back: it is not for clients.
+                Rest();
+                return;
+            }
             var length = SocketAddressCodec.MaxLength;
             var fd = Libc.Accept(_fd, address, &length);
             if (fd == -Libc.EAGAIN)
@@ -110,15 +118,21 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
             }
             if (fd < 0)
             {
+                if (fd is -Libc.EMFILE or -Libc.ENFILE) DescriptorReserve.Shared.Release();
                 host.AcceptFailed(-fd);
-                // Out of descriptors persists for a while: rest a tick instead of spinning.
-                _resting = true;
-                loop.StartTiming(this);
+                Rest();
                 return;
             }
             var (client, port) = SocketAddressCodec.Decode(address, length);
             host.Accepted(fd, client, port);
         }
         _paused = _readable && _fd >= 0 && !host.CanAccept;
+    }
+
+    /// <summary>Out of descriptors persists for a while: look again each tick instead of spinning.</summary>
+    private void Rest()
+    {
+        _resting = true;
+        loop.StartTiming(this);
     }
 }

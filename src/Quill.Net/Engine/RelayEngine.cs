@@ -30,6 +30,8 @@ internal sealed class RelayEngine : IDisposable
 
     public void Start()
     {
+        // Held from the start, before clients can take the descriptors it needs.
+        _ = DescriptorReserve.Shared;
         foreach (var shard in _loops) shard.Loop.Start();
     }
 

@@ -17,6 +17,8 @@ public static class ErrnoText
         Libc.ETIMEDOUT => SocketErrorText.Describe(SocketError.TimedOut),
         Libc.ECONNREFUSED => SocketErrorText.Describe(SocketError.ConnectionRefused),
         Libc.EHOSTUNREACH => SocketErrorText.Describe(SocketError.HostUnreachable),
+        Libc.EMFILE => SocketErrorText.Describe(SocketError.TooManyOpenSockets),
+        Libc.ENFILE => SocketErrorText.Describe(SocketError.TooManyOpenSockets),
         _ => $"errno {errno}",
     };
 }

@@ -8,6 +8,8 @@ internal static partial class Libc
     public const int EAGAIN = 11;
     public const int EACCES = 13;
     public const int EINVAL = 22;
+    public const int ENFILE = 23;
+    public const int EMFILE = 24;
     public const int ENOSYS = 38;
     public const int EAFNOSUPPORT = 97;
     public const int EADDRINUSE = 98;

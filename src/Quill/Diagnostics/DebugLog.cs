@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using Quill.Interop;
 using Quill.Net.Diagnostics;
 using Quill.Operations;
@@ -8,6 +9,15 @@ namespace Quill.Diagnostics;
 internal sealed class DebugLog(int level, TimeProvider time) : IDebugLog
 {
     private readonly Lock _gate = new();
+
+    /// <summary>
+    /// Descriptor 2 itself, not Console.Error: Console opens descriptors (dups of 1 and 2) on its first write, and
+    /// a first write when descriptors have run out would throw exactly when there is something to say.
+    /// </summary>
+    private readonly StreamWriter _stderr = new(new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0))
+    {
+        AutoFlush = true,
+    };
 
     public int Level { get; set; } = level;
 
@@ -26,6 +36,6 @@ internal sealed class DebugLog(int level, TimeProvider time) : IDebugLog
         }
 
         var stamp = time.GetLocalNow().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        lock (_gate) Console.Error.WriteLine($"{stamp}: {message}");
+        lock (_gate) _stderr.WriteLine($"{stamp}: {message}");
     }
 }

@@ -29,6 +29,17 @@ internal sealed class ControlledBalancer : IDisposable
         var control = new IPEndPoint(IPAddress.Loopback, FreePorts.Next());
         var process = await BalancerProcess.StartAsync(
             kind, listen, [.. AsRootOptions, "-C", $"127.0.0.1:{control.Port}", .. options], servers);
+        try
+        {
+            // pen and quill open the control port before the listener; waiting for it too costs nothing and
+            // keeps the tests right if that order ever changes.
+            await process.WaitUntilListeningAsync(control).ConfigureAwait(false);
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
         return new ControlledBalancer(process, listen, control);
     }
 

@@ -43,12 +43,19 @@ internal sealed class BalancerProcess : IDisposable
 
     /// <summary>Starts the executable with exactly these arguments; nothing is waited for.</summary>
     /// <param name="environment">Variables added to the inherited environment (e.g. LANG).</param>
+    /// <param name="launcher">A command that execs the balancer in its own process (prlimit ... --), so the pid is the balancer's.</param>
     public static BalancerProcess Launch(
-        BalancerKind kind, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+        BalancerKind kind, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? launcher = null)
     {
         var executable = kind == BalancerKind.Pen ? PenInstallation.Executable : RepositoryLayout.QuillExecutable;
         if (!File.Exists(executable))
             throw new FileNotFoundException($"{kind} executable not found; build the solution first", executable);
+        if (launcher is { Count: > 0 })
+        {
+            arguments = [.. launcher.Skip(1), executable, .. arguments];
+            executable = launcher[0];
+        }
 
         var start = new ProcessStartInfo(executable)
         {
@@ -93,10 +100,14 @@ internal sealed class BalancerProcess : IDisposable
         }
     }
 
-    public async Task WaitUntilListeningAsync(ListenAddress listen)
+    /// <summary>Returns once this process (not just anyone) listens on <paramref name="listen"/>; it must run in the foreground.</summary>
+    public Task WaitUntilListeningAsync(ListenAddress listen) => WaitUntilListeningAsync(listen.Endpoint, listen.ToString());
+
+    public async Task WaitUntilListeningAsync(System.Net.EndPoint endpoint, string? name = null)
     {
+        var listen = name ?? endpoint.ToString();
         var clock = Stopwatch.StartNew();
-        while (!ListeningSockets.IsListening(listen.Endpoint))
+        while (!ListeningSockets.IsListeningIn(Pid, endpoint))
         {
             if (_process.HasExited)
             {

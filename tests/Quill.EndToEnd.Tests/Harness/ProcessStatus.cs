@@ -20,6 +20,19 @@ internal readonly record struct ProcessStatus(int Threads, long ResidentKilobyte
         return new ProcessStatus(threads, resident, descriptors);
     }
 
+    /// <summary>
+    /// The TCP sockets a process holds, whatever eventfds, pipes, files and diagnostic sockets its runtime opened:
+    /// a balancer at rest holds only its listeners (and control port).
+    /// </summary>
+    public static int TcpSockets(int pid)
+    {
+        var inodes = ListeningSockets.SocketInodes(pid);
+        return new[] { "/proc/net/tcp", "/proc/net/tcp6" }
+            .SelectMany(table => File.ReadLines(table).Skip(1))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(fields => fields.Length > 9 && inodes.Contains(fields[9]));
+    }
+
     private static string FirstNumber(string line) =>
         line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1];
 

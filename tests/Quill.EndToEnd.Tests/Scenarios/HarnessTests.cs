@@ -61,6 +61,33 @@ public sealed class HarnessTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
+    /// <summary>
+    /// The cause of the refused control connections (issue 12, item 7): a port handed out twice, so that the
+    /// port a balancer was to listen on was already someone else's listening socket, passed for readiness while
+    /// that balancer was failing to start.
+    /// </summary>
+    [Fact]
+    public async Task BalancerProcess_PortAnotherProcessListensOn_IsNotReadiness()
+    {
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        other.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        other.Listen();
+        var listen = ListenAddress.Loopback(((IPEndPoint)other.LocalEndPoint!).Port);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => BalancerProcess.StartAsync(BalancerKind.Quill, listen, [], "127.0.0.1:1"));
+
+        Assert.Contains("cannot listen", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FreePorts_NeverHandsOutAPortTwice()
+    {
+        var ports = Enumerable.Range(0, 500).Select(_ => FreePorts.Next()).ToList();
+
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+    }
+
     [Fact]
     public void ProcessStatus_ReadsThisProcess()
     {
