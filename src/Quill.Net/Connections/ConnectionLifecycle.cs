@@ -98,7 +98,8 @@ public sealed class ConnectionLifecycle : IListedConnection
 
     /// <summary>
     /// The connect failed or timed out: blacklist the server and try the next one the selector gives. A UDP server
-    /// can also refuse a session it answered before; what it was sent so far is counted to it first.
+    /// can also refuse a session it answered before; what it was sent so far is counted to it first. A failure of
+    /// quill's own (no descriptor left) refuses the client instead: every server would fail alike, none is to blame.
     /// </summary>
     public void ConnectFailed(ConnectFailure failure)
     {
@@ -106,6 +107,12 @@ public sealed class ConnectionLifecycle : IListedConnection
         {
             ReportTraffic();
             Volatile.Write(ref _state, ConnectingState);
+        }
+        if (failure.IsLocal)
+        {
+            _services.Log.Write(0, $"cannot connect client {Client} to server {_attempt.Server}: {failure.Reason}; the server is not blacklisted for quill's own shortage");
+            Refuse();
+            return;
         }
         _services.Log.Write(0, $"blacklisting server {_attempt.Server} because connect to {_attempt.ServerEndPoint} failed: {failure.Reason}");
         if (_services.Selector.FailOver(ref _attempt)) ConnectOrRefuse();

@@ -198,7 +198,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     {
         CloseServer();
         StopTiming();
-        _lifecycle.ConnectFailed(new ConnectFailure(ErrnoText.Describe(errno)));
+        _lifecycle.ConnectFailed(ConnectFailure.OfErrno(errno));
     }
 
     private void Established()

@@ -19,6 +19,7 @@ public static class ErrnoText
         Libc.EHOSTUNREACH => SocketErrorText.Describe(SocketError.HostUnreachable),
         Libc.EMFILE => SocketErrorText.Describe(SocketError.TooManyOpenSockets),
         Libc.ENFILE => SocketErrorText.Describe(SocketError.TooManyOpenSockets),
+        Libc.ENOBUFS or Libc.ENOMEM => SocketErrorText.Describe(SocketError.NoBufferSpaceAvailable),
         _ => $"errno {errno}",
     };
 }

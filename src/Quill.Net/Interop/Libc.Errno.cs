@@ -5,6 +5,7 @@ internal static partial class Libc
 {
     public const int ENOENT = 2;
     public const int EINTR = 4;
+    public const int ENOMEM = 12;
     public const int EAGAIN = 11;
     public const int EACCES = 13;
     public const int EINVAL = 22;
@@ -17,6 +18,7 @@ internal static partial class Libc
     public const int ENETUNREACH = 101;
     public const int ECONNABORTED = 103;
     public const int ECONNRESET = 104;
+    public const int ENOBUFS = 105;
     public const int ETIMEDOUT = 110;
     public const int ECONNREFUSED = 111;
     public const int EHOSTUNREACH = 113;

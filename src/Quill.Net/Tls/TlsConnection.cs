@@ -75,7 +75,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
         }
         if (result.Socket is not { } server)
         {
-            _lifecycle.ConnectFailed(new ConnectFailure(result.Reason));
+            _lifecycle.ConnectFailed(ConnectFailure.Of(result.Error));
             return;
         }
         _server = server;

@@ -65,7 +65,7 @@ internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
         }
         catch (SocketException e)
         {
-            Lifecycle.ConnectFailed(new ConnectFailure(SocketErrorText.Describe(e.SocketErrorCode)));
+            Lifecycle.ConnectFailed(ConnectFailure.Of(e.SocketErrorCode));
             return;
         }
         try
@@ -76,7 +76,7 @@ internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
         catch (SocketException e)
         {
             socket.Dispose();
-            Lifecycle.ConnectFailed(new ConnectFailure(SocketErrorText.Describe(e.SocketErrorCode)));
+            Lifecycle.ConnectFailed(ConnectFailure.Of(e.SocketErrorCode));
             return;
         }
         lock (_gate)

@@ -46,6 +46,31 @@ public sealed class ConnectionLifecycleTests
     }
 
     [Fact]
+    public void ConnectFailed_OutOfDescriptors_RefusesTheClientAndBlacklistsNoServer()
+    {
+        var f = new LifecycleFixture(3);
+        var (lifecycle, transport) = f.Begin();
+
+        lifecycle.ConnectFailed(ConnectFailure.Of(System.Net.Sockets.SocketError.TooManyOpenSockets));
+
+        Assert.Equal([1], transport.Servers);
+        Assert.True(transport.Refused);
+        Assert.All(f.Table.Regular, s => Assert.Null(s.FailedAt));
+        Assert.DoesNotContain(f.Log.Lines, l => l.StartsWith("blacklisting", StringComparison.Ordinal));
+        lifecycle.Ended();
+        Assert.Equal([0, 0, 0], f.Connections());
+    }
+
+    [Theory]
+    [InlineData(24, true)]   // EMFILE
+    [InlineData(23, true)]   // ENFILE
+    [InlineData(105, true)]  // ENOBUFS
+    [InlineData(111, false)] // ECONNREFUSED
+    [InlineData(110, false)] // ETIMEDOUT
+    public void OfErrno_OnlyQuillsOwnShortagesAreLocal(int errno, bool local) =>
+        Assert.Equal(local, ConnectFailure.OfErrno(errno).IsLocal);
+
+    [Fact]
     public void ConnectFailed_EveryRegularServer_GoesToTheEmergencyServer()
     {
         var f = new LifecycleFixture(2, emergency: true);
