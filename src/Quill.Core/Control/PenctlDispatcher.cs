@@ -37,11 +37,12 @@ public sealed class PenctlDispatcher
     /// <summary>How deep include may nest, so a file that includes itself is refused instead of recursing forever.</summary>
     internal int IncludeDepth { get; set; }
 
-    /// <summary>Runs one command line: text after the first CR or LF is ignored, words are split on spaces.</summary>
+    /// <summary>Runs one command line: text after the first CR, LF or NUL is ignored (pen reads a command as a C
+    /// string, and no file name can hold a NUL), words are split on spaces.</summary>
     public ControlReply Execute(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var end = line.AsSpan().IndexOfAny('\r', '\n');
+        var end = line.AsSpan().IndexOfAny('\r', '\n', '\0');
         if (end >= 0)
         {
             line = line[..end];
