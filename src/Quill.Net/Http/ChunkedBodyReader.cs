@@ -20,7 +20,8 @@ internal struct ChunkedBodyReader
 
     private enum State { SizeDigits, SizeRest, Data, DataCr, DataLf, Trailer }
 
-    /// <param name="consumed">Bytes that belong to the body; when the body ended, the rest is the next request.</param>
+    /// <param name="consumed">Bytes that belong to the body; when the body ended, the rest is the next request; when it
+    /// is invalid, the bytes before the one that broke it (so what passes does not depend on how reads were cut).</param>
     public Progress Feed(ReadOnlySpan<byte> bytes, out int consumed)
     {
         consumed = 0;
@@ -35,19 +36,22 @@ internal struct ChunkedBodyReader
                     if (_remaining == 0) _state = State.DataCr;
                     continue;
                 case State.Trailer:
-                    var end = _trailerEnd.Find(bytes[consumed..]);
+                    // Only the trailer's first MaxTrailerLength bytes may hold its end, however the reads are cut.
+                    var rest = bytes[consumed..];
+                    var window = rest[..Math.Min(rest.Length, MaxTrailerLength - _count)];
+                    var end = _trailerEnd.Find(window);
                     if (end < 0)
                     {
-                        _count += bytes.Length - consumed;
-                        consumed = bytes.Length;
-                        return _count > MaxTrailerLength ? Progress.Invalid : Progress.NeedMore;
+                        _count += window.Length;
+                        consumed += window.Length;
+                        return window.Length < rest.Length ? Progress.Invalid : Progress.NeedMore;
                     }
                     consumed += end;
                     this = default;
                     return Progress.Ended;
             }
 
-            var b = bytes[consumed++];
+            var b = bytes[consumed];
             switch (_state)
             {
                 case State.SizeDigits when char.IsAsciiHexDigit((char)b):
@@ -73,6 +77,7 @@ internal struct ChunkedBodyReader
                 default:
                     return Progress.Invalid;
             }
+            consumed++;
         }
         return Progress.NeedMore;
     }
