@@ -60,7 +60,7 @@ internal static class Hostile
         (10, Gen.Byte.Array[0, 64]), (3, Gen.Byte.Array[65, 2_000]), (1, Gen.Byte.Array[2_001, 70_000]));
 
     /// <summary>A corpus entry with a few byte-level edits: flips, inserts, deletes, duplicated slices, truncation.</summary>
-    public static Gen<byte[]> MutatedBytes(IReadOnlyList<byte[]> corpus) =>
+    public static Gen<byte[]> MutatedBytes(IReadOnlyList<byte[]> corpus) => corpus.Count == 0 ? RandomBytes :
         Gen.Select(Gen.Int[0, corpus.Count - 1], Gen.Int[1, 6].SelectMany(n => Gen.Select(Gen.Int[0, 5], Gen.Int, Gen.Int, Gen.Byte).Array[n, n]),
             (pick, edits) =>
             {

@@ -58,8 +58,11 @@ internal static class TimeBound
             foreach (var (started, print) in Running.Values)
             {
                 if (Stopwatch.GetElapsedTime(started) < limit) continue;
-                Console.Error.WriteLine($"fuzz: input still running after {limit.TotalSeconds:F0} s (a hang): {print()}");
-                Environment.FailFast($"fuzz: hang on input {print()}");
+                var input = print();
+                var file = Path.Combine(Path.GetTempPath(), $"quill-fuzz-hang-{Environment.ProcessId}.txt");
+                File.WriteAllText(file, input);
+                var shown = input.Length > 2000 ? input[..2000] + "..." : input;
+                Environment.FailFast($"fuzz: input still running after {limit.TotalSeconds:F0} s (a hang), whole input in {file}: {shown}");
             }
         }
     }
