@@ -23,7 +23,7 @@ internal static class FuzzCampaign
             {
                 guarded(input);
                 Interlocked.Increment(ref count);
-            }, iter: FuzzSettings.Iterations, threads: FuzzSettings.Threads, seed: FuzzSettings.Seed, print: print);
+            }, iter: FuzzSettings.Iterations, time: FuzzSettings.Seconds, threads: FuzzSettings.Threads, seed: FuzzSettings.Seed, print: print);
         }
         catch (Exception e)
         {

@@ -14,6 +14,10 @@ internal static class FuzzSettings
     /// <summary>QUILL_FUZZ_ITERATIONS: inputs per target.</summary>
     public static long Iterations => Number("QUILL_FUZZ_ITERATIONS", DefaultIterations);
 
+    /// <summary>QUILL_FUZZ_SECONDS: when set, each target runs this long instead of a number of inputs (the report
+    /// says how many it reached).</summary>
+    public static int Seconds => (int)Number("QUILL_FUZZ_SECONDS", -1);
+
     /// <summary>QUILL_FUZZ_HANG_MS: an input that takes longer than this, twice in a row, is a hang.</summary>
     public static TimeSpan HangBound => TimeSpan.FromMilliseconds(Number("QUILL_FUZZ_HANG_MS", 1000));
 
