@@ -11,7 +11,7 @@ namespace Quill.Fuzz.Tests.Harness;
 /// </summary>
 internal static class FuzzCampaign
 {
-    public static void Run<T>(string target, Gen<T> inputs, Action<T> property, Func<T, string> print)
+    public static void Run<T>(string target, Gen<T> inputs, Action<T> property, Func<T, string> print, int defaultDivisor = 1)
     {
         var guarded = TimeBound.Guard(property, print);
         long count = 0;
@@ -23,7 +23,7 @@ internal static class FuzzCampaign
             {
                 guarded(input);
                 Interlocked.Increment(ref count);
-            }, iter: FuzzSettings.Iterations, time: FuzzSettings.Seconds, threads: FuzzSettings.Threads, seed: FuzzSettings.Seed, print: print);
+            }, iter: FuzzSettings.Iterations(defaultDivisor), time: FuzzSettings.Seconds, threads: FuzzSettings.Threads, seed: FuzzSettings.Seed, print: print);
         }
         catch (Exception e)
         {

@@ -38,8 +38,7 @@ public sealed class AclParserFuzz
         if (!result.IsSuccess)
         {
             Assert.StartsWith(no ? "no acl: " : "acl: ", result.Error);
-            if (!words.Any(w => w.AsSpan().IndexOfAny('\r', '\n') >= 0))
-                Assert.True(result.Error.AsSpan().IndexOfAny('\r', '\n') < 0, $"error on more than one line: {result.Error}");
+            Expect.OneLine(result.Error, words);
             return;
         }
 

@@ -34,7 +34,7 @@ public sealed partial class ConfigFileFuzz
         (1, Hostile.RandomBytes));
 
     [Fact]
-    public void Fuzz() => FuzzCampaign.Run(Target, Files, Check, Printed.Bytes);
+    public void Fuzz() => FuzzCampaign.Run(Target, Files, Check, Printed.Bytes, defaultDivisor: 4);
 
     [Fact]
     public void Replay() => FuzzCampaign.Replay(Corpus.Bytes(Target), Check, Printed.Bytes);
