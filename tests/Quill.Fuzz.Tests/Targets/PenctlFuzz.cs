@@ -1,3 +1,4 @@
+using System.Text;
 using CsCheck;
 using Quill.Fuzz.Tests.Harness;
 
@@ -18,11 +19,15 @@ public sealed class PenctlFuzz
     [Fact]
     public void Replay() => FuzzCampaign.Replay(Corpus.Words(Target), lines => Check(lines, bigTables: true), Printed.Words);
 
+    /// <summary>A line as a real source can deliver it: the control port and -F decode Latin-1, -o arguments arrive as
+    /// UTF-8 decoded by .NET, so a lone UTF-16 surrogate (which write could not encode) never reaches the dispatcher.</summary>
+    private static string AsDelivered(string line) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(line));
+
     private static void Check(string[] lines, bool bigTables)
     {
         var fixture = PenctlCommands.NewFixture();
         var before = PenctlCommands.Snapshot(fixture);
-        foreach (var line in lines)
+        foreach (var line in lines.Select(AsDelivered))
         {
             var confined = Sandbox.Confine(line, bigTables);
             var reply = fixture.Dispatcher.Execute(confined);
