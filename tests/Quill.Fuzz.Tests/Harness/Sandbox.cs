@@ -33,7 +33,10 @@ internal static class Sandbox
     /// name, and (unless <paramref name="bigTables"/>) a server number from 301 to 65535 with a small one.</summary>
     public static string Confine(string line, bool bigTables = false)
     {
-        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // Decided on the part the dispatcher runs (up to a CR, LF or NUL); the rest is kept for it to ignore.
+        var end = line.AsSpan().IndexOfAny('\r', '\n', '\0');
+        var tail = end < 0 ? "" : line[end..];
+        var words = (end < 0 ? line : line[..end]).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length < 2) return line;
         var replaced = words[0] switch
         {
@@ -42,7 +45,7 @@ internal static class Sandbox
             "server" when !bigTables && int.TryParse(words[1], out var n) && n is > MaxServerNumber and <= 65535 => (n % MaxServerNumber).ToString(System.Globalization.CultureInfo.InvariantCulture),
             _ => null,
         };
-        return replaced is null ? line : string.Join(' ', [words[0], replaced, .. words[2..]]);
+        return replaced is null ? line : string.Join(' ', [words[0], replaced, .. words[2..]]) + tail;
     }
 
     private static string Create()
