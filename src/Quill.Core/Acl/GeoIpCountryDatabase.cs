@@ -72,6 +72,16 @@ public sealed class GeoIpCountryDatabase
         {
             throw new ArgumentException($"cannot read GeoIP database '{path}': {e.Message}");
         }
+        return Tree(data, expectedEdition, path);
+    }
+
+    /// <summary>A database from file contents already read (the fuzz tests feed it bytes).</summary>
+    /// <param name="name">The file's name, for error messages.</param>
+    internal static GeoIpCountryDatabase Parse(byte[]? ipv4, byte[]? ipv6, string name) =>
+        new(ipv4 is null ? null : Tree(ipv4, CountryEdition, name), ipv6 is null ? null : Tree(ipv6, CountryV6Edition, name));
+
+    private static byte[] Tree(byte[] data, byte expectedEdition, string path)
+    {
         var (edition, treeLength) = StructureInfo(data);
         if (edition != expectedEdition)
             throw new ArgumentException($"'{path}' is not a GeoIP {(expectedEdition == CountryEdition ? "IPv4" : "IPv6")} country database (edition {edition})");

@@ -8,10 +8,15 @@ namespace Quill.Core.Acl;
 /// next byte"; size in the low 5 bits, 29-31 meaning "more size bytes follow"), then the payload. Maps become
 /// dictionaries, strings strings, unsigned numbers ulong, int32 int, floats double, booleans bool; pointers are
 /// followed (they count from <paramref name="pointerBase"/>, the data section's start or the metadata's).
+/// <para>Pointers let values share subtrees, so a small hostile file can describe a tree of billions of values within
+/// the depth limit; a budget of values per <see cref="Read(int)"/> stops it, far above what a real record holds.</para>
 /// </summary>
 internal sealed class MaxMindDataReader(byte[] file, int pointerBase)
 {
     private const int MaxDepth = 32;
+    private const int MaxValues = 10_000;
+
+    private int _valuesLeft;
 
     private enum DataType
     {
@@ -21,11 +26,16 @@ internal sealed class MaxMindDataReader(byte[] file, int pointerBase)
 
     /// <summary>The value at an absolute offset in the file.</summary>
     /// <exception cref="FormatException">A value that breaks the format (unknown type, too deep, pointer to pointer).</exception>
-    public object? Read(int offset) => Read(ref offset, 0);
+    public object? Read(int offset)
+    {
+        _valuesLeft = MaxValues;
+        return Read(ref offset, 0);
+    }
 
     private object? Read(ref int offset, int depth)
     {
         if (depth > MaxDepth) throw new FormatException("data nested too deep");
+        if (--_valuesLeft < 0) throw new FormatException($"more than {MaxValues} values in one record");
         var control = file[offset++];
         var type = (DataType)(control >> 5);
         if (type == DataType.Pointer)
@@ -44,7 +54,8 @@ internal sealed class MaxMindDataReader(byte[] file, int pointerBase)
                 offset += size;
                 return text;
             case DataType.Map:
-                var map = new Dictionary<string, object?>(size, StringComparer.Ordinal);
+                // A count is only a claim: each entry takes at least a byte, so the bytes left bound what to reserve.
+                var map = new Dictionary<string, object?>(Math.Min(size, file.Length - offset), StringComparer.Ordinal);
                 for (var i = 0; i < size; i++)
                 {
                     if (Read(ref offset, depth + 1) is not string key) throw new FormatException("map key is not a string");
@@ -52,7 +63,7 @@ internal sealed class MaxMindDataReader(byte[] file, int pointerBase)
                 }
                 return map;
             case DataType.Array:
-                var items = new List<object?>(size);
+                var items = new List<object?>(Math.Min(size, file.Length - offset));
                 for (var i = 0; i < size; i++) items.Add(Read(ref offset, depth + 1));
                 return items;
             case DataType.Uint16 or DataType.Uint32 or DataType.Uint64 or DataType.Uint128:

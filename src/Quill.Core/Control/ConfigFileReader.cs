@@ -20,17 +20,29 @@ public static class ConfigFileReader
         var replies = new StringBuilder();
         var errors = new List<string>();
         var number = 0;
-        foreach (var line in File.ReadLines(path, Encoding.Latin1))
+        var fullPath = Path.GetFullPath(path);
+        lock (dispatcher.Gate)
         {
-            number++;
-            var reply = dispatcher.Execute(line);
-            if (reply.IsError)
+            var reading = dispatcher.FilesBeingRead.Add(fullPath);
+            try
             {
-                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}:{number}: {reply.Text.TrimEnd('\n')}"));
+                foreach (var line in File.ReadLines(path, Encoding.Latin1))
+                {
+                    number++;
+                    var reply = dispatcher.Execute(line);
+                    if (reply.IsError)
+                    {
+                        errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}:{number}: {reply.Text.TrimEnd('\n')}"));
+                    }
+                    else
+                    {
+                        replies.Append(reply.Text);
+                    }
+                }
             }
-            else
+            finally
             {
-                replies.Append(reply.Text);
+                if (reading) dispatcher.FilesBeingRead.Remove(fullPath);
             }
         }
 

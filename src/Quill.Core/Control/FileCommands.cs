@@ -24,9 +24,16 @@ internal static class FileCommands
             return extra;
         }
 
+        // Refused at once rather than at the depth limit: a file that includes itself twice would double the work at
+        // every level, 2^16 readings of it before the limit stops the last ones.
+        if (dispatcher.FilesBeingRead.Contains(Path.GetFullPath(words[1])))
+        {
+            return ControlReply.Error($"include: '{words[1]}' is being read already (does a file include itself?)");
+        }
+
         if (dispatcher.IncludeDepth >= MaxIncludeDepth)
         {
-            return ControlReply.Error($"include: '{words[1]}' nested more than {MaxIncludeDepth} deep (does a file include itself?)");
+            return ControlReply.Error($"include: '{words[1]}' nested more than {MaxIncludeDepth} deep (do files include each other?)");
         }
 
         dispatcher.IncludeDepth++;

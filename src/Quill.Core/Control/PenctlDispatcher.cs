@@ -34,14 +34,21 @@ public sealed class PenctlDispatcher
     /// <summary>The -F file, which <c>write</c> without a file name writes and SIGHUP re-reads; null without -F.</summary>
     public string? ConfigFile { get; init; }
 
-    /// <summary>How deep include may nest, so a file that includes itself is refused instead of recursing forever.</summary>
+    /// <summary>How deep include may nest, so a chain of files that include each other ends.</summary>
     internal int IncludeDepth { get; set; }
 
-    /// <summary>Runs one command line: text after the first CR or LF is ignored, words are split on spaces.</summary>
+    /// <summary>The files being read now (full paths), so that one including itself, even twice, is refused at once.</summary>
+    internal HashSet<string> FilesBeingRead { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Held by a command, and by a whole file of commands, so a reload and the control port never interleave.</summary>
+    internal Lock Gate => _gate;
+
+    /// <summary>Runs one command line: text after the first CR, LF or NUL is ignored (pen reads a command as a C
+    /// string, and no file name can hold a NUL), words are split on spaces.</summary>
     public ControlReply Execute(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var end = line.AsSpan().IndexOfAny('\r', '\n');
+        var end = line.AsSpan().IndexOfAny('\r', '\n', '\0');
         if (end >= 0)
         {
             line = line[..end];

@@ -56,4 +56,16 @@ public sealed class ServerTable
         _regular = grown;
         return grown.Length - 1;
     }
+
+    /// <summary>Adds unused slots up to <paramref name="count"/> servers in one new array (one copy, not one per slot:
+    /// "server 65535" would otherwise copy the table 65,535 times while holding the selector's lock).</summary>
+    internal void GrowTo(int count, Func<ServerState> unusedSlot)
+    {
+        ArgumentNullException.ThrowIfNull(unusedSlot);
+        if (count <= _regular.Length) return;
+        var grown = new ServerState[count];
+        _regular.CopyTo(grown, 0);
+        for (var i = _regular.Length; i < count; i++) grown[i] = unusedSlot();
+        _regular = grown;
+    }
 }

@@ -215,11 +215,7 @@ public sealed class ServerSelector
         ArgumentNullException.ThrowIfNull(change);
         lock (_gate)
         {
-            while (Servers.Count <= index)
-            {
-                Servers.Add(unusedSlot());
-            }
-
+            Servers.GrowTo(index + 1, unusedSlot);
             change(Servers.Regular[index]);
         }
     }

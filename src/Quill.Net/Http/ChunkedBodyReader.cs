@@ -22,7 +22,8 @@ internal struct ChunkedBodyReader
 
     private enum State { SizeDigits, SizeRest, SizeLf, Data, DataCr, DataLf, Trailer, TrailerLf }
 
-    /// <param name="consumed">Bytes that belong to the body; when the body ended, the rest is the next request.</param>
+    /// <param name="consumed">Bytes that belong to the body; when the body ended, the rest is the next request; when it
+    /// is invalid, the bytes before the one that broke it (so what passes does not depend on how reads were cut).</param>
     public Progress Feed(ReadOnlySpan<byte> bytes, out int consumed)
     {
         consumed = 0;
@@ -37,7 +38,7 @@ internal struct ChunkedBodyReader
                 continue;
             }
 
-            var b = bytes[consumed++];
+            var b = bytes[consumed];
             switch (_state)
             {
                 case State.SizeDigits when char.IsAsciiHexDigit((char)b):
@@ -73,6 +74,7 @@ internal struct ChunkedBodyReader
                 case State.TrailerLf when b == (byte)'\n':
                     if (_trailerLineEmpty)
                     {
+                        consumed++;
                         this = default;
                         return Progress.Ended;
                     }
@@ -82,6 +84,7 @@ internal struct ChunkedBodyReader
                 default:
                     return Progress.Invalid;
             }
+            consumed++;
         }
         return Progress.NeedMore;
     }

@@ -109,10 +109,13 @@ public sealed class HttpRequestFilter : IClientStreamFilter
         }
 
         var rest = chunk[used..];
+        // Only the head's first MaxHeadLength bytes are looked at, so that the verdict (not HTTP, too long, complete)
+        // does not depend on how the reads were cut.
+        var window = rest[..Math.Min(rest.Length, MaxHeadLength - _headLength)];
         var scanned = 0;
         if (!_requestLineDone)
         {
-            switch (_requestLine.Feed(rest, out scanned))
+            switch (_requestLine.Feed(window, out scanned))
             {
                 case RequestLineScanner.Verdict.NotHttp:
                     return used + NotHttp(rest, output);
@@ -125,7 +128,7 @@ public sealed class HttpRequestFilter : IClientStreamFilter
             }
         }
 
-        var end = _requestLineDone ? _headEnd.Find(rest[scanned..]) : -1;
+        var end = _requestLineDone ? _headEnd.Find(window[scanned..]) : -1;
         if (end < 0)
         {
             if (!Hold(rest)) return used + Stop(output);
@@ -213,8 +216,12 @@ public sealed class HttpRequestFilter : IClientStreamFilter
     private int ReadChunkedBody(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
     {
         var progress = _chunked.Feed(chunk, out var used);
-        if (progress == ChunkedBodyReader.Progress.Invalid) return Stop(output);
         output.Write(chunk[..used]);
+        if (progress == ChunkedBodyReader.Progress.Invalid)
+        {
+            Stop(output);
+            return used;
+        }
         if (progress == ChunkedBodyReader.Progress.Ended) EndBody();
         return used;
     }

@@ -34,13 +34,17 @@ internal sealed class GeoIpDatabaseBuilder
         return this;
     }
 
-    public void Write(string path, byte edition)
+    public void Write(string path, byte edition) => File.WriteAllBytes(path, Bytes(edition));
+
+    /// <summary>The file's contents: the tree, then the structure info (three 0xFF bytes and the edition).</summary>
+    public byte[] Bytes(byte edition)
     {
-        using var file = File.Create(path);
+        var file = new List<byte>();
         foreach (var node in _nodes)
         {
-            foreach (var record in node) file.Write([(byte)record, (byte)(record >> 8), (byte)(record >> 16)]);
+            foreach (var record in node) file.AddRange([(byte)record, (byte)(record >> 8), (byte)(record >> 16)]);
         }
-        file.Write([0xFF, 0xFF, 0xFF, edition]);
+        file.AddRange([0xFF, 0xFF, 0xFF, edition]);
+        return [.. file];
     }
 }

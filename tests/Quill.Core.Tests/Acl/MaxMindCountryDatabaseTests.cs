@@ -121,4 +121,39 @@ public sealed class MaxMindCountryDatabaseTests : IDisposable
 
         Assert.Equal("DE", lookup.CountryOf(IPAddress.Parse("10.1.1.1")));
     }
+
+    /// <summary>Found by fuzzing: 15 maps of 8 entries, each entry pointing to the next map, is 8^15 values from a
+    /// 500-byte file; opening it never returned.</summary>
+    [Fact]
+    public async Task Parse_SharedSubtreesInTheMetadata_RefusedInsteadOfExpandingForever()
+    {
+        const int maps = 15, entries = 8, mapLength = 1 + 4 * entries, text = maps * mapLength;
+        byte[] Pointer(int to) => [(byte)(0x20 | (to >> 8 & 7)), (byte)to];
+        var metadata = new List<byte>();
+        for (var level = 0; level < maps; level++)
+        {
+            metadata.Add(0xE0 | entries);
+            var next = level < maps - 1 ? (level + 1) * mapLength : text;
+            for (var i = 0; i < entries; i++) metadata.AddRange([.. Pointer(text), .. Pointer(next)]);
+        }
+        byte[] file = [0xAB, 0xCD, 0xEF, .. "MaxMind.com"u8, .. metadata, 0x41, (byte)'a'];
+
+        var parse = Task.Run(() => Assert.Throws<ArgumentException>(() => MaxMindCountryDatabase.Parse(file, "bomb.mmdb")));
+
+        var error = await parse.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("more than 10000 values", error.Message);
+    }
+
+    /// <summary>Found by fuzzing: a map that claims 16 million entries in a few bytes reserved memory for all of them
+    /// before finding that the file ends.</summary>
+    [Fact]
+    public void Parse_HugeCountInATinyFile_ReservesNoMoreThanTheFileHolds()
+    {
+        byte[] file = [0xAB, 0xCD, 0xEF, .. "MaxMind.com"u8, 0xFF, 0xFF, 0xFF, 0xFF];
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Throws<ArgumentException>(() => MaxMindCountryDatabase.Parse(file, "huge.mmdb"));
+
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1024 * 1024);
+    }
 }

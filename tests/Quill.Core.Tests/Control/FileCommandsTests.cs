@@ -51,12 +51,39 @@ public sealed class FileCommandsTests : IDisposable
     }
 
     [Fact]
-    public void Include_Itself_StopsInsteadOfRecursingForever()
+    public void Include_Itself_IsRefusedAtOnce()
     {
         var path = PathOf("self.cfg");
         File.WriteAllText(path, $"include {path}\n");
 
         var reply = new DispatcherFixture().Dispatcher.Execute($"include {path}");
+
+        Assert.True(reply.IsError);
+        Assert.Equal($"{path}:1: include: '{path}' is being read already (does a file include itself?)\n", reply.Text);
+    }
+
+    /// <summary>Found by fuzzing: a -F file that includes itself twice was read 2^16 times (each level doubling)
+    /// before the depth limit ended it, with an error text growing as fast; the start never finished.</summary>
+    [Fact]
+    public async Task ConfigFile_IncludingItselfTwice_IsReadOnce()
+    {
+        var path = PathOf("twice.cfg");
+        File.WriteAllText(path, $"include {path}\ninclude {path}\nblacklist 7\n");
+        var fixture = new DispatcherFixture();
+
+        var outcome = await Task.Run(() => ConfigFileReader.Run(fixture.Dispatcher, path)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var refusal = $"include: '{path}' is being read already (does a file include itself?)";
+        Assert.Equal([$"{path}:1: {refusal}", $"{path}:2: {refusal}"], outcome.Errors);
+        Assert.Equal("7\n", fixture.Run("blacklist"));
+    }
+
+    [Fact]
+    public void Include_ChainOfFiles_StopsAtTheDepthLimit()
+    {
+        for (var i = 0; i < 20; i++) WriteFile($"chain{i}.cfg", $"include {PathOf($"chain{i + 1}.cfg")}");
+
+        var reply = new DispatcherFixture().Dispatcher.Execute($"include {PathOf("chain0.cfg")}");
 
         Assert.True(reply.IsError);
         Assert.Contains("nested more than 16 deep", reply.Text, StringComparison.Ordinal);

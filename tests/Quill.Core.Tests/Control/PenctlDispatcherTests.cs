@@ -34,6 +34,18 @@ public class PenctlDispatcherTests
         Assert.Equal("30\n", fixture.Run("blacklist\r\ntimeout"));
     }
 
+    /// <summary>Found by fuzzing: "ssl_sni_path a\0b" threw out of the dispatcher (a NUL cannot be in a path), which
+    /// stopped a start from -o or -F with a stack trace. pen reads commands as C strings, so a NUL ends the line.</summary>
+    [Fact]
+    public void Execute_NulEndsTheLine()
+    {
+        var fixture = new DispatcherFixture();
+
+        Assert.Equal("", fixture.Run("ssl_sni_path /certs\0/etc"));
+        Assert.Equal("/certs", fixture.Settings.SniDirectory);
+        Assert.Equal("40\n", fixture.Run("blacklist 40\0 50"));
+    }
+
     [Fact]
     public void Execute_RepeatedSpaces_AreOneSeparator()
     {

@@ -27,6 +27,22 @@ public class ServerCommandsTests
         Assert.Equal("0 addr 127.0.0.1 port 9001 conn 1 max 0 hard 0 weight 0 prio 0 sx 55 rx 54\n", fixture.Run("servers"));
     }
 
+    /// <summary>Found by fuzzing: the table grew one slot at a time, each growth copying it, so the highest slot
+    /// number took seconds and gigabytes, holding the selector's lock that every new connection waits for.</summary>
+    [Fact]
+    public void Server_HighestSlotNumber_GrowsTheTableOnce()
+    {
+        var fixture = new DispatcherFixture(servers: 1);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        fixture.Run("server 65535 max 1");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(65536, fixture.Selection.Table.Count);
+        Assert.Equal(1, fixture.Selection.Table.Regular[65535].Soft);
+        Assert.InRange(allocated, 0, 256L * 1024 * 1024);
+    }
+
     [Fact]
     public void Server_ChangesEverySettingLive()
     {

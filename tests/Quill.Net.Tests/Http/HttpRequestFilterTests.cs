@@ -298,6 +298,33 @@ public sealed class HttpRequestFilterTests
         Assert.Equal(0, run.Filter.HeldBytes);
     }
 
+    /// <summary>Found by fuzzing: what the server gets must not depend on how the client's bytes were cut into
+    /// reads. Each case ran differently whole and in pieces (a head over the limit passed when it came in one read,
+    /// a request line broken past the limit passed untouched in one read but stopped in two, a trailer over the limit
+    /// ended its body in one read, and a broken chunk lost the valid bytes before it when they shared its read).</summary>
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nX-Filler: {big}\r\n\r\nGET /after HTTP/1.1\r\n\r\n", "")]
+    [InlineData("GET /{big} \u0001\r\n\r\n", "")]
+    [InlineData("GET /ok HTTP/1.1\r\n\r\nPOST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: {big}\r\n\r\nGET /after HTTP/1.1\r\n\r\n",
+        "GET /ok HTTP/1.1\r\nX-Forwarded-For: 192.0.2.7\r\nX-Forwarded-Proto: http\r\n\r\nPOST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-Forwarded-For: 192.0.2.7\r\nX-Forwarded-Proto: http\r\n\r\n0\r\nT: {65533}")]
+    [InlineData("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\nGET /after HTTP/1.1\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-Forwarded-For: 192.0.2.7\r\nX-Forwarded-Proto: http\r\n\r\n3\r\nabc")]
+    public void OnClientData_AtTheLimitsAndBrokenChunks_SameOutputHoweverTheReadsAreCut(string input, string expected)
+    {
+        string Expand(string text) => text.Replace("{big}", new string('a', 70_000), StringComparison.Ordinal)
+            .Replace("{65533}", new string('a', HttpRequestFilter.MaxHeadLength - 3), StringComparison.Ordinal);
+        var bytes = FilterRun.Bytes(Expand(input));
+
+        int[][] cuts = [[], [10], [bytes.Length - 30], [100, 40_000, 66_000]];
+        foreach (var splits in cuts)
+        {
+            var run = new FilterRun();
+
+            Assert.Equal(Expand(expected), FilterRun.Text(run.Feed(bytes, [.. splits.Where(s => s <= bytes.Length)])));
+            Assert.True(run.Filter.ClientStreamEnded);
+        }
+    }
+
     [Fact]
     public void OnClientData_NotHttp_ReportsTheFirstLineOnceAndPassesThrough()
     {
