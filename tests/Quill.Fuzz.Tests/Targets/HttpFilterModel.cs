@@ -7,12 +7,16 @@ namespace Quill.Fuzz.Tests.Targets;
 /// stream at once rather than as it arrives: what the server must receive for a given client stream.
 /// <list type="bullet">
 /// <item>Empty lines before a request pass. A first request line that is not <c>METHOD SP target SP HTTP/1.d</c>
-/// passes the whole connection untouched; a later one stops it.</item>
-/// <item>A head (request line to the empty line) longer than 64 KiB, a header line that is not <c>token: value</c>,
-/// Transfer-Encoding not ending in chunked or with Content-Length, differing Content-Lengths: stop.</item>
+/// passes the whole connection untouched; a later one stops it. One that is, bent only by whitespace (two spaces
+/// between parts, spaces or tabs after the version), stops it wherever it is.</item>
+/// <item>A head (request line to the empty line) longer than 64 KiB, a header line that is not <c>token: value</c> or
+/// whose value holds a control character but HTAB, a line ending (CRLF or LF) other than the request line's, a second
+/// Content-Length, Transfer-Encoding not ending in chunked, with chunked before its last coding, with Content-Length
+/// or in HTTP/1.0: stop.</item>
 /// <item>Each request gets the client's address appended to its last X-Forwarded-For (or a new one before the empty
-/// line), its X-Forwarded-Proto lines replaced by quill's; its body passes byte for byte; a broken chunked body
-/// passes up to the offending byte, then stops.</item>
+/// line), its X-Forwarded-Proto lines replaced by quill's; its body passes byte for byte; a chunked body's lines
+/// end in CRLF, extensions and trailers hold no control character but HTAB, and a broken one passes up to the
+/// offending byte, then stops.</item>
 /// <item>After CONNECT, or Upgrade with Connection: upgrade, the rest passes untouched. A head cut by the end of the
 /// stream passes as it came.</item>
 /// </list>
@@ -37,7 +41,8 @@ internal static class HttpFilterModel
 
             var start = pos;
             var window = Math.Min(input.Length, start + MaxHead);
-            var lineEnd = RequestLineEnd(input, start, window, out var notHttp);
+            var lineEnd = RequestLineEnd(input, start, window, out var notHttp, out var bent);
+            if (bent && lineEnd >= 0) return (output.ToArray(), true);
             if (notHttp)
             {
                 if (sawRequest) return (output.ToArray(), true);
@@ -82,10 +87,12 @@ internal static class HttpFilterModel
 
     private static bool IsToken(byte b) => char.IsAsciiLetterOrDigit((char)b) || "!#$%&'*+-.^_`|~".Contains((char)b, StringComparison.Ordinal);
 
-    /// <summary>Index after the request line's LF; -1 when the window ends first; notHttp when a byte breaks the grammar.</summary>
-    private static int RequestLineEnd(byte[] input, int start, int window, out bool notHttp)
+    /// <summary>Index after the request line's LF; -1 when the window ends first; notHttp when a byte breaks the grammar;
+    /// bent when there was extra whitespace (which counts only if the line is otherwise whole).</summary>
+    private static int RequestLineEnd(byte[] input, int start, int window, out bool notHttp, out bool bent)
     {
         notHttp = false;
+        bent = false;
         var i = start;
         int? Next() => i < window ? input[i++] : null;
 
@@ -95,20 +102,32 @@ internal static class HttpFilterModel
             if (b == ' ' && method > 0) break;
             if (!IsToken((byte)b) || method == 32) return Bad(out notHttp);
         }
-        for (var target = 0; ; target++)
+        for (var target = 0; ; )
         {
             if (Next() is not { } b) return -1;
-            if (b == ' ' && target > 0) break;
-            if (b <= 0x20 || b == 0x7F) return Bad(out notHttp);
+            if (b == ' ' && target == 0) bent = true;
+            else if (b == ' ') break;
+            else if (b <= 0x20 || b == 0x7F) return Bad(out notHttp);
+            else target++;
         }
-        foreach (var expected in "HTTP/1."u8.ToArray())
+        var version = "HTTP/1."u8.ToArray();
+        for (var matched = 0; matched < version.Length; )
         {
             if (Next() is not { } b) return -1;
-            if (b != expected) return Bad(out notHttp);
+            if (b == ' ' && matched == 0) bent = true;
+            else if (b == version[matched]) matched++;
+            else return Bad(out notHttp);
         }
         if (Next() is not { } minor) return -1;
         if (!char.IsAsciiDigit((char)minor)) return Bad(out notHttp);
-        if (Next() is not { } end) return -1;
+        int end;
+        do
+        {
+            if (Next() is not { } b) return -1;
+            end = b;
+            if (end is ' ' or '\t') bent = true;
+        }
+        while (end is ' ' or '\t');
         if (end == '\r')
         {
             if (Next() is not { } lf) return -1;
@@ -150,30 +169,37 @@ internal static class HttpFilterModel
         length = 0;
         chunked = false;
         var firstLf = Array.IndexOf(head, (byte)'\n');
-        leavesHttp = Line(head, 0, firstLf).StartsWith("CONNECT ", StringComparison.Ordinal);
+        var requestLine = Line(head, 0, firstLf);
+        leavesHttp = requestLine.StartsWith("CONNECT ", StringComparison.Ordinal);
+        var crlf = firstLf > 0 && head[firstLf - 1] == (byte)'\r';
         long? contentLength = null;
         bool transferEncoding = false, upgrade = false, connectionUpgrade = false;
         for (var from = firstLf + 1; ;)
         {
             var lf = Array.IndexOf(head, (byte)'\n', from);
             var line = Line(head, from, lf);
+            if ((lf > from && head[lf - 1] == (byte)'\r') != crlf) return false;
             from = lf + 1;
             if (line.Length == 0) break;
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || !line[..colon].All(c => IsToken((byte)c))) return false;
             var name = line[..colon].ToUpperInvariant();
             var value = line[(colon + 1)..].Trim(' ', '\t');
+            if (value.Any(c => (c < 0x20 && c != '\t') || c == 0x7F)) return false;
             switch (name)
             {
                 case "CONTENT-LENGTH":
                     if (value.Length is 0 or > 18 || !value.All(char.IsAsciiDigit)) return false;
-                    var parsed = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
-                    if (contentLength is { } seen && seen != parsed) return false;
-                    contentLength = parsed;
+                    if (contentLength is not null) return false;
+                    contentLength = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
                     break;
                 case "TRANSFER-ENCODING":
                     transferEncoding = true;
-                    chunked = value.Split(',')[^1].Trim(' ', '\t').Equals("chunked", StringComparison.OrdinalIgnoreCase);
+                    foreach (var coding in value.Split(','))
+                    {
+                        if (chunked) return false;
+                        chunked = coding.Trim(' ', '\t').Equals("chunked", StringComparison.OrdinalIgnoreCase);
+                    }
                     break;
                 case "UPGRADE":
                     upgrade = true;
@@ -183,7 +209,7 @@ internal static class HttpFilterModel
                     break;
             }
         }
-        if (transferEncoding && (!chunked || contentLength is not null)) return false;
+        if (transferEncoding && (!chunked || contentLength is not null || requestLine.EndsWith("HTTP/1.0", StringComparison.Ordinal))) return false;
         length = chunked ? 0 : contentLength ?? 0;
         leavesHttp |= upgrade && connectionUpgrade;
         return true;
@@ -235,6 +261,7 @@ internal static class HttpFilterModel
     {
         invalid = false;
         var n = input.Length;
+        static bool LineByte(byte b) => b >= 0x20 || b == (byte)'\t';
         while (true)
         {
             var digits = 0;
@@ -247,44 +274,51 @@ internal static class HttpFilterModel
             }
             if (p == n) return n;
             if (digits == 0) return Invalid(p, out invalid);
-            if (input[p] is (byte)';' or (byte)' ' or (byte)'\t' or (byte)'\r')
+            if (input[p] is (byte)';' or (byte)' ' or (byte)'\t')
             {
                 p++;
                 var count = digits;
                 while (true)
                 {
                     if (p == n) return n;
-                    if (input[p] == (byte)'\n') break;
-                    if (++count > MaxSizeLine) return Invalid(p, out invalid);
+                    if (input[p] == (byte)'\r') break;
+                    if (!LineByte(input[p]) || ++count > MaxSizeLine) return Invalid(p, out invalid);
                     p++;
                 }
             }
-            else if (input[p] != (byte)'\n')
-            {
-                return Invalid(p, out invalid);
-            }
+            if (input[p] != (byte)'\r') return Invalid(p, out invalid);
+            if (++p == n) return n;
+            if (input[p] != (byte)'\n') return Invalid(p, out invalid);
             p++;
 
             if (size == 0)
             {
-                var window = (int)Math.Min(n, (long)p + MaxTrailer);
-                var end = HeadEnd(input, p, window);
-                if (end >= 0) return end;
-                return window < n ? Invalid(window, out invalid) : n;
+                // Trailer lines, CRLF each, until an empty one; their bytes but the CRLFs count to the limit.
+                var count = 0;
+                var lineEmpty = true;
+                while (true)
+                {
+                    if (p == n) return n;
+                    if (input[p] == (byte)'\r')
+                    {
+                        if (++p == n) return n;
+                        if (input[p] != (byte)'\n') return Invalid(p, out invalid);
+                        p++;
+                        if (lineEmpty) return p;
+                        lineEmpty = true;
+                        continue;
+                    }
+                    if (!LineByte(input[p]) || ++count > MaxTrailer) return Invalid(p, out invalid);
+                    lineEmpty = false;
+                    p++;
+                }
             }
             if (n - p < size) return n;
             p += (int)size;
             if (p == n) return n;
-            if (input[p] == (byte)'\r')
-            {
-                p++;
-                if (p == n) return n;
-                if (input[p] != (byte)'\n') return Invalid(p, out invalid);
-            }
-            else if (input[p] != (byte)'\n')
-            {
-                return Invalid(p, out invalid);
-            }
+            if (input[p] != (byte)'\r') return Invalid(p, out invalid);
+            if (++p == n) return n;
+            if (input[p] != (byte)'\n') return Invalid(p, out invalid);
             p++;
         }
     }

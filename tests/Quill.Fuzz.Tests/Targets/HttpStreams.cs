@@ -64,7 +64,7 @@ internal static class HttpStreams
                 bytes.AddRange(Encoding.Latin1.GetBytes(size + extension + "\r\n"));
                 bytes.AddRange(data);
                 bytes.AddRange(Encoding.Latin1.GetBytes(end));
-                valid &= end is "\r\n" or "\n" && extension.Length < 100 && extension is not ("x" or " ");
+                valid &= end == "\r\n" && extension is "" or ";a=b" or " ;x" or "\t";
             }
             bytes.AddRange(Encoding.Latin1.GetBytes(corrupt + "0\r\n" + trailer + "\r\n"));
             valid &= trailer.Length < 100 && !trailer.StartsWith("bad", StringComparison.Ordinal);
@@ -82,7 +82,7 @@ internal static class HttpStreams
                 && headers.All(h => h.Contains(':', StringComparison.Ordinal) && !h.StartsWith(' ') && !h.StartsWith('\t') && !h.StartsWith(':')
                     && !h.StartsWith("Bad", StringComparison.Ordinal) && !h.StartsWith("Transfer", StringComparison.Ordinal)
                     && !h.StartsWith("Content-Length", StringComparison.Ordinal) && !h.StartsWith("Upgrade", StringComparison.Ordinal)
-                    && !h.StartsWith("X-Forwarded-For :", StringComparison.Ordinal));
+                    && !h.StartsWith("X-Forwarded-For :", StringComparison.Ordinal) && !h.StartsWith("Value: a\r", StringComparison.Ordinal));
             string[] framingHeaders = framing switch
             {
                 0 or 1 => [],
@@ -92,7 +92,8 @@ internal static class HttpStreams
                 5 => [$"Content-Length: {body.Length}", "Transfer-Encoding: chunked"],
                 _ => [$"Content-Length: {body.Length}", $"Content-Length: {body.Length + 1}"],
             };
-            wellFormed &= framing <= 4 && (framing != 3 || chunked.Valid);
+            // A second Content-Length, even an equal one, and chunked in HTTP/1.0 are refused (RequestHead).
+            wellFormed &= framing <= 3 && (framing != 3 || (chunked.Valid && version == "HTTP/1.1"));
             byte[] sent = framing switch { 2 or 4 => body, 3 => chunked.Bytes, _ => [] };
             var head = $"{method} {target} {version}{eol}" + string.Concat(headers.Concat(framingHeaders).Select(h => h + eol)) + eol;
             return new Part(head, sent, wellFormed, method == "CONNECT");
