@@ -12,16 +12,8 @@ public sealed class OpenSslIdleBuffersTests
     {
         using var certificates = new TestCertificates();
         using var certificate = X509Certificate2.CreateFromPemFile(certificates.CertificateFile, certificates.KeyFile);
-        var (clientSocket, serverSocket) = await Loopback.ConnectedPairAsync();
-        using var client = new SslStream(new NetworkStream(clientSocket, ownsSocket: true));
-        using var server = new SslStream(new NetworkStream(serverSocket, ownsSocket: true));
-        await Task.WhenAll(
-            server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }),
-            client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = "localhost",
-                RemoteCertificateValidationCallback = (_, _, _, _) => true,
-            })).WaitAsync(Loopback.Timeout);
+        using var pair = await TlsPair.HandshakeAsync(certificate);
+        var (client, server) = (pair.Client, pair.Server);
 
         // Fails first if a runtime moves the handle: then idle TLS clients cost 10 KiB more again.
         Assert.True(OpenSslIdleBuffers.Release(server), "the OpenSSL handle is no longer where OpenSslIdleBuffers looks");

@@ -42,16 +42,8 @@ public sealed class TlsCloseNotifyTests
 
     private static async Task<string?> UploadWithCloseNotifyAsync(X509Certificate2 certificate, int seed)
     {
-        var (clientSocket, serverSocket) = await Loopback.ConnectedPairAsync();
-        using var client = new SslStream(new NetworkStream(clientSocket, ownsSocket: true));
-        using var server = new SslStream(new NetworkStream(serverSocket, ownsSocket: true));
-        await Task.WhenAll(
-            server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }),
-            client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = "localhost",
-                RemoteCertificateValidationCallback = (_, _, _, _) => true,
-            })).WaitAsync(Loopback.Timeout);
+        using var pair = await TlsPair.HandshakeAsync(certificate);
+        var (clientSocket, client, server) = (pair.ClientSocket, pair.Client, pair.Server);
         OpenSslIdleBuffers.Release(server);
 
         var upload = new byte[UploadLength];
