@@ -29,21 +29,8 @@ internal static class ListeningSockets
     };
 
     /// <summary>The local addresses of the listening TCP sockets on a port, IPv4 and IPv6 (0.0.0.0 or :: for all).</summary>
-    public static IReadOnlyList<IPAddress> Addresses(int port)
-    {
-        var wantedPort = port.ToString("X4", CultureInfo.InvariantCulture);
-        var found = new List<IPAddress>();
-        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
-        {
-            foreach (var line in File.ReadLines(table).Skip(1))
-            {
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length <= 3 || fields[3] != TcpListenState || !fields[1].EndsWith(":" + wantedPort, StringComparison.Ordinal)) continue;
-                found.Add(KernelAddress(fields[1][..fields[1].IndexOf(':', StringComparison.Ordinal)]));
-            }
-        }
-        return found;
-    }
+    public static IReadOnlyList<IPAddress> Addresses(int port) =>
+        [.. new[] { "/proc/net/tcp", "/proc/net/tcp6" }.SelectMany(table => TcpListeners(table, port)).Select(l => KernelAddress(l.Address))];
 
     /// <summary>/proc/net/tcp(6) prints an address as 32-bit words in host (little-endian) order.</summary>
     private static IPAddress KernelAddress(string hex)
@@ -53,17 +40,19 @@ internal static class ListeningSockets
         return new IPAddress(bytes);
     }
 
-    private static bool IsTcpListening(string table, int port, Func<string, bool> owned)
+    private static bool IsTcpListening(string table, int port, Func<string, bool> owned) =>
+        TcpListeners(table, port).Any(l => owned(l.Inode));
+
+    /// <summary>The listening sockets of a /proc/net/tcp(6) table on a port: local address (hex) and inode.</summary>
+    private static IEnumerable<(string Address, string Inode)> TcpListeners(string table, int port)
     {
-        var wantedPort = port.ToString("X4", CultureInfo.InvariantCulture);
+        var wantedPort = ":" + port.ToString("X4", CultureInfo.InvariantCulture);
         foreach (var line in File.ReadLines(table).Skip(1))
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length > 9 && fields[3] == TcpListenState && fields[1].EndsWith(":" + wantedPort, StringComparison.Ordinal)
-                && owned(fields[9]))
-                return true;
+            if (fields.Length > 9 && fields[3] == TcpListenState && fields[1].EndsWith(wantedPort, StringComparison.Ordinal))
+                yield return (fields[1][..fields[1].IndexOf(':', StringComparison.Ordinal)], fields[9]);
         }
-        return false;
     }
 
     private static bool IsUnixListening(string path, Func<string, bool> owned)
