@@ -44,7 +44,7 @@ public sealed class RequestSmugglingTests
     {
         { "chunk size overflow", "10000000000000003\r\nabc\r\n0\r\n\r\n", "100000000000000" },
         { "bare LF in a chunk extension", "3;x\nabc\r\n0\r\n\r\n", "3;x" },
-        { "bare CR in a chunk line", "3\rabc\r\n0\r\n\r\n", "3" },
+        { "bare CR in a chunk line", "3\rabc\r\n0\r\n\r\n", "3\r" },
         { "bare LF after chunk data", "3\r\nabc\n0\r\n\r\n", "3\r\nabc" },
         { "bare LF ends the trailer", "0\r\n\nGET /smuggled HTTP/1.1\r\n\r\n", "0\r\n" },
         { "bare LF in a trailer", "0\r\nT: a\nb\r\n\r\n", "0\r\nT: a" },
