@@ -14,5 +14,5 @@ public readonly record struct ConnectFailure(string Reason, bool IsLocal = false
         new(SocketErrorText.Describe(error), error is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable);
 
     internal static ConnectFailure OfErrno(int errno) =>
-        new(ErrnoText.Describe(errno), errno is Libc.EMFILE or Libc.ENFILE or Libc.ENOBUFS or Libc.ENOMEM);
+        ErrnoText.ToSocketError(errno) is { } error ? Of(error) : new(ErrnoText.Describe(errno));
 }

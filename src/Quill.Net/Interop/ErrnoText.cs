@@ -5,21 +5,24 @@ namespace Quill.Net.Interop;
 /// <summary>The words <see cref="SocketErrorText"/> uses, for the errno values the event loop sees.</summary>
 public static class ErrnoText
 {
-    public static string Describe(int errno) => errno switch
+    public static string Describe(int errno) =>
+        ToSocketError(errno) is { } error ? SocketErrorText.Describe(error) : $"errno {errno}";
+
+    /// <summary>The SocketError .NET would report for an errno value; null for those the event loop does not tell apart.</summary>
+    public static SocketError? ToSocketError(int errno) => errno switch
     {
-        Libc.ENOENT => SocketErrorText.Describe(SocketError.AddressNotAvailable), // no such unix socket
-        Libc.EACCES => SocketErrorText.Describe(SocketError.AccessDenied),
-        Libc.EAFNOSUPPORT => SocketErrorText.Describe(SocketError.AddressFamilyNotSupported),
-        Libc.EADDRINUSE => SocketErrorText.Describe(SocketError.AddressAlreadyInUse),
-        Libc.EADDRNOTAVAIL => SocketErrorText.Describe(SocketError.AddressNotAvailable),
-        Libc.ENETUNREACH => SocketErrorText.Describe(SocketError.NetworkUnreachable),
-        Libc.ECONNRESET => SocketErrorText.Describe(SocketError.ConnectionReset),
-        Libc.ETIMEDOUT => SocketErrorText.Describe(SocketError.TimedOut),
-        Libc.ECONNREFUSED => SocketErrorText.Describe(SocketError.ConnectionRefused),
-        Libc.EHOSTUNREACH => SocketErrorText.Describe(SocketError.HostUnreachable),
-        Libc.EMFILE => SocketErrorText.Describe(SocketError.TooManyOpenSockets),
-        Libc.ENFILE => SocketErrorText.Describe(SocketError.TooManyOpenSockets),
-        Libc.ENOBUFS or Libc.ENOMEM => SocketErrorText.Describe(SocketError.NoBufferSpaceAvailable),
-        _ => $"errno {errno}",
+        Libc.ENOENT => SocketError.AddressNotAvailable, // no such unix socket
+        Libc.EACCES => SocketError.AccessDenied,
+        Libc.EAFNOSUPPORT => SocketError.AddressFamilyNotSupported,
+        Libc.EADDRINUSE => SocketError.AddressAlreadyInUse,
+        Libc.EADDRNOTAVAIL => SocketError.AddressNotAvailable,
+        Libc.ENETUNREACH => SocketError.NetworkUnreachable,
+        Libc.ECONNRESET => SocketError.ConnectionReset,
+        Libc.ETIMEDOUT => SocketError.TimedOut,
+        Libc.ECONNREFUSED => SocketError.ConnectionRefused,
+        Libc.EHOSTUNREACH => SocketError.HostUnreachable,
+        Libc.EMFILE or Libc.ENFILE => SocketError.TooManyOpenSockets,
+        Libc.ENOBUFS or Libc.ENOMEM => SocketError.NoBufferSpaceAvailable,
+        _ => null,
     };
 }
