@@ -30,6 +30,6 @@ using var signals = new ShutdownSignals();
 return parsed switch
 {
     CommandLineResult.Demo demo => await DemoRunner.RunAsync(demo.Options, TimeProvider.System, signals.Stopping),
-    CommandLineResult.Run run => await BalancerHost.RunAsync(run.Options, TimeProvider.System, signals.Stopping),
+    CommandLineResult.Run run => await BalancerHost.RunAsync(run.Options, TimeProvider.System, signals.Stopping, signals.Quitting),
     _ => throw new InvalidOperationException($"unhandled command line result {parsed}"),
 };

@@ -12,7 +12,7 @@ public static class CommandLineParser
     /// <param name="services">Looks up service names such as "http" or "smtp" (/etc/services); null when unknown.</param>
     public static CommandLineResult Parse(IReadOnlyList<string> args, Func<string, int?> services)
     {
-        var getopt = GetoptTokenizer.Tokenize(args, OptionTable.GetoptString);
+        var getopt = GetoptTokenizer.Tokenize(args, OptionTable.GetoptString, OptionTable.LongWithValue);
         var draft = new CommandLineDraft();
         foreach (var option in getopt.Options)
         {

@@ -12,7 +12,8 @@ internal sealed record GetoptResult(
 /// </summary>
 internal static class GetoptTokenizer
 {
-    public static GetoptResult Tokenize(IReadOnlyList<string> args, string optionString)
+    /// <param name="longWithValue">Long options that take a value: "--name value" or "--name=value".</param>
+    public static GetoptResult Tokenize(IReadOnlyList<string> args, string optionString, IReadOnlyCollection<string>? longWithValue = null)
     {
         var options = new List<GetoptOption>();
         var index = 0;
@@ -32,7 +33,11 @@ internal static class GetoptTokenizer
             index++;
             if (word.StartsWith("--", StringComparison.Ordinal))
             {
-                options.Add(new GetoptOption(GetoptOptionKind.Long, word[2..]));
+                var (name, value) = word.IndexOf('=', StringComparison.Ordinal) is > 2 and var equals
+                    ? (word[2..equals], word[(equals + 1)..])
+                    : (word[2..], null);
+                if (value is null && longWithValue?.Contains(name) == true && index < args.Count) value = args[index++];
+                options.Add(new GetoptOption(GetoptOptionKind.Long, name, value));
                 continue;
             }
 

@@ -27,6 +27,16 @@ internal static class OptionApplier
             case "demo":
                 draft.Demo = true;
                 return null;
+            case "takeover":
+                draft.Options = draft.Options with { Takeover = true };
+                return null;
+            case "grace" when option.Value is null:
+                return new CommandLineResult.Error("option '--grace' requires an argument");
+            case "grace":
+                if (!int.TryParse(option.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var grace))
+                    return new CommandLineResult.Error($"--grace: '{option.Value}' is not a whole number of seconds");
+                draft.Options = draft.Options with { GraceSeconds = grace };
+                return null;
             default:
                 return new CommandLineResult.Error($"unknown option '{option.Display}'");
         }

@@ -6,6 +6,9 @@ internal static class OptionTable
     /// <summary>pen 0.34.1's getopt string (SSL build), so quill splits a command line exactly as pen does.</summary>
     public const string GetoptString = "B:C:F:O:S:T:b:c:e:i:j:l:m:o:p:q:t:u:w:x:DHNPQWXUadfhnrsE:K:G:A:ZRL:";
 
+    /// <summary>Long options that take a value.</summary>
+    public static readonly string[] LongWithValue = ["grace"];
+
     /// <summary>The listen spec used by --demo when none is given.</summary>
     public const string DemoListen = "8080";
 

@@ -47,6 +47,10 @@ public sealed record QuillOptions
     public bool ExitEnabled { get; init; }
     /// <summary>-p: pid file, written without newline and removed on exit.</summary>
     public string? PidFile { get; init; }
+    /// <summary>--takeover: take the listeners, state and live connections of the quill running with the same -p.</summary>
+    public bool Takeover { get; init; }
+    /// <summary>--grace: seconds connections that cannot move (or, after QUIT, all) may take to finish.</summary>
+    public int GraceSeconds { get; init; } = 30;
 
     /// <summary>-C: the control port (a bare port means 127.0.0.1, where pen takes 0.0.0.0).</summary>
     public ListenSpec? Control { get; init; }

@@ -43,6 +43,9 @@ public sealed class PenctlDispatcher
     /// <summary>Held by a command, and by a whole file of commands, so a reload and the control port never interleave.</summary>
     internal Lock Gate => _gate;
 
+    /// <summary>What <c>write</c> would write now: the runtime state a takeover hands to the next process.</summary>
+    public string RunningConfiguration() => ConfigWriter.Write(Context, ConfigFile ?? "");
+
     /// <summary>Runs one command line: text after the first CR, LF or NUL is ignored (pen reads a command as a C
     /// string, and no file name can hold a NUL), words are split on spaces.</summary>
     public ControlReply Execute(string line)

@@ -132,6 +132,42 @@ public sealed class ClientTable
         }
     }
 
+    /// <summary>The client's slot without counting a connection (entered, with nothing stored, when absent).</summary>
+    internal int Locate(ClientKey key, out int generation)
+    {
+        lock (Gate)
+        {
+            if (!_index.TryGetValue(key, out var i)) return Record(key, out generation);
+            generation = _slots[i].Generation;
+            return i;
+        }
+    }
+
+    /// <summary>
+    /// Takeover: enters a client the previous process remembered, with its last use, server and counters; a client
+    /// already here (it came during the handover) keeps its own server and last use and adds the counters.
+    /// </summary>
+    public void Merge(ClientEntry moved)
+    {
+        lock (Gate)
+        {
+            var key = ClientKey.From(moved.Address);
+            if (!_index.TryGetValue(key, out var i))
+            {
+                i = TakeSlot();
+                _index.Add(key, i);
+                Reset(ref _slots[i], key);
+                _slots[i].LastTicks = moved.Last.UtcTicks;
+                _slots[i].Server = moved.Server;
+                PushMostRecent(i);
+            }
+            ref var slot = ref _slots[i];
+            slot.Connects += moved.Connects;
+            slot.SentToClient += moved.SentToClient;
+            slot.ReceivedFromClient += moved.ReceivedFromClient;
+        }
+    }
+
     internal int StoredServer(int slot, int generation)
     {
         lock (Gate)

@@ -220,6 +220,38 @@ public sealed class ServerSelector
         }
     }
 
+    /// <summary>
+    /// Takeover: a connection another quill relayed arrives connected to <paramref name="server"/>. It holds one of
+    /// the server's connections and counts to its client's entry (moved before it), as if it had begun here.
+    /// </summary>
+    public ConnectionAttempt Adopt(IPAddress? client, int server)
+    {
+        lock (_gate)
+        {
+            var attempt = new ConnectionAttempt { Client = client, Server = server, InitialServer = server };
+            attempt.ClientSlot = Clients.Locate(ClientKey.From(client), out var generation);
+            attempt.ClientGeneration = generation;
+            if (Servers[server] is { } state)
+            {
+                state.Connections++;
+                attempt.ServerEndPoint = state.EndPoint;
+                attempt.HoldsServer = true;
+            }
+            return attempt;
+        }
+    }
+
+    /// <summary>Takeover: adds the byte counters the previous process kept for server <paramref name="index"/>.</summary>
+    public void AddMovedCounters(int index, long sentToServer, long receivedFromServer)
+    {
+        lock (_gate)
+        {
+            if (Servers[index] is not { } server) return;
+            server.SentToServer += sentToServer;
+            server.ReceivedFromServer += receivedFromServer;
+        }
+    }
+
     private SelectionContext ReadContext() =>
         new(_settings.Flags, _time.GetUtcNow(), TimeSpan.FromSeconds(Math.Max(0, _settings.BlacklistSeconds)));
 

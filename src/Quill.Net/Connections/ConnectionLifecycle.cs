@@ -1,6 +1,7 @@
 using System.Net;
 using Quill.Core.Control;
 using Quill.Core.Selection;
+using Quill.Net.Takeover;
 
 namespace Quill.Net.Connections;
 
@@ -36,6 +37,7 @@ public sealed class ConnectionLifecycle : IListedConnection
     private TrafficCounter? _traffic;
     private Traffic _reported;
     private bool _finished;
+    private bool _handedOver;
     private int _state = ConnectingState;
     private int _server;
     private int _clientSlot;
@@ -76,6 +78,35 @@ public sealed class ConnectionLifecycle : IListedConnection
         if (log.IsEnabled(2)) log.Write(2, $"accepted client {Client}, initial server {_attempt.Server}");
         if (Settings.Transparent) _transparentFrom = TransparentSource.For(_address, log);
         ConnectOrRefuse();
+    }
+
+    /// <summary>
+    /// Takeover, new side: a connection the previous process relayed arrives connected to its server. It is listed,
+    /// holds its server and client entry as if it had begun here, and counts on from what it carried.
+    /// </summary>
+    public void Adopt(IUpstreamConnector connector, IConnectionRelay relay, MovedRelay moved)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(relay);
+        ArgumentNullException.ThrowIfNull(moved);
+        (_connector, _relay, _clientDescriptor, _serverDescriptor) = (connector, relay, moved.ClientFd, moved.ServerFd);
+        _attempt = _services.Selector.Adopt(_address, moved.Server);
+        (_clientSlot, _server, _state) = (_attempt.ClientSlot, moved.Server, ConnectedState);
+        _services.Registry.Add(this);
+        // The previous process counted these bytes to the server and client already; they move with its counters.
+        (_traffic, _reported) = (new TrafficCounter(ReportTraffic, moved.Traffic), moved.Traffic);
+        var log = _services.Log;
+        if (log.IsEnabled(1)) log.Write(1, $"client {Client} taken over, connected to server {moved.Server}");
+        relay.Start(new RelayPlan(null, Settings.IdleTimeout, Settings.FastClose, _traffic));
+    }
+
+    /// <summary>Takeover, old side: the relay hands the connection to the next process; it ends here, counted.</summary>
+    public HandedOverConnection HandedOver()
+    {
+        _handedOver = true;
+        var moved = new HandedOverConnection(_address, _port, _attempt.Server, _traffic?.Total ?? default);
+        Ended();
+        return moved;
     }
 
     /// <summary>The connector reached the server.</summary>
@@ -145,7 +176,9 @@ public sealed class ConnectionLifecycle : IListedConnection
             rest = total - _reported;
         }
         var log = _services.Log;
-        if (_traffic is not null && log.IsEnabled(2))
+        if (_handedOver && log.IsEnabled(2))
+            log.Write(2, $"client {Client} handed over after {total.ToServer} bytes to server {_attempt.Server}, {total.ToClient} bytes back");
+        else if (_traffic is not null && log.IsEnabled(2))
             log.Write(2, $"client {Client} closed: {total.ToServer} bytes to server {_attempt.Server}, {total.ToClient} bytes back");
         _services.Selector.Finished(_attempt, rest.ToServer, rest.ToClient);
         _services.Registry.Release(this);

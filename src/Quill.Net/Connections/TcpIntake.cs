@@ -3,6 +3,7 @@ using System.Net;
 using Quill.Net.Dummy;
 using Quill.Net.Engine;
 using Quill.Net.Listening;
+using Quill.Net.Takeover;
 using Quill.Net.Tls;
 
 namespace Quill.Net.Connections;
@@ -24,6 +25,7 @@ public sealed class TcpIntake : IDisposable
     private int _connectionsMax;
     private readonly int _descriptorBudget;
     private int _acceptFailing;
+    private readonly TaskCompletionSource _accepting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TcpIntake(ConnectionServices services, TimeProvider time, int connectionsMax, int multiAccept)
     {
@@ -44,12 +46,15 @@ public sealed class TcpIntake : IDisposable
 
     public int OpenConnections => Volatile.Read(ref _open);
 
+    /// <summary>Completes once every event loop accepts from the first listener.</summary>
+    public Task Accepting => _accepting.Task;
+
     /// <summary>Accepts from <paramref name="listener"/> until <paramref name="stopping"/>, then closes every connection.</summary>
     public async Task RunAsync(ConnectionListener listener, CancellationToken stopping)
     {
         _stopping = stopping;
         _engine.Start();
-        _engine.Listen(listener);
+        _ = _engine.Listen(listener).ContinueWith(_ => _accepting.TrySetResult(), TaskScheduler.Default);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (stopping.UnsafeRegister(static state => ((TaskCompletionSource)state!).TrySetResult(), stopped))
         {
@@ -59,7 +64,22 @@ public sealed class TcpIntake : IDisposable
     }
 
     /// <summary>listen ADDR: accepts from <paramref name="listener"/> instead; from any thread.</summary>
-    public void Listen(ConnectionListener listener) => _engine.Listen(listener);
+    public void Listen(ConnectionListener listener) => _ = _engine.Listen(listener);
+
+    /// <summary>Takeover or graceful stop: completes when no event loop accepts any more; open connections go on.</summary>
+    public Task StopAccepting() => _engine.StopAccepting();
+
+    /// <summary>Takeover, old side: the plain relays that can move, taken out of this process (see RelayEngine.HandOver).</summary>
+    public Task<(List<MovedRelay> Moved, int Connecting)> HandOver() => _engine.HandOver();
+
+    /// <summary>Takeover, new side: carries on a connection the previous process relayed.</summary>
+    public void Adopt(MovedRelay moved)
+    {
+        ArgumentNullException.ThrowIfNull(moved);
+        Interlocked.Increment(ref _open);
+        _engine.Adopt(moved, () => new ConnectionLifecycle(
+            _services, moved.Client, moved.ClientPort, _services.SettingsForNewClient(), ConnectionKind.Tcp, _ended));
+    }
 
     /// <summary>conn_max: more clients may be open at once from now on; the limit never shrinks.</summary>
     public void Grow(int connectionsMax)

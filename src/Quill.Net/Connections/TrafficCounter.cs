@@ -18,6 +18,9 @@ public sealed class TrafficCounter
 
     internal TrafficCounter(Action report) => _report = report;
 
+    /// <summary>A connection taken over: it goes on from what the previous process counted.</summary>
+    internal TrafficCounter(Action report, Traffic carried) : this(report) => (_toServer, _toClient) = (carried.ToServer, carried.ToClient);
+
     /// <summary>What has been delivered so far; from any thread.</summary>
     public Traffic Total => new(Volatile.Read(ref _toServer), Volatile.Read(ref _toClient));
 

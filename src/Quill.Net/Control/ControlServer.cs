@@ -13,7 +13,7 @@ public sealed class ControlServer : IDisposable
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly Socket _listener;
-    private readonly string? _unixSocketPath;
+    private string? _unixSocketPath;
     private readonly ControlSession.Settings _settings;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _stopAccepting = new();
@@ -75,6 +75,41 @@ public sealed class ControlServer : IDisposable
         }
         return new ControlServer(listener, unixSocketPath,
             new ControlSession.Settings(isPermitted, dispatch, options, new SemaphoreSlim(1, 1)));
+    }
+
+    /// <summary>Takeover: serves the control listener the previous process handed over.</summary>
+    public static ControlServer Adopt(int fd, Func<IPAddress?, bool> isPermitted, Func<string, string> dispatch, ControlServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(isPermitted);
+        ArgumentNullException.ThrowIfNull(dispatch);
+        options ??= new ControlServerOptions();
+        var listener = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+        return new ControlServer(listener, listener.LocalEndPoint is UnixDomainSocketEndPoint ? FileSystemPath(listener.LocalEndPoint) : null,
+            new ControlSession.Settings(isPermitted, dispatch, options, new SemaphoreSlim(1, 1)));
+    }
+
+    /// <summary>The listening descriptor, to hand to the process that takes over.</summary>
+    public int ListenerDescriptor => (int)_listener.SafeHandle.DangerousGetHandle();
+
+    /// <summary>
+    /// Takeover, old side: stops accepting and closes this process's descriptor of the listener only (no shutdown,
+    /// the unix socket file stays): the next process accepts from it. Commands in progress finish.
+    /// </summary>
+    public async Task AbandonListenerAsync(TimeSpan wait)
+    {
+        _stopAccepting.Cancel();
+        try
+        {
+            await _acceptLoop.WaitAsync(wait, _settings.Options.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The accept in progress is cancelled; closing the descriptor below ends it either way.
+        }
+        _unixSocketPath = null;
+        var fd = ListenerDescriptor;
+        _listener.SafeHandle.SetHandleAsInvalid();
+        Interop.Libc.Close(fd);
     }
 
     /// <summary>

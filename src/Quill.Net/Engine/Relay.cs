@@ -2,6 +2,7 @@ using System.Net;
 using Quill.Core.Configuration;
 using Quill.Net.Connections;
 using Quill.Net.Interop;
+using Quill.Net.Takeover;
 
 namespace Quill.Net.Engine;
 
@@ -27,6 +28,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     private long _connectDeadline;
     private bool _timing;
     private bool _deferred;
+    private MovedRelay? _carried;
 
     public Relay(EngineLoop home, PipePool pipes, int clientFd, ConnectionLifecycle lifecycle)
     {
@@ -44,6 +46,9 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
 
     /// <summary>A half-closed connection is never closed for being idle, as in pen.</summary>
     public bool HalfClosed => _toServer is { Finished: true } || _toClient is { Finished: true };
+
+    /// <summary>Still connecting to a server: it can move only once connected.</summary>
+    public bool Connecting => _state == State.Connecting;
 
     /// <summary>idle_timeout as it stood when the client came; zero: none.</summary>
     public TimeSpan IdleTimeout => _lifecycle.Settings.IdleTimeout;
@@ -80,15 +85,55 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         _timing = true;
     }
 
+    /// <summary>Takeover, new side (loop thread): carries on relaying a connection the previous process handed over.</summary>
+    public void Resume(MovedRelay moved)
+    {
+        (_carried, _server.Fd) = (moved, moved.ServerFd);
+        _lifecycle.Adopt(this, this, moved);
+    }
+
     public void Start(RelayPlan plan)
     {
+        if (_carried is not null && (!Open() || Register() != 0))
+        {
+            Close();
+            return;
+        }
         _state = State.Relaying;
         var toServer = _toServer = new RelayDirection(_client, _server, plan.FastClose.HasFlag(FastClose.Down), plan.Filter, plan.Traffic, toServer: true);
         var toClient = _toClient = new RelayDirection(_server, _client, plan.FastClose.HasFlag(FastClose.Up), null, plan.Traffic, toServer: false);
         (toServer.Opposite, toClient.Opposite) = (toClient, toServer);
         if (plan.IdleTimeout > TimeSpan.Zero) _home.Idle.Watch(this);
         _server.Writable = true;
+        if (_carried is { } carried)
+        {
+            toServer.Restore(carried.ToServer);
+            toClient.Restore(carried.ToClient);
+            // Whatever came while the connection moved waits in the kernel: look once, EAGAIN says if not.
+            (_server.Readable, _client.Writable, _carried) = (true, true, null);
+        }
         Run();
+    }
+
+    /// <summary>
+    /// Takeover, old side (loop thread): takes a relaying plain connection out of this process without closing its
+    /// sockets, with what it holds; its counters are brought up to date and it leaves the registry. Null when it
+    /// cannot move: still connecting, or a filter (-H, access log, dumps) holds state of its own.
+    /// </summary>
+    internal MovedRelay? HandOver()
+    {
+        if (_state != State.Relaying || _toServer!.Filtered || _toClient!.Filtered) return null;
+        _state = State.Closed;
+        StopTiming();
+        _home.Idle.Forget(this);
+        _home.Live.Remove(this);
+        _loop.Remove(_client.Fd, _client.Slot);
+        _loop.Remove(_server.Fd, _server.Slot);
+        var up = _toServer.HandOver(_pipes);
+        var down = _toClient.HandOver(_pipes);
+        var connection = _lifecycle.HandedOver();
+        return new MovedRelay(_client.Fd, _server.Fd, connection.Client, connection.ClientPort, connection.Server,
+            connection.Traffic, up, down);
     }
 
     public void Refuse() => Close();

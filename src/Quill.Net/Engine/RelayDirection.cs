@@ -1,6 +1,7 @@
 using System.Buffers;
 using Quill.Net.Connections;
 using Quill.Net.Interop;
+using Quill.Net.Takeover;
 
 namespace Quill.Net.Engine;
 
@@ -122,6 +123,42 @@ internal sealed unsafe class RelayDirection(
             budget -= read;
             moved = true;
         }
+    }
+
+    /// <summary>A filter sees this direction's bytes: its state lives in this process, so the relay cannot move.</summary>
+    public bool Filtered => filter is not null;
+
+    /// <summary>
+    /// Takeover: what this direction holds, for the next process; the pipe is read empty (a pipe is readable like a
+    /// file), so no byte stays behind in this one. Then the direction gives everything back.
+    /// </summary>
+    public MovedDirection HandOver(PipePool pipes)
+    {
+        var pending = new byte[_heldCount + _pipeBytes];
+        _held.AsSpan(_heldOffset, _heldCount).CopyTo(pending);
+        var filled = _heldCount;
+        while (filled < pending.Length)
+        {
+            var read = Libc.Read(_pipe!.ReadEnd, pending.AsSpan(filled));
+            if (read <= 0) throw new IOException($"takeover: cannot empty a splice pipe: {(read == 0 ? "EOF" : ErrnoText.Describe((int)-read))}");
+            filled += (int)read;
+        }
+        _pipeBytes = 0;
+        Release(pipes);
+        return new MovedDirection(pending, _eofSeen, Finished);
+    }
+
+    /// <summary>Takeover: carries on where the previous process's direction stopped.</summary>
+    public void Restore(MovedDirection moved)
+    {
+        if (moved.Pending.Length > 0)
+        {
+            // Rented, as the pool takes back only its own arrays.
+            _held = ArrayPool<byte>.Shared.Rent(moved.Pending.Length);
+            moved.Pending.CopyTo(_held, 0);
+            (_heldOffset, _heldCount) = (0, moved.Pending.Length);
+        }
+        (_eofSeen, Finished) = (moved.EofSeen, moved.Finished);
     }
 
     /// <summary>Gives back what the direction holds; a pipe with bytes in it cannot be reused.</summary>

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Quill.Net.Connections;
 using Quill.Net.Interop;
 using Quill.Net.Listening;
+using Quill.Net.Takeover;
 
 namespace Quill.Net.Engine;
 
@@ -18,6 +19,7 @@ internal sealed class RelayEngine : IDisposable
     internal static readonly PipePool Pipes = new(capacity: 256, pipeCapacity: 1024 * 1024);
 
     private readonly EngineLoop[] _loops;
+    private int _nextAdoption;
 
     /// <param name="loops">How many loops (threads) share the listener; one per core the process may run on.</param>
     public RelayEngine(IRelayEngineHost host, int loops, int multiAccept, Action<Exception> onError, TimeProvider time)
@@ -36,10 +38,57 @@ internal sealed class RelayEngine : IDisposable
     }
 
     /// <summary>Accepts from <paramref name="listener"/> (replacing the previous one); from any thread.</summary>
-    public void Listen(ConnectionListener listener)
+    /// <returns>Completes when every loop accepts from it.</returns>
+    public Task Listen(ConnectionListener listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        foreach (var shard in _loops) shard.Loop.Post(() => shard.Intake.Listen(listener.Handle));
+        return OnEveryLoop(shard => shard.Intake.Listen(listener.Handle));
+    }
+
+    /// <summary>Takeover or graceful stop: no loop calls accept(2) again once this completes; connections go on.</summary>
+    public Task StopAccepting() => OnEveryLoop(shard => shard.Intake.Detach());
+
+    /// <summary>
+    /// Takeover, old side: takes every relaying plain connection out of its loop (see <see cref="Relay.HandOver"/>).
+    /// Also says how many are still connecting: they can move once connected.
+    /// </summary>
+    public async Task<(List<MovedRelay> Moved, int Connecting)> HandOver()
+    {
+        var moved = new List<MovedRelay>();
+        var connecting = 0;
+        await OnEveryLoop(shard =>
+        {
+            foreach (var relay in shard.Live.ToArray())
+            {
+                MovedRelay? one;
+                try
+                {
+                    one = relay.HandOver();
+                }
+                catch (IOException)
+                {
+                    // Its bytes cannot be taken out whole: it must not go on with a gap.
+                    relay.AbortNow();
+                    continue;
+                }
+                lock (moved)
+                {
+                    if (one is not null) moved.Add(one);
+                    else if (relay.Connecting) connecting++;
+                }
+            }
+        }).ConfigureAwait(false);
+        return (moved, connecting);
+    }
+
+    /// <summary>Takeover, new side: carries on a relay the previous process handed over, on the next loop in turn.</summary>
+    /// <param name="lifecycle">Made on the loop thread, for the connection.</param>
+    public void Adopt(MovedRelay moved, Func<ConnectionLifecycle> lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(moved);
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        var shard = _loops[(int)((uint)Interlocked.Increment(ref _nextAdoption) % (uint)_loops.Length)];
+        shard.Loop.Post(() => new Relay(shard, Pipes, moved.ClientFd, lifecycle()).Resume(moved));
     }
 
     /// <summary>The transport for a client just accepted; only from <see cref="IRelayEngineHost.Accepted"/>.</summary>
@@ -61,7 +110,14 @@ internal sealed class RelayEngine : IDisposable
     }
 
     /// <summary>Stops accepting and closes every relayed connection; completes when all loops have done so.</summary>
-    public Task StopAsync()
+    public Task StopAsync() => OnEveryLoop(shard =>
+    {
+        shard.Intake.Detach();
+        foreach (var relay in shard.Live.ToArray()) relay.AbortNow();
+    });
+
+    /// <summary>Runs <paramref name="action"/> on every loop's thread; completes when all have run it.</summary>
+    private Task OnEveryLoop(Action<EngineLoop> action)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var left = _loops.Length;
@@ -69,9 +125,14 @@ internal sealed class RelayEngine : IDisposable
         {
             shard.Loop.Post(() =>
             {
-                shard.Intake.Detach();
-                foreach (var relay in shard.Live.ToArray()) relay.AbortNow();
-                if (Interlocked.Decrement(ref left) == 0) done.TrySetResult();
+                try
+                {
+                    action(shard);
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref left) == 0) done.TrySetResult();
+                }
             });
         }
         return done.Task;

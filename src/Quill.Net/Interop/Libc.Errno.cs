@@ -12,6 +12,7 @@ internal static partial class Libc
     public const int ENFILE = 23;
     public const int EMFILE = 24;
     public const int ENOSYS = 38;
+    public const int EMSGSIZE = 90;
     public const int EAFNOSUPPORT = 97;
     public const int EADDRINUSE = 98;
     public const int EADDRNOTAVAIL = 99;

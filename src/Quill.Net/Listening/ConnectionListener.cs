@@ -38,6 +38,28 @@ public sealed class ConnectionListener : IDisposable
 
     public EndPoint LocalEndPoint { get; }
 
+    /// <summary>The listening descriptor, to hand to the process that takes over.</summary>
+    public int Descriptor => (int)_socket.SafeHandle.DangerousGetHandle();
+
+    /// <summary>Takeover: the listener the previous process handed over (same socket, same accept queue).</summary>
+    public static ConnectionListener FromDescriptor(int fd)
+    {
+        var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+        return new ConnectionListener(socket, (socket.LocalEndPoint as UnixDomainSocketEndPoint)?.ToString(), noDelay: false);
+    }
+
+    /// <summary>
+    /// Takeover, old side: closes this process's descriptor only. The socket lives on in the next process, so it is
+    /// not shut down (as .NET may do to wake a pending call) and a unix socket's file stays.
+    /// </summary>
+    public void Abandon()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        var fd = Descriptor;
+        _socket.SafeHandle.SetHandleAsInvalid();
+        Libc.Close(fd);
+    }
+
     /// <summary>The listening descriptor, for the event loop's own accept.</summary>
     internal SafeSocketHandle Handle => _socket.SafeHandle;
 

@@ -17,10 +17,24 @@ internal static class BalancerHost
     private static readonly TimeSpan DrainOnStop = TimeSpan.FromSeconds(1);
     private const string NoListenAddress = "no listen address given, neither on the command line nor in the -F file";
 
-    public static async Task<int> RunAsync(QuillOptions options, TimeProvider time, CancellationToken stopping)
+    /// <param name="stopping">TERM, INT: stop now.</param>
+    /// <param name="quitting">QUIT: stop accepting, let connections finish (up to --grace), then stop.</param>
+    public static async Task<int> RunAsync(QuillOptions options, TimeProvider time, CancellationToken stopping, CancellationToken quitting = default)
     {
         var log = new DebugLog(options.DebugLevel, time) { ToSyslog = Daemon.IsChild };
         foreach (var notice in options.Notices) Console.Error.WriteLine(notice);
+        if (options.Takeover && options.PidFile is null) return Fail("--takeover needs -p: the running quill is found through its pid file");
+        if (options.Takeover && options.Udp) return Fail("--takeover works for TCP only, not with -U");
+        TakeoverClient? takeover;
+        try
+        {
+            takeover = options.Takeover ? TakeoverClient.Connect(options.PidFile!) : null;
+        }
+        catch (IOException e)
+        {
+            return Fail(e.Message);
+        }
+        using var handing = takeover;
 
         BalancerState state;
         PrivilegeDrop? privileges;
@@ -60,8 +74,9 @@ internal static class BalancerHost
             return 1;
         }
         if (exit.IsCancellationRequested) return 0;
+        if (takeover is not null) control.ApplyHandedConfiguration(takeover.Configuration);
         if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(geoError);
-        if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
+        if (control.OpenControlPort(time, takeover?.ControlFd) is { } controlError) return Fail(controlError);
         if (options.Udp)
         {
             return options.Listen is { } udpListen
@@ -81,7 +96,8 @@ internal static class BalancerHost
         {
             return Fail(e.Message);
         }
-        if (listeners.Current is null && OpenListener(options, listeners) is { } listenError) return Fail(listenError);
+        if (takeover is not null) listeners.Replace(takeover.Listener, takeover.ListenText);
+        else if (listeners.Current is null && OpenListener(options, listeners) is { } listenError) return Fail(listenError);
 
         PidFile? pidFile;
         try
@@ -106,10 +122,16 @@ internal static class BalancerHost
             operations.Signals.OnHangUp(control.Reload);
             log.Write(1, $"listening on {listeners.Text} with {state.Servers.Count} servers");
             Daemon.ReportReady();
+            using var graceful = CancellationTokenSource.CreateLinkedTokenSource(quitting);
+            using var stopGracefully = graceful.Token.Register(() => _ = GracefulStop.RunAsync(
+                intake, listeners, closeListener: quitting.IsCancellationRequested, options.GraceSeconds, log, time, exit));
             try
             {
                 listeners.Replaced += intake.Listen;
-                await intake.RunAsync(listeners.Current!, exit.Token).ConfigureAwait(false);
+                var running = intake.RunAsync(listeners.Current!, exit.Token);
+                await using var takeovers = await TakeOverAsync(takeover, options, intake, state, log, graceful,
+                    new TakeoverHandover(listeners, control, intake, state, log)).ConfigureAwait(false);
+                await running.ConfigureAwait(false);
                 listeners.Replaced -= intake.Listen;
             }
             catch (OperationCanceledException) when (exit.IsCancellationRequested)
@@ -122,6 +144,40 @@ internal static class BalancerHost
             log.Write(1, "stopped");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Once accepting: with --takeover, the running quill's connections, counters and client table; then, with -p,
+    /// the socket the next takeover comes through.
+    /// </summary>
+    /// <returns>That socket, or null without -p.</returns>
+    private static async Task<TakeoverServer?> TakeOverAsync(TakeoverClient? takeover, QuillOptions options, TcpIntake intake,
+        BalancerState state, DebugLog log, CancellationTokenSource graceful, TakeoverHandover handover)
+    {
+        await intake.Accepting.ConfigureAwait(false);
+        if (takeover is not null)
+        {
+            try
+            {
+                var moved = await Task.Factory.StartNew(() => takeover.TakeConnections(intake, state), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                log.Write(0, $"took over: {moved} connections moved here");
+            }
+            catch (IOException e)
+            {
+                log.Write(0, $"takeover incomplete, accepting anyway: {e.Message}");
+            }
+        }
+        if (options.PidFile is not { } pidFile) return null;
+        try
+        {
+            return TakeoverServer.Open(pidFile, handover, graceful.Cancel, log);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            log.Write(0, $"cannot open {TakeoverServer.PathFor(pidFile)} for a later --takeover: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>

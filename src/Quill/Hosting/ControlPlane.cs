@@ -68,11 +68,47 @@ internal sealed class ControlPlane : IAsyncDisposable
         foreach (var error in RunConfigFile(file) ?? []) Console.Error.WriteLine($"quill: {error}");
     }
 
-    /// <summary>-C: opens the control port, unless running as root without -u (pen's rule: warn and run on).</summary>
-    /// <returns>Null when all went well (or the port was refused for root), else why it could not be opened.</returns>
-    public string? OpenControlPort(TimeProvider time)
+    /// <summary>The control port's listening descriptor, for a takeover; null without one.</summary>
+    public int? ControlDescriptor => _server?.ListenerDescriptor;
+
+    /// <summary>What <c>write</c> would write now, for a takeover.</summary>
+    public string RunningConfiguration() => Dispatcher.RunningConfiguration();
+
+    /// <summary>Takeover, new side: applies the previous process's runtime configuration after -o and -F.</summary>
+    public void ApplyHandedConfiguration(string configuration)
     {
-        if (_options.Control is not { } control) return null;
+        foreach (var line in configuration.Split('\n'))
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            var reply = Dispatcher.Execute(line);
+            if (reply.IsError) Console.Error.WriteLine($"quill: takeover: '{line}': {reply.Text.TrimEnd('\n')}");
+        }
+    }
+
+    /// <summary>Takeover, old side: the next process accepts on the control port from now on.</summary>
+    public Task AbandonControlPortAsync() => _server?.AbandonListenerAsync(ReplyGrace) ?? Task.CompletedTask;
+
+    /// <summary>-C: opens the control port, unless running as root without -u (pen's rule: warn and run on).</summary>
+    /// <param name="handed">Takeover: the previous process's control listener, served instead of opening one.</param>
+    /// <returns>Null when all went well (or the port was refused for root), else why it could not be opened.</returns>
+    public string? OpenControlPort(TimeProvider time, int? handed = null)
+    {
+        if (_options.Control is not { } control)
+        {
+            // Started without -C: the handed control listener is not wanted here.
+            if (handed is { } unused) new Microsoft.Win32.SafeHandles.SafeFileHandle(unused, ownsHandle: true).Dispose();
+            return null;
+        }
+        if (handed is { } fd)
+        {
+            _server = ControlServer.Adopt(fd, IsPermitted, Dispatch, new ControlServerOptions
+            {
+                TimeProvider = time,
+                OnCallbackError = e => _log.Write(0, $"control command failed: {e.Message}"),
+            });
+            _log.Write(1, $"control port on {control.Text} (taken over)");
+            return null;
+        }
         if (Environment.IsPrivilegedProcess && _options.User is null)
         {
             _log.Write(0, "Won't open control port running as root; use -u to run as different user");

@@ -1,0 +1,67 @@
+using System.Net;
+using Quill.Net.Connections;
+
+namespace Quill.Net.Takeover;
+
+/// <summary>One direction of a relay as it moves: the bytes read but not yet delivered, and how far its EOF has gone.</summary>
+/// <param name="Pending">Read from the source, not yet taken by the destination (held, or in the splice pipe).</param>
+/// <param name="EofSeen">The source's EOF has been read; it is passed on once <paramref name="Pending"/> is delivered.</param>
+/// <param name="Finished">The EOF has been passed on: the destination is shut for writing.</param>
+public sealed record MovedDirection(byte[] Pending, bool EofSeen, bool Finished);
+
+/// <summary>
+/// A plain-TCP relay handed from one quill to the next: both sockets (descriptors of the process holding the record),
+/// the client and server it belongs to, what it has carried so far, and each direction's state.
+/// </summary>
+public sealed record MovedRelay(
+    int ClientFd, int ServerFd, IPAddress? Client, int ClientPort, int Server, Traffic Traffic,
+    MovedDirection ToServer, MovedDirection ToClient)
+{
+    /// <summary>Closes this process's descriptors of the two sockets (sent on, or never to be adopted).</summary>
+    public void CloseDescriptors()
+    {
+        Interop.Libc.Close(ClientFd);
+        Interop.Libc.Close(ServerFd);
+    }
+
+    /// <summary>The record without its descriptors, which travel beside it (SCM_RIGHTS).</summary>
+    public void Write(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var address = Client?.GetAddressBytes() ?? [];
+        writer.Write(address.Length);
+        writer.Write(address);
+        writer.Write(ClientPort);
+        writer.Write(Server);
+        writer.Write(Traffic.ToServer);
+        writer.Write(Traffic.ToClient);
+        WriteDirection(writer, ToServer);
+        WriteDirection(writer, ToClient);
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote; <paramref name="clientFd"/> and <paramref name="serverFd"/> came with it.</summary>
+    public static MovedRelay Read(BinaryReader reader, int clientFd, int serverFd)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var length = reader.ReadInt32();
+        var client = length == 0 ? null : new IPAddress(reader.ReadBytes(length));
+        var port = reader.ReadInt32();
+        var server = reader.ReadInt32();
+        var traffic = new Traffic(reader.ReadInt64(), reader.ReadInt64());
+        return new MovedRelay(clientFd, serverFd, client, port, server, traffic, ReadDirection(reader), ReadDirection(reader));
+    }
+
+    private static void WriteDirection(BinaryWriter writer, MovedDirection direction)
+    {
+        writer.Write(direction.Pending.Length);
+        writer.Write(direction.Pending);
+        writer.Write(direction.EofSeen);
+        writer.Write(direction.Finished);
+    }
+
+    private static MovedDirection ReadDirection(BinaryReader reader)
+    {
+        var pending = reader.ReadBytes(reader.ReadInt32());
+        return new MovedDirection(pending, reader.ReadBoolean(), reader.ReadBoolean());
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Quill.Diagnostics;
+using Quill.Net.Connections;
+using Quill.Net.Takeover;
+
+namespace Quill.Hosting;
+
+/// <summary>
+/// The running quill's side of a takeover, in order: the listeners and the runtime configuration go to the new
+/// process; once it accepts, this one stops calling accept (the queue is the same kernel object, so whatever waits
+/// there is the new one's); then every plain relay moves, sockets and unsent bytes, and last the counters and the
+/// client table. Until the new process says it has everything, this one keeps its listeners and can accept again.
+/// </summary>
+internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane control, TcpIntake intake, BalancerState state, DebugLog log)
+{
+    /// <summary>Connections accepted just before accepting stopped may still be connecting to their server: they
+    /// move once connected, looked at this often, this many times; any left then drain here.</summary>
+    private static readonly TimeSpan PassInterval = TimeSpan.FromMilliseconds(20);
+    private const int MaxPasses = 100;
+
+    /// <returns>True when the new process has taken over; false when this one goes on as before.</returns>
+    public async Task<bool> RunAsync(TakeoverChannel channel)
+    {
+        var stopped = false;
+        try
+        {
+            var (hello, _) = channel.Receive();
+            Expect(hello, TakeoverMessage.Hello);
+            var listener = listeners.Current ?? throw new IOException("takeover: no listener to hand over");
+            var started = Stopwatch.GetTimestamp();
+            int[] fds = control.ControlDescriptor is { } controlFd ? [listener.Descriptor, controlFd] : [listener.Descriptor];
+            channel.Send(Message(TakeoverMessage.Listeners, writer =>
+            {
+                writer.Write(listeners.Text ?? "");
+                writer.Write(fds.Length > 1);
+                writer.Write(control.RunningConfiguration());
+            }), fds);
+            var (accepting, _) = channel.Receive();
+            Expect(accepting, TakeoverMessage.Accepting);
+
+            stopped = true;
+            await intake.StopAccepting().ConfigureAwait(false);
+            var moved = 0;
+            for (var pass = 0; pass < MaxPasses; pass++)
+            {
+                var (batch, connecting) = await intake.HandOver().ConfigureAwait(false);
+                foreach (var relay in batch)
+                {
+                    try
+                    {
+                        channel.Send(Message(TakeoverMessage.Relay, relay.Write), [relay.ClientFd, relay.ServerFd]);
+                    }
+                    finally
+                    {
+                        // The new process holds its own descriptors now (or the connection is lost with the channel).
+                        relay.CloseDescriptors();
+                    }
+                }
+                moved += batch.Count;
+                if (connecting == 0) break;
+                await Task.Delay(PassInterval).ConfigureAwait(false);
+            }
+            channel.Send(Message(TakeoverMessage.State, writer => TakeoverState.Write(writer, state.Selector)), []);
+            var (done, _) = channel.Receive();
+            Expect(done, TakeoverMessage.Done);
+            await control.AbandonControlPortAsync().ConfigureAwait(false);
+            listener.Abandon();
+            log.Write(0, $"taken over: {moved} connections moved in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms; {intake.OpenConnections} stay here until they end (--grace)");
+            return true;
+        }
+        catch (IOException e)
+        {
+            log.Write(0, $"takeover failed, serving on: {e.Message}");
+            if (stopped && listeners.Current is { } listener) intake.Listen(listener);
+            return false;
+        }
+    }
+
+    public static byte[] Message(TakeoverMessage kind, Action<BinaryWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer))
+        {
+            writer.Write((byte)kind);
+            body(writer);
+        }
+        return buffer.ToArray();
+    }
+
+    public static BinaryReader Expect(byte[] message, TakeoverMessage kind)
+    {
+        if (message.Length == 0 || message[0] != (byte)kind)
+            throw new IOException($"takeover: expected {kind}, got message {(message.Length == 0 ? "(empty)" : message[0].ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+        var reader = new BinaryReader(new MemoryStream(message, 1, message.Length - 1));
+        return reader;
+    }
+}

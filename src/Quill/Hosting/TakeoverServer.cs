@@ -1,0 +1,87 @@
+using System.Net.Sockets;
+using Quill.Diagnostics;
+using Quill.Net.Takeover;
+
+namespace Quill.Hosting;
+
+/// <summary>
+/// Where a new quill started with --takeover finds the running one: a unix socket beside the pid file
+/// (<c>PIDFILE.takeover</c>, mode 0600, so only the same user or root can take the process's sockets). One takeover
+/// at a time; after one succeeds the socket closes (the new process opens its own) and the host drains.
+/// </summary>
+internal sealed class TakeoverServer : IAsyncDisposable
+{
+    /// <summary>How long either side waits for the other's next message.</summary>
+    public static readonly TimeSpan ChannelTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Socket _listener;
+    private readonly string _path;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private bool _takenOver;
+
+    private TakeoverServer(Socket listener, string path, TakeoverHandover handover, Action takenOver, DebugLog log)
+    {
+        (_listener, _path) = (listener, path);
+        _loop = AcceptAsync(handover, takenOver, log);
+    }
+
+    public static string PathFor(string pidFile) => Path.GetFullPath(pidFile) + ".takeover";
+
+    /// <param name="takenOver">Called once a takeover has succeeded.</param>
+    /// <exception cref="SocketException">The path cannot be bound.</exception>
+    public static TakeoverServer Open(string pidFile, TakeoverHandover handover, Action takenOver, DebugLog log)
+    {
+        var path = PathFor(pidFile);
+        File.Delete(path);
+        var listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            // Before listen(), so no one connects through a wider mode.
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            listener.Listen(1);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        return new TakeoverServer(listener, path, handover, takenOver, log);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _loop.ConfigureAwait(false);
+        // After a takeover the path is the new process's.
+        if (!_takenOver) File.Delete(_path);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptAsync(TakeoverHandover handover, Action takenOver, DebugLog log)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket peer;
+            try
+            {
+                peer = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            log.Write(0, "takeover requested");
+            using var channel = new TakeoverChannel(peer, ChannelTimeout);
+            // The channel blocks: off the thread pool's async workers.
+            if (!await Task.Factory.StartNew(() => handover.RunAsync(channel), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap().ConfigureAwait(false))
+                continue;
+            _takenOver = true;
+            takenOver();
+            return;
+        }
+    }
+}
