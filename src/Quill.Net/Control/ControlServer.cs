@@ -107,9 +107,7 @@ public sealed class ControlServer : IDisposable
             // The accept in progress is cancelled; closing the descriptor below ends it either way.
         }
         _unixSocketPath = null;
-        var fd = ListenerDescriptor;
-        _listener.SafeHandle.SetHandleAsInvalid();
-        Interop.Libc.Close(fd);
+        _ = Interop.Libc.ReplaceWithPlaceholder(ListenerDescriptor);
     }
 
     /// <summary>

@@ -135,7 +135,7 @@ internal sealed unsafe class RelayDirection(
     public MovedDirection HandOver(PipePool pipes)
     {
         var pending = new byte[_heldCount + _pipeBytes];
-        _held.AsSpan(_heldOffset, _heldCount).CopyTo(pending);
+        if (_heldCount > 0) _held.AsSpan(_heldOffset, _heldCount).CopyTo(pending);
         var filled = _heldCount;
         while (filled < pending.Length)
         {

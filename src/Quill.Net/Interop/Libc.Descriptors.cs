@@ -87,6 +87,20 @@ internal static unsafe partial class Libc
         }
     }
 
+    /// <summary>
+    /// Lets go of what <paramref name="fd"/> refers to (a listener another process now holds) without closing the
+    /// number: an unconnected socket takes its place in one step. The runtime object that owns the number then closes
+    /// that placeholder as usual; closing or shutting down the listener itself here would end it for both processes.
+    /// </summary>
+    public static int ReplaceWithPlaceholder(int fd)
+    {
+        var placeholder = Check(socket(AfUnix, SockStream | SockCloexec, 0));
+        if (placeholder < 0) return placeholder;
+        var replaced = Check(dup3(placeholder, fd, OCloexec));
+        Close(placeholder);
+        return replaced < 0 ? replaced : 0;
+    }
+
     private static int CmsgSpace(int dataLength) => CmsgHeaderSize + ((dataLength + 7) & ~7);
 
     private struct IoVector
@@ -112,6 +126,9 @@ internal static unsafe partial class Libc
         public int Level;
         public int Type;
     }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int dup3(int oldFd, int newFd, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint sendmsg(int socket, MessageHeader* message, int flags);

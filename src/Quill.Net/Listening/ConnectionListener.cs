@@ -55,9 +55,8 @@ public sealed class ConnectionListener : IDisposable
     public void Abandon()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        var fd = Descriptor;
-        _socket.SafeHandle.SetHandleAsInvalid();
-        Libc.Close(fd);
+        _ = Libc.ReplaceWithPlaceholder(Descriptor);
+        _socket.Dispose();
     }
 
     /// <summary>The listening descriptor, for the event loop's own accept.</summary>
