@@ -33,11 +33,13 @@ internal static class GetoptTokenizer
             index++;
             if (word.StartsWith("--", StringComparison.Ordinal))
             {
-                var (name, value) = word.IndexOf('=', StringComparison.Ordinal) is > 2 and var equals
-                    ? (word[2..equals], word[(equals + 1)..])
-                    : (word[2..], null);
-                if (value is null && longWithValue?.Contains(name) == true && index < args.Count) value = args[index++];
-                options.Add(new GetoptOption(GetoptOptionKind.Long, name, value));
+                var equals = word.IndexOf('=', StringComparison.Ordinal);
+                if (equals > 2 && longWithValue?.Contains(word[2..equals]) == true)
+                    options.Add(new GetoptOption(GetoptOptionKind.Long, word[2..equals], word[(equals + 1)..]));
+                else if (longWithValue?.Contains(word[2..]) == true && index < args.Count)
+                    options.Add(new GetoptOption(GetoptOptionKind.Long, word[2..], args[index++]));
+                else
+                    options.Add(new GetoptOption(GetoptOptionKind.Long, word[2..]));
                 continue;
             }
 

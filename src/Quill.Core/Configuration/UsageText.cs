@@ -12,6 +12,7 @@ internal static class UsageText
                 [-G cacertfile] [-A cacertdir] \
                 [-Z] [-R] [-L protocol] \
                 [host:]port|/path/to/socket h1[:p1[:maxc1[:hard1[:weight1[:prio1]]]]] [h2[:p2[:maxc2[:hard2[:weight2[:prio2]]]]]] ...
+          quill --takeover [--grace sec] -p file [the running quill's other arguments]
           quill --demo [options] [[host:]port]
           quill --help | -?
           quill --version
@@ -59,6 +60,9 @@ internal static class UsageText
           -R            require valid peer certificate
           -L protocol   ssl23|tls1 (TLS 1.2 and 1.3), tls1.2, tls1.3 [tls1]
           --demo        run quill in front of two built-in demo backends; listens on 8080 unless given
+          --takeover    take over from the quill running with the same -p: its listeners, runtime
+                        state and live plain-TCP connections (start it with that quill's arguments)
+          --grace sec   after a takeover or QUIT, connections that stay get this long [30]
           --help, -?    show this text
           --version     show the version
 

@@ -38,8 +38,10 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
             var (accepting, _) = channel.Receive();
             Expect(accepting, TakeoverMessage.Accepting);
 
+            var accepted = Stopwatch.GetElapsedTime(started);
             stopped = true;
             await intake.StopAccepting().ConfigureAwait(false);
+            var moving = Stopwatch.GetTimestamp();
             var moved = 0;
             for (var pass = 0; pass < MaxPasses; pass++)
             {
@@ -65,7 +67,7 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
             Expect(done, TakeoverMessage.Done);
             await control.AbandonControlPortAsync().ConfigureAwait(false);
             listener.Abandon();
-            log.Write(0, $"taken over: {moved} connections moved in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms; {intake.OpenConnections} stay here until they end (--grace)");
+            log.Write(0, $"taken over: {moved} connections moved in {Stopwatch.GetElapsedTime(moving).TotalMilliseconds:F0} ms (the new process accepted {accepted.TotalMilliseconds:F0} ms after it got the listeners); {intake.OpenConnections} stay here until they end (--grace)");
             return true;
         }
         catch (IOException e)

@@ -501,6 +501,25 @@ public class CommandLineParserTests
     }
 
     [Fact]
+    public void Parse_TakeoverAndGrace_AreRead()
+    {
+        var options = Run("--takeover", "--grace", "5", "-p", "q.pid", "8080", "a:80");
+
+        Assert.True(options.Takeover);
+        Assert.Equal(5, options.GraceSeconds);
+        Assert.Equal(12, Run("--grace=12", "8080", "a:80").GraceSeconds);
+    }
+
+    [Fact]
+    public void Parse_Grace_DefaultsTo30AndRefusesNonNumbers()
+    {
+        Assert.Equal(30, Run("8080", "a:80").GraceSeconds);
+        Assert.False(Run("8080", "a:80").Takeover);
+        Assert.Equal("--grace: 'soon' is not a whole number of seconds", Error("--grace", "soon", "8080", "a:80"));
+        Assert.Equal("option '--grace' requires an argument", Error("--grace"));
+    }
+
+    [Fact]
     public void Parse_DemoWithListenAndOptions_Works()
     {
         var demo = Assert.IsType<CommandLineResult.Demo>(Parse("-r", "--demo", "-e", "spare", "-x", "10", "127.0.0.1:9000"));

@@ -20,6 +20,8 @@ public class UsageTextTests
     [InlineData("--help")]
     [InlineData("--version")]
     [InlineData("--demo")]
+    [InlineData("--takeover")]
+    [InlineData("--grace")]
     [InlineData("-?")]
     public void Usage_DocumentsLongOptions(string option)
     {
