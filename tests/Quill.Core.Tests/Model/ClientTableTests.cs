@@ -237,4 +237,38 @@ public sealed class ClientTableTests
     [Fact]
     public void Constructor_ZeroCapacity_Throws() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ClientTable(0, _time));
+    [Fact]
+    public void Merge_MovedClient_KeepsItsServerLastUseAndCounters()
+    {
+        var table = new ClientTable(4, _time);
+        var last = _time.GetUtcNow() - TimeSpan.FromSeconds(7);
+
+        table.Merge(new ClientEntry(-1, Ip("10.0.0.9"), last, 2, 5, 1000, 300));
+
+        var entry = table.Find(Ip("10.0.0.9"))!.Value;
+        Assert.Equal((2, 5L, 1000L, 300L, last), (entry.Server, entry.Connects, entry.SentToClient, entry.ReceivedFromClient, entry.Last));
+    }
+
+    [Fact]
+    public void Merge_ClientAlreadyHere_AddsCountersAndKeepsItsOwnServer()
+    {
+        var table = new ClientTable(4, _time);
+        var slot = table.Record(ClientKey.From(Ip("10.0.0.9")), out var generation);
+        table.StoreServer(slot, generation, 1);
+
+        table.Merge(new ClientEntry(-1, Ip("10.0.0.9"), _time.GetUtcNow(), 2, 5, 1000, 300));
+
+        var entry = table.Find(Ip("10.0.0.9"))!.Value;
+        Assert.Equal((1, 6L, 1000L, 300L), (entry.Server, entry.Connects, entry.SentToClient, entry.ReceivedFromClient));
+    }
+
+    [Fact]
+    public void Locate_FindsTheSlotWithoutCountingAConnect()
+    {
+        var table = new ClientTable(4, _time);
+        var slot = Record(table, Ip("10.0.0.1"));
+
+        Assert.Equal(slot, table.Locate(ClientKey.From(Ip("10.0.0.1")), out _));
+        Assert.Equal(1, table.Find(Ip("10.0.0.1"))!.Value.Connects);
+    }
 }
