@@ -44,7 +44,10 @@ public sealed class PenctlDispatcher
     internal Lock Gate => _gate;
 
     /// <summary>What <c>write</c> would write now: the runtime state a takeover hands to the next process.</summary>
-    public string RunningConfiguration() => ConfigWriter.Write(Context, ConfigFile ?? "");
+    public string RunningConfiguration()
+    {
+        lock (_gate) return ConfigWriter.Write(Context, ConfigFile ?? "");
+    }
 
     /// <summary>Runs one command line: text after the first CR, LF or NUL is ignored (pen reads a command as a C
     /// string, and no file name can hold a NUL), words are split on spaces.</summary>

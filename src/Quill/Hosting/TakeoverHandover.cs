@@ -46,17 +46,15 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
             for (var pass = 0; pass < MaxPasses; pass++)
             {
                 var (batch, connecting) = await intake.HandOver().ConfigureAwait(false);
-                foreach (var relay in batch)
+                try
                 {
-                    try
-                    {
+                    foreach (var relay in batch)
                         channel.Send(Message(TakeoverMessage.Relay, relay.Write), [relay.ClientFd, relay.ServerFd]);
-                    }
-                    finally
-                    {
-                        // The new process holds its own descriptors now (or the connection is lost with the channel).
-                        relay.CloseDescriptors();
-                    }
+                }
+                finally
+                {
+                    // The new process holds its own descriptors now (or the connections are lost with the channel).
+                    foreach (var relay in batch) relay.CloseDescriptors();
                 }
                 moved += batch.Count;
                 if (connecting == 0) break;
