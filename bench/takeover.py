@@ -3,6 +3,7 @@
 #   python3 bench/takeover.py N      (QUILL=/path/to/quill, default the Debug build)
 # Prints the old process's "taken over" line (moved in T ms: the pause of the moved connections) and the time from
 # starting the new process to the old one's exit. Any EOF or corrupt byte on a connection stops its thread early.
+import socket, subprocess, time, threading, sys, os
 Q=os.environ.get("QUILL",os.path.join(os.path.dirname(os.path.abspath(__file__)),"..","src/Quill/bin/Debug/net10.0/quill"))
 N=int(sys.argv[1])
 srv=socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR,1); srv.bind(("127.0.0.1",0)); srv.listen(1024); bport=srv.getsockname()[1]
