@@ -88,6 +88,11 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         (toServer.Opposite, toClient.Opposite) = (toClient, toServer);
         if (plan.IdleTimeout > TimeSpan.Zero) _home.Idle.Watch(this);
         _server.Writable = true;
+        if (plan.Proxy is { } proxy && toServer.Preface(proxy.Encode()) < 0)
+        {
+            Close();
+            return;
+        }
         Run();
     }
 
