@@ -19,6 +19,7 @@ internal sealed unsafe class ProxyHeaderReader : IEventTarget
     private readonly long _deadline;
     private int _slot = -1;
     private bool _over;
+    private bool _peerClosed;
 
     /// <param name="done">The header was read away; <paramref name="fd"/> is out of the loop's set again.</param>
     /// <param name="failed">Why not, and whether for the timeout; <paramref name="fd"/> is out of the set, still open.</param>
@@ -36,7 +37,8 @@ internal sealed unsafe class ProxyHeaderReader : IEventTarget
     public static void Start(EventLoop loop, int fd, TimeSpan timeout, int maxV2Payload, Action<ProxyHeader> done, Action<string, bool> failed)
     {
         var reader = new ProxyHeaderReader(loop, fd, timeout, maxV2Payload, done, failed);
-        reader._slot = loop.Register(fd, reader, 0, output: false);
+        // Output and peer shutdown too: a sender that closes mid-header is then seen at once, not at the timeout.
+        reader._slot = loop.Register(fd, reader, 0);
         if (reader._slot < 0)
         {
             reader._over = true;
@@ -47,7 +49,11 @@ internal sealed unsafe class ProxyHeaderReader : IEventTarget
         reader.TryRead();
     }
 
-    public void OnEvents(uint events, int tag) => TryRead();
+    public void OnEvents(uint events, int tag)
+    {
+        if ((events & (Libc.EpollRdHup | Libc.EpollHup | Libc.EpollErr)) != 0) _peerClosed = true;
+        TryRead();
+    }
 
     public void OnTurn()
     {
@@ -72,7 +78,7 @@ internal sealed unsafe class ProxyHeaderReader : IEventTarget
                 Fail(header.Error!, timedOut: false);
                 return;
             case ProxyParseStatus.Incomplete:
-                if (peeked == 0) Fail("closed before a whole PROXY header", timedOut: false);
+                if (peeked == 0 || _peerClosed) Fail("closed before a whole PROXY header", timedOut: false);
                 return;
         }
         // The bytes are queued already: this read takes exactly the header and never blocks.
