@@ -15,6 +15,7 @@ ROWS = [
     ("close", "cpu_pct", "a. new conn/request: balancer core busy, %", 0),
     ("close", "errors", "a. new conn/request: wrk errors", 0),
     ("close_proxy", "rps", "a2. as a, PROXY v2 to backends: req/s", 0),
+    ("close_proxy", "p50_ms", "a2. as a, PROXY v2 to backends: p50 latency, ms", 2),
     ("close_proxy", "p99_ms", "a2. as a, PROXY v2 to backends: p99 latency, ms", 2),
     ("close_proxy", "cpu_us_per_req", "a2. as a, PROXY v2 to backends: balancer CPU µs/request", 1),
     ("close_proxy", "cpu_pct", "a2. as a, PROXY v2 to backends: balancer core busy, %", 0),
