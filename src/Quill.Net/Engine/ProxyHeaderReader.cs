@@ -11,6 +11,7 @@ namespace Quill.Net.Engine;
 /// </summary>
 internal sealed unsafe class ProxyHeaderReader : IEventTarget
 {
+    private readonly EngineLoop _home;
     private readonly EventLoop _loop;
     private readonly int _fd;
     private readonly int _maxV2Payload;
@@ -23,9 +24,10 @@ internal sealed unsafe class ProxyHeaderReader : IEventTarget
 
     /// <param name="done">The header was read away; <paramref name="fd"/> is out of the loop's set again.</param>
     /// <param name="failed">Why not, and whether for the timeout; <paramref name="fd"/> is out of the set, still open.</param>
-    private ProxyHeaderReader(EventLoop loop, int fd, TimeSpan timeout, int maxV2Payload, Action<ProxyHeader> done, Action<string, bool> failed)
+    private ProxyHeaderReader(EngineLoop home, int fd, TimeSpan timeout, int maxV2Payload, Action<ProxyHeader> done, Action<string, bool> failed)
     {
-        _loop = loop;
+        _home = home;
+        var loop = _loop = home.Loop;
         _fd = fd;
         _maxV2Payload = maxV2Payload;
         _done = done;
@@ -33,10 +35,11 @@ internal sealed unsafe class ProxyHeaderReader : IEventTarget
         _deadline = loop.Now + loop.Ticks(timeout);
     }
 
-    /// <summary>Starts reading on <paramref name="loop"/>'s thread; one of the callbacks follows, possibly at once.</summary>
-    public static void Start(EventLoop loop, int fd, TimeSpan timeout, int maxV2Payload, Action<ProxyHeader> done, Action<string, bool> failed)
+    /// <summary>Starts reading on <paramref name="home"/>'s thread; one of the callbacks follows, possibly at once.</summary>
+    public static void Start(EngineLoop home, int fd, TimeSpan timeout, int maxV2Payload, Action<ProxyHeader> done, Action<string, bool> failed)
     {
-        var reader = new ProxyHeaderReader(loop, fd, timeout, maxV2Payload, done, failed);
+        var loop = home.Loop;
+        var reader = new ProxyHeaderReader(home, fd, timeout, maxV2Payload, done, failed);
         // Output and peer shutdown too: a sender that closes mid-header is then seen at once, not at the timeout.
         reader._slot = loop.Register(fd, reader, 0);
         if (reader._slot < 0)
@@ -46,7 +49,14 @@ internal sealed unsafe class ProxyHeaderReader : IEventTarget
             return;
         }
         loop.StartTiming(reader);
+        home.Reading.Add(reader);
         reader.TryRead();
+    }
+
+    /// <summary>The engine stops: the client is failed now rather than left to its timeout (loop thread).</summary>
+    public void Abandon()
+    {
+        if (!_over) Fail("quill is stopping", timedOut: false);
     }
 
     public void OnEvents(uint events, int tag)
@@ -101,6 +111,7 @@ internal sealed unsafe class ProxyHeaderReader : IEventTarget
     private void Leave()
     {
         _over = true;
+        _home.Reading.Remove(this);
         _loop.StopTiming(this);
         _loop.Remove(_fd, _slot);
     }

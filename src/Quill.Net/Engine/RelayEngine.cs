@@ -55,7 +55,7 @@ internal sealed class RelayEngine : IDisposable
         Action<string, bool> failed)
     {
         var home = EngineLoop.Current ?? throw new InvalidOperationException("a PROXY header is read on the loop that accepted its client");
-        ProxyHeaderReader.Start(home.Loop, clientFd, timeout, maxV2Payload, done, failed);
+        ProxyHeaderReader.Start(home, clientFd, timeout, maxV2Payload, done, failed);
     }
 
     /// <summary>A connection ended and the host has room again; from any thread.</summary>
@@ -80,6 +80,7 @@ internal sealed class RelayEngine : IDisposable
             {
                 shard.Intake.Detach();
                 foreach (var relay in shard.Live.ToArray()) relay.AbortNow();
+                foreach (var reader in shard.Reading.ToArray()) reader.Abandon();
                 if (Interlocked.Decrement(ref left) == 0) done.TrySetResult();
             });
         }

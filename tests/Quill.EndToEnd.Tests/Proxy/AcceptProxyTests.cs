@@ -128,6 +128,27 @@ public sealed class AcceptProxyTests(CertificateFixture certificates) : IClassFi
     }
 
     [Fact]
+    public async Task Stop_WithAHeaderPending_ClosesThatSenderAndExits()
+    {
+        using var backend = NamedBackend.OnLoopback("s0");
+        var listen = ListenAddress.Loopback(FreePorts.Next());
+        using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen,
+            [.. OnlyHaproxy, "-o", "accept_proxy_timeout 60000"], backend.Spec);
+        using var pending = await LoopbackClient.ConnectAsync(listen.Endpoint, HaproxyFront.Source);
+        await pending.SendAsync("PROXY TCP4"u8.ToArray());
+        // Once quill has taken the connection (the control of the test is the log line below, not this wait).
+        using (var other = await LoopbackClient.ConnectAsync(listen.Endpoint, HaproxyFront.Source))
+        {
+            await other.SendAsync("PROXY UNKNOWN\r\n"u8.ToArray());
+            Assert.Equal("s0", await LoopbackClient.ReadToEndAsync(other));
+        }
+
+        Assert.Equal(0, await quill.StopAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("quill is stopping", quill.StandardError);
+        Assert.True(await LoopbackClient.IsClosedWithinAsync(pending, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task AcceptProxyOff_TheHeaderIsPassedOnAsData()
     {
         using var backend = new Security.RecordingBackend();
