@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 needed=()
 command -v pen >/dev/null || needed+=(pen)
 command -v nginx >/dev/null || needed+=(nginx-light)
+[ -x /usr/sbin/haproxy ] || needed+=(haproxy)
 command -v curl >/dev/null || needed+=(curl)
 command -v dig >/dev/null || needed+=(dnsutils)
 [ -x /usr/sbin/dnsmasq ] || needed+=(dnsmasq-base)

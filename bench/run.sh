@@ -32,6 +32,7 @@ PORT_BASE=${BENCH_PORT_BASE:-27000}
 [[ $PORT_BASE =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 32000)) ||
     { echo "run.sh: BENCH_PORT_BASE must be a number from 1024 to 32000, not '$PORT_BASE'" >&2; exit 2; }
 BACKEND1=$((PORT_BASE + 81)) BACKEND2=$((PORT_BASE + 82)) IPERF_PORT=$((PORT_BASE + 201))
+PROXY_BACKEND1=$((PORT_BASE + 83)) PROXY_BACKEND2=$((PORT_BASE + 84))
 
 source "$LIB_DIR/common.sh"
 source "$LIB_DIR/install.sh"
@@ -56,9 +57,9 @@ QUILL_BIN="" QUILL_BUILD="not requested (--targets)"
 # From here on everything this script starts runs on core 0 unless it says otherwise;
 # balancers get core 1. (The build above may use both cores.)
 taskset -cp 0 $$ >/dev/null
-for port in "$BACKEND1" "$BACKEND2" "$IPERF_PORT" $(seq $((PORT_BASE + 301)) $((PORT_BASE + 305))) \
+for port in "$BACKEND1" "$BACKEND2" "$PROXY_BACKEND1" "$PROXY_BACKEND2" "$IPERF_PORT" $(seq $((PORT_BASE + 301)) $((PORT_BASE + 305))) \
     $(seq $((PORT_BASE + 401)) $((PORT_BASE + 405))) $(seq $((PORT_BASE + 501)) $((PORT_BASE + 505))) \
-    $(seq $((PORT_BASE + 601)) $((PORT_BASE + 605))); do
+    $(seq $((PORT_BASE + 601)) $((PORT_BASE + 605))) $(seq $((PORT_BASE + 701)) $((PORT_BASE + 705))); do
     port_accepts "$port" && die "port $port is already in use on 127.0.0.1"
 done
 

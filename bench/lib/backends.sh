@@ -1,4 +1,5 @@
-# Starts the backends on core 0: one nginx worker serving /1k (1 KiB) on BACKEND1 and BACKEND2,
+# Starts the backends on core 0: one nginx worker serving /1k (1 KiB) on BACKEND1 and BACKEND2 (and,
+# behind a PROXY protocol header, on PROXY_BACKEND1 and PROXY_BACKEND2),
 # and one iperf3 server on IPERF_PORT for the bulk scenario.
 
 start_backends() {
@@ -7,10 +8,11 @@ start_backends() {
     mkdir -p "$dir/www" "$dir/tmp"
     head -c 1024 /dev/zero | tr '\0' 'q' >"$dir/www/1k"
     render "$conf_dir/backend-nginx.conf.tmpl" "$dir/nginx.conf" \
-        DIR="$dir" PORT1="$BACKEND1" PORT2="$BACKEND2"
+        DIR="$dir" PORT1="$BACKEND1" PORT2="$BACKEND2" PROXY_PORT1="$PROXY_BACKEND1" PROXY_PORT2="$PROXY_BACKEND2"
     spawn "$dir/stdout.log" taskset -c 0 nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
     BACKEND_PID=$SPAWNED_PID
-    wait_port "$BACKEND1" "$BACKEND_PID" && wait_port "$BACKEND2" "$BACKEND_PID" ||
+    wait_port "$BACKEND1" "$BACKEND_PID" && wait_port "$BACKEND2" "$BACKEND_PID" &&
+        wait_port "$PROXY_BACKEND1" "$BACKEND_PID" && wait_port "$PROXY_BACKEND2" "$BACKEND_PID" ||
         die "backend nginx did not start: $(tail -n 3 "$dir/error.log" "$dir/stdout.log" 2>/dev/null)"
     local body
     body=$(curl_1k "$BACKEND1") && [[ ${#body} == 1024 ]] || die "backend does not serve /1k"

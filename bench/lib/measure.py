@@ -161,7 +161,7 @@ def scenario_startup(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("scenario", choices=["close", "keepalive", "bulk", "idle", "startup", "keepalive_xff"])
+    p.add_argument("scenario", choices=["close", "keepalive", "bulk", "idle", "startup", "keepalive_xff", "close_proxy"])
     p.add_argument("--target", required=True)
     p.add_argument("--rep", type=int, required=True)
     p.add_argument("--port", type=int, required=True)
@@ -182,7 +182,8 @@ def main():
             own.append(word)
     args = p.parse_args(own)
     args.argv = target_argv
-    run = {"close": lambda: scenario_http(args, True), "keepalive": lambda: scenario_http(args, False),
+    run = {"close": lambda: scenario_http(args, True), "close_proxy": lambda: scenario_http(args, True),
+           "keepalive": lambda: scenario_http(args, False),
            "keepalive_xff": lambda: scenario_http(args, False),
            "bulk": lambda: scenario_bulk(args), "idle": lambda: scenario_idle(args),
            "startup": lambda: scenario_startup(args)}[args.scenario]

@@ -1,7 +1,7 @@
 # One repetition of every scenario against one target. Appends one JSON record per scenario
 # to $RAW (see lib/measure.py). Ports: main instance PORT_BASE+300+i, bulk instance
 # PORT_BASE+400+i, start-up runs PORT_BASE+500+i, HTTP-mode instance (scenario f)
-# PORT_BASE+600+i, where i is the target's index.
+# PORT_BASE+600+i, proxy-mode instance (scenario a2) PORT_BASE+700+i, where i is the target's index.
 
 measure() {
     taskset -c 0 python3 "$LIB_DIR/measure.py" "$@" >>"$RAW"
@@ -25,7 +25,7 @@ run_target_rep() {
     local name=$1 rep=$2 i
     i=$(target_index "$name")
     local main_port=$((PORT_BASE + 300 + i)) bulk_port=$((PORT_BASE + 400 + i)) start_port=$((PORT_BASE + 500 + i))
-    local http_port=$((PORT_BASE + 600 + i))
+    local http_port=$((PORT_BASE + 600 + i)) proxy_port=$((PORT_BASE + 700 + i))
 
     log "rep $rep: $name"
     local pid_args
@@ -67,5 +67,17 @@ run_target_rep() {
         stop_target
     else
         failed "$name" "$rep" keepalive_xff
+    fi
+
+    # a2 after f, so a to f run as before it existed: a with a PROXY v2 header on every backend connection.
+    if [[ $name == quill || $name == haproxy ]]; then
+        if start_target "$name" "$proxy_port" "$PROXY_BACKEND1" "$PROXY_BACKEND2" proxy; then
+            pid_args=(--target "$name" --rep "$rep" --port "$TARGET_PORT" --pid "$TARGET_PID")
+            warm_up
+            measure close_proxy "${pid_args[@]}" --conns 50 --seconds "$HTTP_SECONDS"
+            stop_target
+        else
+            failed "$name" "$rep" close_proxy
+        fi
     fi
 }

@@ -1,8 +1,10 @@
 # The balancers under test. Each listens on its own loopback port in front of two backends,
 # round robin, and runs alone on core 1. "direct" is no balancer: traffic goes to backend 1.
-# Each runs in one of two modes: tcp (scenarios a-e: quill and pen plain, haproxy mode tcp, nginx
+# Each runs in one of three modes: tcp (scenarios a-e: quill and pen plain, haproxy mode tcp, nginx
 # stream) or http (scenario f: quill and pen with -H, haproxy mode http with option forwardfor,
-# nginx http proxy setting X-Forwarded-For), so every target adds the client's address.
+# nginx http proxy setting X-Forwarded-For), so every target adds the client's address, or proxy
+# (scenario a2: as tcp, sending a PROXY protocol v2 header first; quill with proxy v2, haproxy with
+# send-proxy-v2; the others have no v2 sender and skip it).
 
 ALL_TARGETS=(quill pen haproxy nginx direct)
 
@@ -14,19 +16,21 @@ target_index() {
 }
 
 # target_argv NAME PORT BACKEND1 BACKEND2 DIR [MODE]: set TARGET_ARGV to the command that runs
-# NAME in the foreground in MODE (tcp, the default, or http), writing any config it needs into DIR.
+# NAME in the foreground in MODE (tcp, the default, http or proxy), writing any config it needs into DIR.
 target_argv() {
     local name=$1 port=$2 b1=$3 b2=$4 dir=$5 mode=${6:-tcp}
-    local http=()
-    [[ $mode == http ]] && http=(-H)
+    local extra=() send_proxy=""
+    [[ $mode == http ]] && extra=(-H)
+    [[ $mode == proxy ]] && extra=(-o "proxy v2") send_proxy=send-proxy-v2
     mkdir -p "$dir"
     case $name in
         quill)
-            TARGET_ARGV=("$QUILL_BIN" -f -r -x 10000 "${http[@]}" "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
+            TARGET_ARGV=("$QUILL_BIN" -f -r -x 10000 "${extra[@]}" "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
         pen)
-            TARGET_ARGV=(pen -f -r -x 10000 "${http[@]}" "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
+            TARGET_ARGV=(pen -f -r -x 10000 "${extra[@]}" "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
         haproxy)
-            render "$CONF_DIR/haproxy-$mode.cfg.tmpl" "$dir/haproxy.cfg" PORT="$port" BACKEND1="$b1" BACKEND2="$b2"
+            render "$CONF_DIR/haproxy-${mode/proxy/tcp}.cfg.tmpl" "$dir/haproxy.cfg" PORT="$port" BACKEND1="$b1" BACKEND2="$b2" \
+                SEND_PROXY="$send_proxy"
             TARGET_ARGV=(haproxy -db -f "$dir/haproxy.cfg") ;;
         nginx)
             if [[ $mode == http ]]; then
@@ -43,7 +47,7 @@ target_argv() {
     esac
 }
 
-# start_target NAME PORT BACKEND1 BACKEND2 [MODE]: start NAME on core 1 in MODE (tcp or http) and
+# start_target NAME PORT BACKEND1 BACKEND2 [MODE]: start NAME on core 1 in MODE (tcp, http or proxy) and
 # wait until PORT accepts. Sets TARGET_PID and TARGET_PORT; for direct, TARGET_PID is empty and
 # TARGET_PORT is BACKEND1. On failure it stops what it started, sets TARGET_ERROR and returns 1.
 start_target() {

@@ -2,15 +2,15 @@
 # The fuzz campaign: every target (or those named) for N inputs each, then one line per target with inputs, time,
 # exec/s and failures. Exits non-zero when a target failed; its shrunk input and seed are in the report.
 #   tests/fuzz/run.sh [--iterations N | --seconds S] [--target NAME]... [--parallel K] [--seed SEED]
-# Targets: cmdline penctl config http acl mmdb geoip (the PROXY protocol reader gets one when it exists, issue 13).
+# Targets: cmdline penctl config http acl mmdb geoip proxy.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 declare -A classes=(
   [cmdline]=CommandLineFuzz [penctl]=PenctlFuzz [config]=ConfigFileFuzz [http]=HttpFilterFuzz
-  [acl]=AclParserFuzz [mmdb]=MaxMindFuzz [geoip]=GeoIpFuzz
+  [acl]=AclParserFuzz [mmdb]=MaxMindFuzz [geoip]=GeoIpFuzz [proxy]=ProxyHeaderFuzz
 )
-order=(cmdline acl penctl config http mmdb geoip)
+order=(cmdline acl penctl config http mmdb geoip proxy)
 iterations=10000000
 parallel=1
 targets=()

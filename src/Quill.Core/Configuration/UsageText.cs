@@ -71,6 +71,11 @@ internal static class UsageText
         the port defaults to the listen port and may be a service name from /etc/services.
         Options must come before the listen address.
 
+        PROXY protocol, as -o/-O/-F or control commands:
+          proxy v1|v2|off           header sent first to servers [off]; server N proxy v1|v2|off for one
+          accept_proxy ACL|off      read a PROXY v1/v2 header from senders ACL permits [off]
+          accept_proxy_timeout MS   time for a sender's whole header [3000]
+
         example:
           quill smtp mailhost1:smtp mailhost2:25 mailhost3
 

@@ -41,7 +41,8 @@ internal static class ConfigWriter
         {
             var s = servers[i];
             Line(Invariant(
-                $"server {i} acl {s.Acl} address {ServerCommands.AddressText(s.EndPoint)} port {s.Port} max {s.Soft} hard {s.Hard} weight {s.Weight} prio {s.Prio}"));
+                $"server {i} acl {s.Acl} address {ServerCommands.AddressText(s.EndPoint)} port {s.Port} max {s.Soft} hard {s.Hard} weight {s.Weight} prio {s.Prio}")
+                + (s.Proxy is { } proxy ? $" proxy {Proxy.ProxyVersionWords.Word(proxy)}" : ""));
         }
 
         Line(Mode(flags, SelectionFlags.Stubborn, "stubborn"));
@@ -60,6 +61,7 @@ internal static class ConfigWriter
         if (context.Settings.IdlersWanted > 0) Line(Invariant($"idlers {context.Settings.IdlersWanted}"));
         if (context.Settings.SourceAddress is { } source) Line($"source {source}");
         if (context.Settings.SniDirectory is { } sni) Line($"ssl_sni_path {sni}");
+        foreach (var proxy in ProxyCommands.ToCommands(context.Settings.Proxy)) Line(proxy);
         if (context.Settings.GeoIpPath is { } geoip) Line($"geoip_path {geoip}");
         if (context.Settings.SslCiphers is { } ciphers) Line($"ssl_ciphers {ciphers}");
         foreach (var option in Tls.SslOptionWords.Of(context.Settings.SslOptions)) Line($"ssl_option {option}");

@@ -81,6 +81,9 @@ public sealed class RuntimeSettings
     /// <summary>ssl_client_renegotiation_interval: kept for <c>write</c>; quill refuses every client renegotiation.</summary>
     public int RenegotiationIntervalSeconds { get; set; } = 3600;
 
+    /// <summary>proxy, accept_proxy, accept_proxy_timeout: the PROXY protocol toward servers and from a front balancer.</summary>
+    public Proxy.ProxySettings Proxy { get; } = new();
+
     /// <summary>geoip_path: the country database file or directory; null = pen's legacy files. Read at start.</summary>
     public string? GeoIpPath { get; set; }
 }

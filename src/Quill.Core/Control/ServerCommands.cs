@@ -5,13 +5,14 @@ using Quill.Core.Model;
 
 namespace Quill.Core.Control;
 
-/// <summary><c>servers</c> and <c>server N [acl A] [address A] [port P] [max M] [hard H] [blacklist T] [weight W] [prio P]</c>.</summary>
+/// <summary><c>servers</c> and <c>server N [acl A] [address A] [port P] [max M] [hard H] [blacklist T] [weight W] [prio P]
+/// [proxy v1|v2|off]</c>.</summary>
 internal static class ServerCommands
 {
     /// <summary>A typo such as "server 80000" should not create eighty thousand unused slots.</summary>
     public const int MaxServerIndex = 65535;
 
-    private static readonly string[] Keys = ["acl", "address", "port", "max", "hard", "blacklist", "weight", "prio"];
+    private static readonly string[] Keys = ["acl", "address", "port", "max", "hard", "blacklist", "weight", "prio", "proxy"];
 
     public static void Register(Dictionary<string, CommandHandler> commands)
     {
@@ -65,6 +66,7 @@ internal static class ServerCommands
 
         var values = new Dictionary<string, int>(StringComparer.Ordinal);
         string? address = null;
+        Proxy.ProxyVersion? proxy = null;
         for (var i = 2; i < words.Length; i += 2)
         {
             var key = words[i];
@@ -81,6 +83,17 @@ internal static class ServerCommands
             if (key == "address")
             {
                 address = words[i + 1];
+                continue;
+            }
+
+            if (key == "proxy")
+            {
+                if (!Proxy.ProxyVersionWords.TryParse(words[i + 1], out var version))
+                {
+                    return ControlReply.Error($"server: proxy expects v1, v2 or off, not '{words[i + 1]}'");
+                }
+
+                proxy = version;
                 continue;
             }
 
@@ -112,7 +125,11 @@ internal static class ServerCommands
             endPoint = new IPEndPoint(IPAddress.Any, port);
         }
 
-        context.Selector.ChangeServer(index, UnusedSlot, server => Apply(server, endPoint, values));
+        context.Selector.ChangeServer(index, UnusedSlot, server =>
+        {
+            Apply(server, endPoint, values);
+            if (proxy is { } version) server.Proxy = version;
+        });
         if (values.TryGetValue("blacklist", out var seconds))
         {
             context.Selector.Blacklist(index, seconds);

@@ -40,6 +40,9 @@ public sealed class ServerState
     /// <summary>Server ACL number (pen's default 0).</summary>
     public int Acl { get; set; }
 
+    /// <summary>server N proxy: the PROXY header this server gets; null: the global <c>proxy</c> default.</summary>
+    public Proxy.ProxyVersion? Proxy { get; set; }
+
     /// <summary>Connections currently held (pen's c), counted from the moment the server is chosen.</summary>
     public int Connections { get; internal set; }
     /// <summary>Bytes sent to the server (pen's sx).</summary>

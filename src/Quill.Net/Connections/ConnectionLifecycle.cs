@@ -1,6 +1,9 @@
 using System.Net;
 using Quill.Core.Control;
+using Quill.Core.Proxy;
 using Quill.Core.Selection;
+using Quill.Net.Engine;
+using Quill.Net.Proxy;
 using Quill.Net.Takeover;
 
 namespace Quill.Net.Connections;
@@ -10,7 +13,8 @@ namespace Quill.Net.Connections;
 /// <code>
 ///   Start          choose a server (selection, client_acl, client table), list the connection
 ///   → connector    connect, and on each ConnectFailed blacklist and fail over (then emergency, abuse)
-///   → Connected    clear the blacklisting, decide the relay plan (-H, access log, dumps, idle_timeout, fastclose)
+///   → Connected    clear the blacklisting, decide the relay plan (-H, access log, dumps, idle_timeout, fastclose,
+///                  the PROXY header: once per server socket, so each failover attempt gets its own)
 ///   → relay        bytes both ways, counted as they pass (ReportTraffic)
 ///   → Ended        server and client counters, the registry, the debug messages
 /// </code>
@@ -60,6 +64,9 @@ public sealed class ConnectionLifecycle : IListedConnection
     }
 
     public ConnectionSettings Settings { get; }
+
+    /// <summary>accept_proxy: the address the front balancer's client connected to; null: this connection's own.</summary>
+    public IPEndPoint? AnnouncedDestination { get; init; }
 
     /// <summary>The number close N takes; given by the registry, -1 while unlisted.</summary>
     public int Id { get; set; } = -1;
@@ -124,7 +131,7 @@ public sealed class ConnectionLifecycle : IListedConnection
         // A UDP session that failed over is connected again and keeps counting where it was.
         var traffic = _traffic ?? new TrafficCounter(ReportTraffic);
         Volatile.Write(ref _traffic, traffic);
-        _relay!.Start(new RelayPlan(filter, Settings.IdleTimeout, Settings.FastClose, traffic));
+        _relay!.Start(new RelayPlan(filter, Settings.IdleTimeout, Settings.FastClose, traffic) { Proxy = ProxyAnnouncement() });
     }
 
     /// <summary>
@@ -193,6 +200,17 @@ public sealed class ConnectionLifecycle : IListedConnection
         var state = Volatile.Read(ref _state);
         return new ConnectionView(state, _clientDescriptor, Volatile.Read(ref _serverDescriptor), _clientSlot,
             Volatile.Read(ref _server), state == ConnectedState ? 0 : 1);
+    }
+
+    /// <summary>The PROXY header this server gets, if any: the client (as announced, with accept_proxy) and the
+    /// address it connected to. UDP sessions get none: the protocol's datagram form is not implemented.</summary>
+    private ProxyAnnouncement? ProxyAnnouncement()
+    {
+        if (_kind == ConnectionKind.Udp) return null;
+        var version = _services.ProxyVersionFor(_attempt.Server);
+        if (version == ProxyVersion.Off) return null;
+        var source = _address is null ? null : new IPEndPoint(_address, _port);
+        return new ProxyAnnouncement(version, source, AnnouncedDestination ?? SocketAddressCodec.LocalOf((int)_clientDescriptor));
     }
 
     private void ConnectOrRefuse()

@@ -15,6 +15,9 @@ public sealed class ConnectionRegistry(int capacity)
     private int _capacity = capacity;
     private int _last;
 
+    /// <summary>accept_proxy's outcomes, shown with the statistics.</summary>
+    public Proxy.ProxyIntakeCounters ProxyIntake { get; } = new();
+
     public int Capacity
     {
         get

@@ -1,4 +1,6 @@
+using Quill.Core.Acl;
 using Quill.Core.Control;
+using Quill.Core.Proxy;
 using Quill.Core.Selection;
 using Quill.Net.Diagnostics;
 using Quill.Net.Tls;
@@ -25,6 +27,18 @@ public sealed class ConnectionServices(ServerSelector selector, ConnectionRegist
 
     /// <summary>-E: set at start-up, after -o and -F; clients are then served over TLS.</summary>
     public TlsTermination? Tls { get; set; }
+
+    /// <summary>pen's ACLs, for accept_proxy's sender check; null: every sender is permitted.</summary>
+    public AccessLists? Acls { get; set; }
+
+    /// <summary>proxy, accept_proxy and accept_proxy_timeout as they stand.</summary>
+    public ProxySettings Proxy => settings.Proxy;
+
+    /// <summary>The PROXY header server <paramref name="server"/> gets: its own <c>server N proxy</c>, else the default.</summary>
+    public ProxyVersion ProxyVersionFor(int server) => Selector.Servers[server]?.Proxy ?? settings.Proxy.Default;
+
+    /// <summary>accept_proxy ACL: may <paramref name="sender"/> announce its client? A unix-socket sender (null) is local and may.</summary>
+    public bool PermitsProxySender(int acl, System.Net.IPAddress? sender) => Acls?.Permits(acl, sender) ?? true;
 
     /// <summary>tcp_nodelay as it stands (set on the listener, whose accepted sockets inherit it).</summary>
     public bool ClientNoDelay => settings.TcpNoDelay;

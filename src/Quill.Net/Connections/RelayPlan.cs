@@ -7,4 +7,8 @@ namespace Quill.Net.Connections;
 /// <param name="IdleTimeout">idle_timeout as it stood at accept; zero: none. A half-closed connection is never idle-closed, as in pen.</param>
 /// <param name="FastClose">tcp_fastclose: whose EOF ends the whole connection.</param>
 /// <param name="Traffic">Where the relay counts the bytes it delivers.</param>
-public sealed record RelayPlan(IClientStreamFilter? Filter, TimeSpan IdleTimeout, FastClose FastClose, TrafficCounter Traffic);
+public sealed record RelayPlan(IClientStreamFilter? Filter, TimeSpan IdleTimeout, FastClose FastClose, TrafficCounter Traffic)
+{
+    /// <summary>The PROXY header to send the server before anything else; null: none.</summary>
+    public Proxy.ProxyAnnouncement? Proxy { get; init; }
+}

@@ -1,5 +1,6 @@
 using Quill.Net.Interop;
 using System.Net;
+using Quill.Core.Proxy;
 using Quill.Net.Dummy;
 using Quill.Net.Engine;
 using Quill.Net.Listening;
@@ -11,7 +12,8 @@ namespace Quill.Net.Connections;
 /// <summary>
 /// The front door for TCP (Linux): clients are accepted on the event loops, and each is served on the path
 /// <see cref="ConnectionServices.PathForNewClient"/> chooses, every one through its own <see cref="ConnectionLifecycle"/>.
-/// Beyond -x open connections clients wait in the kernel's listen backlog, as in pen.
+/// Beyond -x open connections clients wait in the kernel's listen backlog, as in pen. With accept_proxy a front
+/// balancer's PROXY header is read first, on the loop, and the client it announces is the client from then on.
 /// </summary>
 public sealed class TcpIntake : IDisposable
 {
@@ -101,6 +103,47 @@ public sealed class TcpIntake : IDisposable
         Interlocked.Increment(ref _open);
         if (Volatile.Read(ref _acceptFailing) == 1 && Interlocked.Exchange(ref _acceptFailing, 0) == 1)
             _services.Log.Write(0, "accepting again");
+        var proxy = _services.Proxy;
+        var acl = proxy.AcceptAcl;
+        if (acl == ProxySettings.Off)
+        {
+            Admit(fd, address, port, null);
+            return;
+        }
+        var counters = _services.Registry.ProxyIntake;
+        if (!_services.PermitsProxySender(acl, address))
+        {
+            counters.CountDenied();
+            RefuseSender(fd, address, port, $"accept_proxy: ACL {acl} denies the sender");
+            return;
+        }
+        RelayEngine.ReadProxyHeader(fd, TimeSpan.FromMilliseconds(proxy.TimeoutMilliseconds), ProxyHeaderParser.DefaultMaxV2Payload,
+            header =>
+            {
+                counters.CountAccepted();
+                // LOCAL, UNKNOWN and AF_UNSPEC announce nobody: the connection's own addresses stand, as the spec says.
+                if (header.Source is { } client) Admit(fd, client.Address, client.Port, header.Destination);
+                else Admit(fd, address, port, null);
+            },
+            (reason, timedOut) =>
+            {
+                if (timedOut) counters.CountTimeout();
+                else counters.CountInvalid();
+                RefuseSender(fd, address, port, reason);
+            });
+    }
+
+    /// <summary>A sender accept_proxy does not take: closed before anything else sees it.</summary>
+    private void RefuseSender(int fd, IPAddress? address, int port, string reason)
+    {
+        _services.Log.Write(0, $"closing {(address is null ? "unix client" : new IPEndPoint(address, port).ToString())}: {reason}");
+        Libc.Close(fd);
+        Ended();
+    }
+
+    /// <summary>Starts the client on its path, as <paramref name="address"/> (the announced client with accept_proxy).</summary>
+    private void Admit(int fd, IPAddress? address, int port, IPEndPoint? announcedDestination)
+    {
         var path = _services.PathForNewClient();
         if (path == ClientPath.Dummy)
         {
@@ -108,7 +151,10 @@ public sealed class TcpIntake : IDisposable
             return;
         }
         var kind = path == ClientPath.Tls ? ConnectionKind.Tls : ConnectionKind.Tcp;
-        var lifecycle = new ConnectionLifecycle(_services, address, port, _services.SettingsForNewClient(), kind, _ended);
+        var lifecycle = new ConnectionLifecycle(_services, address, port, _services.SettingsForNewClient(), kind, _ended)
+        {
+            AnnouncedDestination = announcedDestination,
+        };
         if (path == ClientPath.Tls)
         {
             var tls = new TlsConnection(RelayEngine.Adopt(fd), _services.Tls!, lifecycle, _services.Log, _time, _stopping);

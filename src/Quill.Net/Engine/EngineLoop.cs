@@ -29,5 +29,8 @@ internal sealed class EngineLoop : IDisposable
     /// <summary>The relays open on this loop, so that a stop can close them.</summary>
     public HashSet<Relay> Live { get; } = [];
 
+    /// <summary>accept_proxy: the clients whose PROXY header is still being read here, so that a stop can close them.</summary>
+    public HashSet<ProxyHeaderReader> Reading { get; } = [];
+
     public void Dispose() => Loop.Dispose();
 }

@@ -112,6 +112,11 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             // Whatever came while the connection moved waits in the kernel: look once, EAGAIN says if not.
             (_server.Readable, _client.Writable, _carried) = (true, true, null);
         }
+        else if (plan.Proxy is { } proxy && toServer.Preface(proxy.Encode()) < 0)
+        {
+            Close();
+            return;
+        }
         Run();
     }
 

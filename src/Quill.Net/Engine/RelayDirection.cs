@@ -161,6 +161,10 @@ internal sealed unsafe class RelayDirection(
         (_eofSeen, Finished) = (moved.EofSeen, moved.Finished);
     }
 
+    /// <summary>Sends <paramref name="preface"/> (the PROXY header) before anything read from the source; what the
+    /// destination does not take now is held and goes first. 0, or -errno.</summary>
+    public long Preface(ReadOnlySpan<byte> preface) => Send(preface);
+
     /// <summary>Gives back what the direction holds; a pipe with bytes in it cannot be reused.</summary>
     public void Release(PipePool pipes)
     {

@@ -98,6 +98,15 @@ internal sealed class RelayEngine : IDisposable
         return new Relay(home, Pipes, clientFd, lifecycle);
     }
 
+    /// <summary>accept_proxy: reads the client's PROXY header on the loop that accepted it; only from
+    /// <see cref="IRelayEngineHost.Accepted"/>. One of the callbacks follows on that loop.</summary>
+    public static void ReadProxyHeader(int clientFd, TimeSpan timeout, int maxV2Payload, Action<Core.Proxy.ProxyHeader> done,
+        Action<string, bool> failed)
+    {
+        var home = EngineLoop.Current ?? throw new InvalidOperationException("a PROXY header is read on the loop that accepted its client");
+        ProxyHeaderReader.Start(home, clientFd, timeout, maxV2Payload, done, failed);
+    }
+
     /// <summary>A connection ended and the host has room again; from any thread.</summary>
     public void ResumeAccepting()
     {
@@ -114,6 +123,7 @@ internal sealed class RelayEngine : IDisposable
     {
         shard.Intake.Detach();
         foreach (var relay in shard.Live.ToArray()) relay.AbortNow();
+        foreach (var reader in shard.Reading.ToArray()) reader.Abandon();
     });
 
     /// <summary>Runs <paramref name="action"/> on every loop's thread; completes when all have run it.</summary>

@@ -53,6 +53,16 @@ internal static unsafe class SocketAddressCodec
         }
     }
 
+    /// <summary>The address a client connected to (getsockname); null for a unix socket or when it cannot be had.</summary>
+    public static IPEndPoint? LocalOf(int fd)
+    {
+        var address = stackalloc byte[MaxLength];
+        var length = MaxLength;
+        if (fd < 0 || Libc.LocalAddress(fd, address, &length) < 0) return null;
+        var (ip, port) = Decode(address, length);
+        return ip is null ? null : new IPEndPoint(ip, port);
+    }
+
     /// <summary>The peer of an accepted connection: its address and port, or (null, 0) for a unix client.</summary>
     public static (IPAddress? Address, int Port) Decode(byte* source, int length)
     {

@@ -28,6 +28,8 @@ internal static unsafe partial class Libc
     /// <summary>MSG_NOSIGNAL: a write to a reset peer returns EPIPE instead of raising SIGPIPE.</summary>
     private const int MsgNoSignal = 0x4000;
 
+    private const int MsgPeek = 0x2;
+
     public static int Socket(int family, int type) => Check(socket(family, type | SockNonBlock | SockCloexec, 0));
 
     public static int Accept(int listener, byte* address, int* length)
@@ -58,6 +60,21 @@ internal static unsafe partial class Libc
 
     public static int Shutdown(int fd, int how) => Check(shutdown(fd, how));
 
+    /// <summary>Reads without removing: what a later read returns stays queued (recv with MSG_PEEK). Bytes, or -errno.</summary>
+    public static long Peek(int fd, byte* buffer, int length)
+    {
+        while (true)
+        {
+            var n = recv(fd, buffer, (nuint)length, MsgPeek);
+            if (n >= 0) return n;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) return -errno;
+        }
+    }
+
+    /// <summary>The local address of a socket (getsockname); its length, or -errno.</summary>
+    public static int LocalAddress(int fd, byte* address, int* length) => Check(getsockname(fd, address, length));
+
     public static int SetOption(int fd, int level, int name, int value) => Check(setsockopt(fd, level, name, &value, sizeof(int)));
 
     /// <summary>An int socket option's value, or -errno.</summary>
@@ -84,6 +101,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint send(int fd, void* buffer, nuint count, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint recv(int fd, void* buffer, nuint count, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int getsockname(int fd, byte* address, int* length);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int shutdown(int fd, int how);

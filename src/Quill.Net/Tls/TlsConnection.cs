@@ -91,6 +91,11 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
             _ = OpenSslIdleBuffers.Release(ssl);
             using var idle = IdleWatch.Start(plan.IdleTimeout, _time, CloseSockets);
             var server = new NetworkStream(_server!, ownsSocket: true);
+            if (plan.Proxy is { } proxy && !await SendProxyHeaderAsync(server, proxy.Encode(ProxyTls.Details(ssl))).ConfigureAwait(false))
+            {
+                Finish();
+                return;
+            }
             var toServer = StreamCopier.CopyAsync(ssl, server, EndServer, plan.Filter, plan.Traffic.ToServer, idle, CloseSockets,
                 plan.FastClose.HasFlag(Core.Configuration.FastClose.Down));
             var toClient = StreamCopier.CopyAsync(server, ssl, EndClientAsync, null, plan.Traffic.ToClient, idle, CloseSockets,
@@ -120,6 +125,22 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
                 var why = e is OperationCanceledException ? "no handshake within the time limit" : e.GetBaseException().Message.ReplaceLineEndings(" ");
                 _log.Write(1, $"TLS handshake with client {_clientText} failed: {why}");
             }
+            return false;
+        }
+    }
+
+    /// <summary>The PROXY header, before any client byte; false when the server is gone already.</summary>
+    private async Task<bool> SendProxyHeaderAsync(NetworkStream server, byte[] header)
+    {
+        try
+        {
+            await server.WriteAsync(header, _closing.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            if (_log.IsEnabled(1) && !_closing.IsCancellationRequested)
+                _log.Write(1, $"sending the PROXY header for client {_clientText} failed: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
             return false;
         }
     }

@@ -60,6 +60,7 @@ internal static class BalancerHost
         var services = new ConnectionServices(state.Selector, connections, settings, log)
         {
             Filters = new ClientStreamFilters(operations.Reporting),
+            Acls = acls,
         };
         using var accepting = options.Udp ? null : new TcpIntake(services, time, options.ConnectionsMax, options.MultiAccept);
         using var trafficSweep = new TrafficSweep(connections, time);

@@ -35,7 +35,12 @@ internal sealed class StatusReports(ServerSelector selector, ConnectionRegistry 
 
     public string RenderHtml() => HtmlStatusPage.Render(Snapshot());
 
-    public IReadOnlyList<string> RenderText() => TextStatistics.Render(Snapshot());
+    /// <summary>pen's text statistics, then accept_proxy's counters once it has seen a connection.</summary>
+    public IReadOnlyList<string> RenderText()
+    {
+        var text = TextStatistics.Render(Snapshot());
+        return connections.ProxyIntake.StatusLine() is { } proxy ? [.. text, proxy] : text;
+    }
 
     /// <summary>Rewrites the -w file from scratch; returns the page, or null when there is no -w file.</summary>
     /// <exception cref="IOException">The file cannot be written.</exception>

@@ -146,7 +146,7 @@ public class ServerCommandsTests
     [InlineData("server -1 max 3", "server: invalid number '-1'\n")]
     [InlineData("server 70000 max 3", "server: server number 70000 out of range 0-65535\n")]
     [InlineData("server 1 max", "server: missing value after 'max'\n")]
-    [InlineData("server 1 bogus 3", "server: unknown setting 'bogus' (expected acl, address, port, max, hard, blacklist, weight, prio)\n")]
+    [InlineData("server 1 bogus 3", "server: unknown setting 'bogus' (expected acl, address, port, max, hard, blacklist, weight, prio, proxy)\n")]
     [InlineData("server 1 weight 3 max x", "server 1 max: invalid number 'x'\n")]
     [InlineData("server 1 acl 10", "server 1 acl: ACL number 10 out of range 0-9\n")]
     [InlineData("server 1 port 70000", "server: port '70000' out of range (1-65535)\n")]
