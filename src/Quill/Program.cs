@@ -11,7 +11,7 @@ switch (parsed)
         Console.Out.Write(CommandLineParser.Usage);
         return 0;
     case CommandLineResult.ShowVersion:
-        Console.Out.WriteLine(VersionText.For("quill"));
+        Console.Out.WriteLine(VersionText.For("quill", Quill.Net.Tls.OpenSslLibrary.VersionLine()));
         return 0;
     case CommandLineResult.Error error:
         Console.Error.WriteLine($"quill: {error.Message}");
