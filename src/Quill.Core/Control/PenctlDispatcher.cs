@@ -26,6 +26,7 @@ public sealed class PenctlDispatcher
         ProtocolCommands.Register(_commands);
         TlsCommands.Register(_commands);
         GeoIpCommands.Register(_commands);
+        ControlModeCommands.Register(_commands);
         UnavailableCommands.Register(_commands);
     }
 

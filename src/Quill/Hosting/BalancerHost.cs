@@ -37,6 +37,7 @@ internal static class BalancerHost
 
         // The exit command stops the balancer the way TERM does.
         using var exit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var stoppingNotice = exit.Token.Register(SystemdNotify.Stopping);
         var settings = new RuntimeSettings(options);
         var acls = new AccessLists(countries.CountryOf);
         state.Selector.Admission = new AclAdmission(acls, settings, state.Servers);
@@ -61,7 +62,7 @@ internal static class BalancerHost
         }
         if (exit.IsCancellationRequested) return 0;
         if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(geoError);
-        if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
+        if (control.OpenControlPort(time, privileges?.Owner) is { } controlError) return Fail(controlError);
         if (options.Udp)
         {
             return options.Listen is { } udpListen
@@ -86,16 +87,11 @@ internal static class BalancerHost
         PidFile? pidFile;
         try
         {
-            operations.Start(options, privileges);
-            pidFile = options.PidFile is { } path ? PidFile.Write(path) : null;
+            pidFile = operations.Start(options, privileges);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             return Fail(e.Message);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Fail($"cannot write pid file '{options.PidFile}': {e.Message}");
         }
 
         using var idlers = new IdlerPool(state.Selector, settings, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log);
@@ -106,6 +102,7 @@ internal static class BalancerHost
             operations.Signals.OnHangUp(control.Reload);
             log.Write(1, $"listening on {listeners.Text} with {state.Servers.Count} servers");
             Daemon.ReportReady();
+            SystemdNotify.Ready(() => $"listening on {listeners.Text} with {state.Servers.Count} servers", message => log.Write(1, message));
             try
             {
                 listeners.Replaced += intake.Listen;

@@ -68,9 +68,13 @@ internal sealed class ControlPlane : IAsyncDisposable
         foreach (var error in RunConfigFile(file) ?? []) Console.Error.WriteLine($"quill: {error}");
     }
 
-    /// <summary>-C: opens the control port, unless running as root without -u (pen's rule: warn and run on).</summary>
+    /// <summary>
+    /// -C: opens the control port, unless running as root without -u (pen's rule: warn and run on). A unix socket
+    /// gets control_mode (0600 by default) and belongs to the -u user, who keeps access after the switch.
+    /// </summary>
+    /// <param name="owner">The -u user's uid and gid, or null.</param>
     /// <returns>Null when all went well (or the port was refused for root), else why it could not be opened.</returns>
-    public string? OpenControlPort(TimeProvider time)
+    public string? OpenControlPort(TimeProvider time, (uint User, uint Group)? owner)
     {
         if (_options.Control is not { } control) return null;
         if (Environment.IsPrivilegedProcess && _options.User is null)
@@ -86,11 +90,13 @@ internal sealed class ControlPlane : IAsyncDisposable
                 {
                     TimeProvider = time,
                     OnCallbackError = e => _log.Write(0, $"control command failed: {e.Message}"),
+                    UnixSocketMode = (uint)_settings.ControlSocketMode,
+                    UnixSocketOwner = owner,
                 });
             _log.Write(1, $"control port on {control.Text}");
             return null;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or IOException)
         {
             return $"-C {control.Text}: {e.Message}";
         }
