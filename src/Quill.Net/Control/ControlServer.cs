@@ -72,9 +72,12 @@ public sealed class ControlServer : IDisposable
                 Check(Libc.Fchmod((int)listener.Handle, options.UnixSocketMode), "cannot set the mode of", unixSocketPath);
             }
             listener.Bind(endPoint);
-            if (unixSocketPath is not null && options.UnixSocketOwner is { } owner)
+            if (unixSocketPath is not null)
             {
-                Check(Libc.Lchown(unixSocketPath, owner.User, owner.Group), "cannot give the -u user", unixSocketPath);
+                // The umask narrowed the mode at bind; the mode asked for is set exactly.
+                Check(Libc.Chmod(unixSocketPath, options.UnixSocketMode), "cannot set the mode of", unixSocketPath);
+                if (options.UnixSocketOwner is { } owner)
+                    Check(Libc.Lchown(unixSocketPath, owner.User, owner.Group), "cannot give the -u user", unixSocketPath);
             }
             listener.Listen(options.Backlog);
         }
@@ -117,7 +120,15 @@ public sealed class ControlServer : IDisposable
         _listener.Dispose();
         if (_unixSocketPath is not null)
         {
-            File.Delete(_unixSocketPath);
+            try
+            {
+                File.Delete(_unixSocketPath);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // After -u the user may not delete in the socket's directory (a root-owned /run): the file stays, as
+                // pen's does, and the next start replaces it.
+            }
         }
         // _stopping is left undisposed: sessions that are still unwinding may link to its token.
     }

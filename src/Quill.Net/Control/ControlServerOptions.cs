@@ -18,7 +18,7 @@ public sealed record ControlServerOptions
 
     /// <summary>
     /// The file mode of a unix control socket: set on the socket before bind, so its file never exists with a wider
-    /// one whatever the umask. 0600 by default: only its owner and root may connect.
+    /// one, and on the file after bind, so the umask does not narrow it. 0600 by default: only its owner and root may connect.
     /// </summary>
     public uint UnixSocketMode { get; init; } = 0x180;
 
