@@ -79,9 +79,12 @@ backend=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0));
 cp /etc/quill/quill.cfg "$work/quill.cfg.orig"
 sed -i "s/^listen .*/listen 127.0.0.1:$port/; s/^server 0 .*/server 0 address 127.0.0.1 port $backend/" /etc/quill/quill.cfg
 install -d -m 0755 /run/quill
+chmod 711 "$work"
 python3 - "$work/notify" "$work/messages" <<'PY' &
 import socket, sys
+import os
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(60)
+os.chmod(sys.argv[1], 0o777)  # as systemd's own notify socket: quill sends after it has become user quill
 with open(sys.argv[2], "w") as out:
     try:
         while True:
