@@ -1,10 +1,11 @@
 using Quill.Core.Configuration;
 using Quill.Demo;
 using Quill.Hosting;
+using Quill.Interop;
 using Quill.Operations;
 
 SocketEngineSettings.Apply();
-var parsed = CommandLineParser.Parse(args, EtcServices.Load(EtcServices.DefaultPath, "tcp"));
+var parsed = CommandLineParser.Parse(args, ServiceNames.For("tcp"));
 switch (parsed)
 {
     case CommandLineResult.ShowHelp:

@@ -30,7 +30,7 @@ internal sealed class ControlPlane : IAsyncDisposable
         _acls = acls;
         _settings = settings;
         _log = log;
-        var services = EtcServices.Load(EtcServices.DefaultPath, "tcp");
+        var services = Interop.ServiceNames.For("tcp");
         Dispatcher = new PenctlDispatcher(new ControlContext
         {
             Selector = state.Selector,
