@@ -18,6 +18,12 @@ command -v mmdblookup >/dev/null || needed+=(mmdb-bin)
 command -v python3 >/dev/null || needed+=(python3)
 [ -x /usr/bin/wrk ] || needed+=(wrk)
 [ -x /usr/sbin/ip ] || needed+=(iproute2)
+# The Debian package's pieces: man pages, the unit, the .deb (packaging/test-deb.sh).
+command -v mandoc >/dev/null || needed+=(mandoc)
+command -v man >/dev/null || needed+=(man-db)
+command -v systemd-analyze >/dev/null || needed+=(systemd)
+command -v lintian >/dev/null || needed+=(lintian)
+command -v dpkg-shlibdeps >/dev/null || needed+=(dpkg-dev)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing ${needed[*]}"

@@ -1,17 +1,18 @@
 using Quill.Core.Configuration;
 using Quill.Demo;
 using Quill.Hosting;
+using Quill.Interop;
 using Quill.Operations;
 
 SocketEngineSettings.Apply();
-var parsed = CommandLineParser.Parse(args, EtcServices.Load(EtcServices.DefaultPath, "tcp"));
+var parsed = CommandLineParser.Parse(args, ServiceNames.For("tcp"));
 switch (parsed)
 {
     case CommandLineResult.ShowHelp:
         Console.Out.Write(CommandLineParser.Usage);
         return 0;
     case CommandLineResult.ShowVersion:
-        Console.Out.WriteLine(VersionText.For("quill"));
+        Console.Out.WriteLine(VersionText.For("quill", Quill.Net.Tls.OpenSslLibrary.VersionLine()));
         return 0;
     case CommandLineResult.Error error:
         Console.Error.WriteLine($"quill: {error.Message}");

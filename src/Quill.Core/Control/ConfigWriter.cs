@@ -63,6 +63,8 @@ internal static class ConfigWriter
         if (context.Settings.SniDirectory is { } sni) Line($"ssl_sni_path {sni}");
         foreach (var proxy in ProxyCommands.ToCommands(context.Settings.Proxy)) Line(proxy);
         if (context.Settings.GeoIpPath is { } geoip) Line($"geoip_path {geoip}");
+        if (context.Settings.ControlSocketMode != RuntimeSettings.DefaultControlSocketMode)
+            Line($"control_mode {ControlModeCommands.Text(context.Settings.ControlSocketMode)}");
         if (context.Settings.SslCiphers is { } ciphers) Line($"ssl_ciphers {ciphers}");
         foreach (var option in Tls.SslOptionWords.Of(context.Settings.SslOptions)) Line($"ssl_option {option}");
         if (context.Settings.OcspResponseFile is { } ocsp) Line($"ssl_ocsp_response {ocsp}");

@@ -27,6 +27,7 @@ public sealed class PenctlDispatcher
         TlsCommands.Register(_commands);
         GeoIpCommands.Register(_commands);
         ProxyCommands.Register(_commands);
+        ControlModeCommands.Register(_commands);
         UnavailableCommands.Register(_commands);
     }
 

@@ -86,4 +86,10 @@ public sealed class RuntimeSettings
 
     /// <summary>geoip_path: the country database file or directory; null = pen's legacy files. Read at start.</summary>
     public string? GeoIpPath { get; set; }
+
+    /// <summary>control_mode: the file mode of a unix control socket, 0600 unless asked. Read when the socket opens.</summary>
+    public int ControlSocketMode { get; set; } = DefaultControlSocketMode;
+
+    /// <summary>0600: only the socket's owner (the -u user) and root may connect.</summary>
+    public const int DefaultControlSocketMode = 0x180;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Quill.Net.Interop;
 
 namespace Quill.Net.Control;
 
@@ -36,11 +37,15 @@ public sealed class ControlServer : IDisposable
     /// <summary>Completes when the accept loop has ended after <see cref="Dispose"/>.</summary>
     internal Task AcceptLoop => _acceptLoop;
 
-    /// <summary>Binds, listens and starts accepting. An existing unix socket file is replaced, as pen does.</summary>
+    /// <summary>
+    /// Binds, listens and starts accepting. An existing unix socket file is replaced, as pen does; the new one gets
+    /// <see cref="ControlServerOptions.UnixSocketMode"/> and <see cref="ControlServerOptions.UnixSocketOwner"/>.
+    /// </summary>
     /// <param name="isPermitted">The control ACL; gets null for a unix-socket peer. A denied peer is closed with no reply.</param>
     /// <param name="dispatch">Runs one command line and returns the exact reply text, possibly empty.
     /// Calls are made one at a time, so it may change shared state without locking against itself.</param>
     /// <exception cref="SocketException">When the address is in use or cannot be bound.</exception>
+    /// <exception cref="IOException">When a unix socket's mode or owner cannot be set (one-line message).</exception>
     public static ControlServer Start(
         EndPoint endPoint,
         Func<IPAddress?, bool> isPermitted,
@@ -64,8 +69,16 @@ public sealed class ControlServer : IDisposable
             if (unixSocketPath is not null)
             {
                 File.Delete(unixSocketPath);
+                Check(Libc.Fchmod((int)listener.Handle, options.UnixSocketMode), "cannot set the mode of", unixSocketPath);
             }
             listener.Bind(endPoint);
+            if (unixSocketPath is not null)
+            {
+                // The umask narrowed the mode at bind; the mode asked for is set exactly.
+                Check(Libc.Chmod(unixSocketPath, options.UnixSocketMode), "cannot set the mode of", unixSocketPath);
+                if (options.UnixSocketOwner is { } owner)
+                    Check(Libc.Lchown(unixSocketPath, owner.User, owner.Group), "cannot give the -u user", unixSocketPath);
+            }
             listener.Listen(options.Backlog);
         }
         catch
@@ -140,9 +153,22 @@ public sealed class ControlServer : IDisposable
         _listener.Dispose();
         if (_unixSocketPath is not null)
         {
-            File.Delete(_unixSocketPath);
+            try
+            {
+                File.Delete(_unixSocketPath);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // After -u the user may not delete in the socket's directory (a root-owned /run): the file stays, as
+                // pen's does, and the next start replaces it.
+            }
         }
         // _stopping is left undisposed: sessions that are still unwinding may link to its token.
+    }
+
+    private static void Check(int result, string what, string path)
+    {
+        if (result < 0) throw new IOException($"{what} {path}: {ErrnoText.Describe(-result)}");
     }
 
     private async Task AcceptLoopAsync()

@@ -10,6 +10,13 @@ internal static partial class LibSsl
 
     public const nint SslModeReleaseBuffers = 0x10;
 
+    /// <summary>OPENSSL_VERSION: OpenSSL_version's "OpenSSL x.y.z date" line.</summary>
+    public const int OpenSslVersionText = 0;
+
     [LibraryImport("libssl.so.3", EntryPoint = "SSL_ctrl")]
     public static partial nint SslCtrl(nint ssl, int command, nint argument, nint pointer);
+
+    /// <summary>A libcrypto function, found through libssl (which depends on it) so the same library is asked.</summary>
+    [LibraryImport("libssl.so.3", EntryPoint = "OpenSSL_version")]
+    public static partial nint OpenSslVersion(int type);
 }

@@ -51,6 +51,8 @@ internal static class BalancerHost
 
         // The exit command stops the balancer the way TERM does.
         using var exit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var stoppingNotice = exit.Token.Register(SystemdNotify.Stopping);
+        using var quittingNotice = quitting.Register(SystemdNotify.Stopping);
         var settings = new RuntimeSettings(options);
         var acls = new AccessLists(countries.CountryOf);
         state.Selector.Admission = new AclAdmission(acls, settings, state.Servers);
@@ -77,7 +79,7 @@ internal static class BalancerHost
         if (exit.IsCancellationRequested) return 0;
         if (takeover is not null) control.ApplyHandedConfiguration(takeover.Configuration);
         if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(geoError);
-        if (control.OpenControlPort(time, takeover?.ControlFd) is { } controlError) return Fail(controlError);
+        if (control.OpenControlPort(time, privileges?.Owner, takeover?.ControlFd) is { } controlError) return Fail(controlError);
         if (options.Udp)
         {
             return options.Listen is { } udpListen
@@ -103,16 +105,11 @@ internal static class BalancerHost
         PidFile? pidFile;
         try
         {
-            operations.Start(options, privileges);
-            pidFile = options.PidFile is { } path ? PidFile.Write(path) : null;
+            pidFile = operations.Start(options, privileges);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             return Fail(e.Message);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Fail($"cannot write pid file '{options.PidFile}': {e.Message}");
         }
 
         using var idlers = new IdlerPool(state.Selector, settings, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log);
@@ -126,6 +123,7 @@ internal static class BalancerHost
             using var graceful = CancellationTokenSource.CreateLinkedTokenSource(quitting);
             using var stopGracefully = graceful.Token.Register(() => _ = GracefulStop.RunAsync(
                 intake, listeners, closeListener: quitting.IsCancellationRequested, options.GraceSeconds, log, time, exit));
+            SystemdNotify.Ready(() => $"listening on {listeners.Text} with {state.Servers.Count} servers", message => log.Write(1, message));
             try
             {
                 listeners.Replaced += intake.Listen;

@@ -30,7 +30,7 @@ internal sealed class ControlPlane : IAsyncDisposable
         _acls = acls;
         _settings = settings;
         _log = log;
-        var services = EtcServices.Load(EtcServices.DefaultPath, "tcp");
+        var services = Interop.ServiceNames.For("tcp");
         Dispatcher = new PenctlDispatcher(new ControlContext
         {
             Selector = state.Selector,
@@ -88,10 +88,14 @@ internal sealed class ControlPlane : IAsyncDisposable
     /// <summary>Takeover, old side: the next process accepts on the control port from now on.</summary>
     public Task AbandonControlPortAsync() => _server?.AbandonListenerAsync(ReplyGrace) ?? Task.CompletedTask;
 
-    /// <summary>-C: opens the control port, unless running as root without -u (pen's rule: warn and run on).</summary>
+    /// <summary>
+    /// -C: opens the control port, unless running as root without -u (pen's rule: warn and run on). A unix socket
+    /// gets control_mode (0600 by default) and belongs to the -u user, who keeps access after the switch.
+    /// </summary>
+    /// <param name="owner">The -u user's uid and gid, or null.</param>
     /// <param name="handed">Takeover: the previous process's control listener, served instead of opening one.</param>
     /// <returns>Null when all went well (or the port was refused for root), else why it could not be opened.</returns>
-    public string? OpenControlPort(TimeProvider time, int? handed = null)
+    public string? OpenControlPort(TimeProvider time, (uint User, uint Group)? owner, int? handed = null)
     {
         if (_options.Control is not { } control)
         {
@@ -122,11 +126,13 @@ internal sealed class ControlPlane : IAsyncDisposable
                 {
                     TimeProvider = time,
                     OnCallbackError = e => _log.Write(0, $"control command failed: {e.Message}"),
+                    UnixSocketMode = (uint)_settings.ControlSocketMode,
+                    UnixSocketOwner = owner,
                 });
             _log.Write(1, $"control port on {control.Text}");
             return null;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or IOException)
         {
             return $"-C {control.Text}: {e.Message}";
         }

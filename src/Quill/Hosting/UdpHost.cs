@@ -15,9 +15,10 @@ internal static class UdpHost
 {
     /// <param name="services">Selection, the registry where sessions are listed, the debug log.</param>
     /// <param name="settings">The idle timeout, after -o and -F.</param>
-    /// <param name="startOperations">Once the port is bound: chroot, user switch, access log (as after a TCP listen).</param>
+    /// <param name="startOperations">Once the port is bound: pid file, chroot, user switch, access log (as after a TCP
+    /// listen); returns the pid file, removed when the run ends.</param>
     public static async Task<int> RunAsync(QuillOptions options, ConnectionServices services, RuntimeSettings settings,
-        ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping, Action startOperations)
+        ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping, Func<PidFile?> startOperations)
     {
         if (options.Tls.Enabled)
             return Fail("-E (TLS) cannot be used with -U (UDP)");
@@ -45,9 +46,10 @@ internal static class UdpHost
             return Fail($"cannot listen on {listenSpec.Text} (UDP): {SocketErrorText.Describe(e.SocketErrorCode)}");
         }
 
+        PidFile? pidFile;
         try
         {
-            startOperations();
+            pidFile = startOperations();
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
@@ -56,10 +58,11 @@ internal static class UdpHost
         }
 
         using (intake)
-        using (options.PidFile is { } path ? PidFile.Write(path) : null)
+        using (pidFile)
         {
             log.Write(1, $"listening on {listenSpec.Text} (UDP) with {options.Servers.Count} servers");
             Operations.Daemon.ReportReady();
+            SystemdNotify.Ready(() => $"listening on {listenSpec.Text} (UDP) with {options.Servers.Count} servers", message => log.Write(1, message));
             await intake.RunAsync(stopping).ConfigureAwait(false);
             log.Write(1, "stopped");
         }

@@ -10,6 +10,9 @@ internal static partial class Libc
 {
     public const int ORdOnly = 0;
     public const int ORdWr = 2;
+    public const int ODirectory = 0x10000;
+    public const int OCloexec = 0x80000;
+    public const int OPath = 0x200000;
 
     /// <summary>Linux's number; .NET has no named value for it and accepts the raw number.</summary>
     public const int SigUsr1 = 10;
@@ -28,8 +31,17 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int open(string path, int flags);
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int openat(int directoryFd, string name, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint read(int fd, byte* buffer, nuint count);
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int unlinkat(int directoryFd, string name, int flags);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int chroot(string path);

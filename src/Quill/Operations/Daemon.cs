@@ -84,11 +84,11 @@ internal static class Daemon
 
     /// <summary>
     /// Resolves the paths given on the command line against the starting directory, then leaves it for /. With -j
-    /// the paths are inside the jail (as in pen) and stay as given.
+    /// the paths are inside the jail (as in pen) and stay as given, except the pid file, written before the chroot.
     /// </summary>
     public static QuillOptions ResolvePaths(QuillOptions options)
     {
-        if (options.Jail is not null) return options;
+        if (options.Jail is not null) return options with { PidFile = Full(options.PidFile) };
         var resolved = options with
         {
             PidFile = Full(options.PidFile),

@@ -40,12 +40,40 @@ internal sealed class OperationsHost : IAsyncDisposable
         return new OperationsHost(accessLog, signals, status, new SessionReporting(accessLog, log, options.Ascii, time));
     }
 
-    /// <summary>Drops privileges (if asked), then opens the access log, as pen does after chroot and setuid.</summary>
-    /// <exception cref="InvalidOperationException">The privilege drop failed, or the log file cannot be opened (one-line message).</exception>
+    /// <summary>
+    /// Writes the pid file while still root (unlike pen, which writes it after the chroot and setuid: root-owned
+    /// /run is where service managers look), drops privileges (if asked), then opens the access log, as pen does
+    /// after chroot and setuid.
+    /// </summary>
+    /// <returns>The pid file (-p), for the caller to remove when the balancer stops.</returns>
+    /// <exception cref="InvalidOperationException">The pid file cannot be written, the privilege drop failed, or the log file cannot be opened (one-line message).</exception>
     /// <exception cref="ArgumentException">An unusable penlogd address.</exception>
-    public void Start(QuillOptions options, PrivilegeDrop? privileges)
+    public PidFile? Start(QuillOptions options, PrivilegeDrop? privileges)
     {
-        privileges?.Apply();
+        PidFile? pidFile;
+        try
+        {
+            pidFile = options.PidFile is { } path ? PidFile.Write(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"cannot write pid file '{options.PidFile}': {e.Message}", e);
+        }
+        try
+        {
+            privileges?.Apply();
+            OpenAccessLog(options);
+            return pidFile;
+        }
+        catch
+        {
+            pidFile?.Dispose();
+            throw;
+        }
+    }
+
+    private void OpenAccessLog(QuillOptions options)
+    {
         try
         {
             if (options.LogTarget is { } target) AccessLog.Open(target);

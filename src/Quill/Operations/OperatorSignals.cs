@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Quill.Hosting;
 using Quill.Interop;
 
 namespace Quill.Operations;
@@ -6,7 +7,7 @@ namespace Quill.Operations;
 /// <summary>
 /// HUP and USR1: each runs its list of actions in the order they were added (HUP: reopen the access log, then
 /// re-read -F; USR1: statistics). Actions run on the thread pool, never inside the signal handler, and one
-/// failing action does not stop the others.
+/// failing action does not stop the others. A HUP's actions are a reload for systemd: RELOADING=1 before, READY=1 after.
 /// </summary>
 internal sealed class OperatorSignals : IDisposable
 {
@@ -21,8 +22,8 @@ internal sealed class OperatorSignals : IDisposable
         _report = report;
         _registrations =
         [
-            PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => Run(context, _hangUp)),
-            PosixSignalRegistration.Create((PosixSignal)Libc.SigUsr1, context => Run(context, _user1)),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => Run(context, _hangUp, SystemdNotify.Reloading, SystemdNotify.Reloaded)),
+            PosixSignalRegistration.Create((PosixSignal)Libc.SigUsr1, context => Run(context, _user1, null, null)),
         ];
     }
 
@@ -38,7 +39,7 @@ internal sealed class OperatorSignals : IDisposable
         lock (_user1) _user1.Add(action);
     }
 
-    private void Run(PosixSignalContext context, List<Action> actions)
+    private void Run(PosixSignalContext context, List<Action> actions, Action? before, Action? after)
     {
         // The default for HUP would terminate the process.
         context.Cancel = true;
@@ -46,6 +47,7 @@ internal sealed class OperatorSignals : IDisposable
         lock (actions) snapshot = [.. actions];
         _ = Task.Run(() =>
         {
+            before?.Invoke();
             foreach (var action in snapshot)
             {
                 try
@@ -57,6 +59,7 @@ internal sealed class OperatorSignals : IDisposable
                     _report($"signal action failed: {e.Message}");
                 }
             }
+            after?.Invoke();
         });
     }
 

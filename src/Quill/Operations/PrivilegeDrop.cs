@@ -19,6 +19,9 @@ internal sealed class PrivilegeDrop
 
     private PrivilegeDrop(string? jail, string? user, uint uid, uint gid) => (_jail, _user, _uid, _gid) = (jail, user, uid, gid);
 
+    /// <summary>The -u user's uid and gid, for files made before the switch that the user must own; null without -u.</summary>
+    public (uint User, uint Group)? Owner => _user is null ? null : (_uid, _gid);
+
     /// <summary>Null when neither -u nor -j was given.</summary>
     /// <exception cref="ArgumentException">Unknown user or missing chroot directory (one-line message).</exception>
     public static PrivilegeDrop? Prepare(QuillOptions options)

@@ -34,7 +34,7 @@ public sealed class QuillctlTests
 
         Assert.Equal(usage, help);
         Assert.Equal(new Penctl.Result(0, version.Stdout, ""), version);
-        Assert.Matches(@"^quillctl \d+\.\d+\.\d+\n$", version.Stdout);
+        Assert.Matches(@"^quillctl \d+\.\d+\.\d+ \(commit [0-9a-f]{40}\)\n\.NET \d+\.\d+\.\d+\S*\n$", version.Stdout);
     }
 
     [PenFact]

@@ -83,12 +83,31 @@ public sealed class CommandLineTests
         Assert.Contains("-x", stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>Service names come from getservbyname_r(3), so whatever NSS answers (getent, here) is what quill uses.</summary>
     [Fact]
-    public async Task Version_PrintsNameAndVersion()
+    public async Task ServiceName_ListensOnThePortNssGivesForIt()
+    {
+        var (exit, services, _) = await Operations.ProcessTests.RunCommandAsync("getent", "/", ["services"]);
+        Assert.Equal(0, exit);
+        var (name, port) = services.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 2 && fields[1].EndsWith("/tcp", StringComparison.Ordinal))
+            .Select(fields => (Name: fields[0], Port: int.Parse(fields[1].Split('/')[0], System.Globalization.CultureInfo.InvariantCulture)))
+            .First(entry => entry.Port > 1024 && !ListeningSockets.IsListening(new IPEndPoint(IPAddress.Loopback, entry.Port)));
+        using var servers = Backends.NamedBackends.Start(1);
+
+        using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, new ListenAddress($"127.0.0.1:{name}", new IPEndPoint(IPAddress.Loopback, port)), [], servers.Specs);
+
+        Assert.Equal("s0", await LoopbackClient.AskAsync(new IPEndPoint(IPAddress.Loopback, port)));
+    }
+
+    [Fact]
+    public async Task Version_PrintsVersionCommitRuntimeAndTheLoadedOpenSsl()
     {
         var (exit, stdout, _) = await RunQuillAsync("--version");
 
         Assert.Equal(0, exit);
-        Assert.Matches(@"^quill \d+\.\d+\S*\n?$", stdout);
+        // The commit is this checkout's (the SDK stamps it); OpenSSL's line is what libssl says at run time.
+        Assert.Matches(@"^quill \d+\.\d+\.\d+ \(commit [0-9a-f]{40}\)\n\.NET \d+\.\d+\.\d+\S*\nOpenSSL 3\.\d+\.\d+\S* .*\n$", stdout);
     }
 }
