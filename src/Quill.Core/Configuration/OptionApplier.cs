@@ -27,6 +27,9 @@ internal static class OptionApplier
             case "demo":
                 draft.Demo = true;
                 return null;
+            case "check":
+                // The parser turns the run into a check once every option is read.
+                return null;
             default:
                 return new CommandLineResult.Error($"unknown option '{option.Display}'");
         }
