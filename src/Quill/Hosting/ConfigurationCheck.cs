@@ -22,7 +22,7 @@ internal static class ConfigurationCheck
         var settings = new RuntimeSettings(options);
         var acls = new AccessLists();
         state.Selector.Admission = new AclAdmission(acls, settings, state.Servers);
-        return ControlPlane.CreateDispatcher(options, state, settings, acls, new CheckingRuntime(options), time, reloader: null);
+        return ControlPlane.CreateDispatcher(options, state, settings, acls, new CheckingRuntime(options), time, reloader: null, checking: true);
     }
 
     /// <summary>Prints the errors on stderr, one a line, or "configuration ok" on stdout.</summary>

@@ -32,12 +32,13 @@ internal sealed class ControlPlane : IAsyncDisposable
         _log = log;
         var reloader = options.ConfigFile is null ? null
             : new ConfigReloader(options.Commands, () => ConfigurationCheck.Scratch(options, time), Report);
-        Dispatcher = CreateDispatcher(options, state, settings, acls, runtime, time, reloader);
+        Dispatcher = CreateDispatcher(options, state, settings, acls, runtime, time, reloader, checking: false);
     }
 
-    /// <summary>The dispatcher over one state: the running one, or a check's scratch copy (no reloader, writes nothing).</summary>
+    /// <summary>The dispatcher over one state: the running one (with its reloader when there is -F), or a check's
+    /// scratch copy (<paramref name="checking"/>: no reloader, <c>write</c> writes nothing).</summary>
     public static PenctlDispatcher CreateDispatcher(QuillOptions options, BalancerState state, RuntimeSettings settings,
-        AccessLists acls, IBalancerRuntime runtime, TimeProvider time, ConfigReloader? reloader) =>
+        AccessLists acls, IBalancerRuntime runtime, TimeProvider time, ConfigReloader? reloader, bool checking) =>
         new(new ControlContext
         {
             Selector = state.Selector,
@@ -48,7 +49,7 @@ internal sealed class ControlPlane : IAsyncDisposable
             Time = time,
             Services = EtcServices.Load(EtcServices.DefaultPath, "tcp"),
         })
-        { ConfigFile = options.ConfigFile, Reloader = reloader, Checking = reloader is null };
+        { ConfigFile = options.ConfigFile, Reloader = reloader, Checking = checking };
 
     public PenctlDispatcher Dispatcher { get; }
 
