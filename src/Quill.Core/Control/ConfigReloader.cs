@@ -44,23 +44,34 @@ public sealed class ConfigReloader(IReadOnlyList<string> startupCommands, Func<P
     /// <summary>A server is in the file (or on the command line) when the checked start left its slot used.</summary>
     private static ReloadRecord Apply(PenctlDispatcher live, string file, ControlContext checkedStart)
     {
-        // Gate first, then the selector's lock: the order every control command takes them in.
+        // Gate first, then the selector's lock: the order every control command takes them in. A file that moves
+        // the listener is the exception: closing the old listener waits for the event loops, which take the
+        // selector's lock for each client they accept, so it runs under the gate alone.
+        var movesListener = checkedStart.Runtime.ListenText is { } wanted && wanted != live.Context.Runtime.ListenText;
+        var selection = live.Context.Clients.Gate;
         lock (live.Gate)
-        lock (live.Context.Clients.Gate)
         {
-            IReadOnlyList<string> errors;
+            if (!movesListener) selection.Enter();
             try
             {
-                errors = ConfigFileReader.Run(live, file).Errors;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Gone between the check and now: nothing of it ran.
-                return new ReloadRecord(live.Context.Time.GetUtcNow(), file, [$"-F {file}: {e.Message}"], Applied: false, Removed: []);
-            }
+                IReadOnlyList<string> errors;
+                try
+                {
+                    errors = ConfigFileReader.Run(live, file).Errors;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Gone between the check and now: nothing of it ran.
+                    return new ReloadRecord(live.Context.Time.GetUtcNow(), file, [$"-F {file}: {e.Message}"], Applied: false, Removed: []);
+                }
 
-            var removed = live.Context.Selector.RemoveAllBut(i => checkedStart.Servers[i] is { IsUsed: true });
-            return new ReloadRecord(live.Context.Time.GetUtcNow(), file, errors, Applied: true, removed);
+                var removed = live.Context.Selector.RemoveAllBut(i => checkedStart.Servers[i] is { IsUsed: true });
+                return new ReloadRecord(live.Context.Time.GetUtcNow(), file, errors, Applied: true, removed);
+            }
+            finally
+            {
+                if (!movesListener) selection.Exit();
+            }
         }
     }
 }

@@ -77,4 +77,30 @@ public sealed class ReloadTests
         Assert.Contains("\n1 addr 0.0.0.0 port 0 conn 0 ", listed, StringComparison.Ordinal);
         Assert.Equal(1, servers[1].Accepted);
     }
+
+    [Fact]
+    public async Task Reload_ListenLine_KeepsTheOpenListener_OrMovesIt()
+    {
+        using var servers = NamedBackends.Start(1);
+        using var directory = new TempDirectory();
+        var file = directory.File("quill.cfg");
+        var first = ListenAddress.Loopback(FreePorts.Next());
+        var second = ListenAddress.Loopback(FreePorts.Next());
+        var control = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePorts.Next());
+        await File.WriteAllTextAsync(file, $"listen {first.Argument}\nserver 0 address 127.0.0.1 port {servers[0].Port}\n");
+        using var balancer = BalancerProcess.Launch(BalancerKind.Quill,
+            ["-f", .. ControlledBalancer.AsRootOptions, "-C", $"127.0.0.1:{control.Port}", "-F", file]);
+        await balancer.WaitUntilListeningAsync(first);
+        // The file's listen line opens the listener before the control port opens.
+        await balancer.WaitUntilListeningAsync(control);
+
+        // The same listen line again: the socket already open stays (a second bind would fail the reload).
+        Assert.Equal($"reload: {file} applied\n", await Penctl.AskAsync(control, "reload"));
+        Assert.Equal("s0", await LoopbackClient.AskAsync(first.Endpoint));
+
+        await File.WriteAllTextAsync(file, $"listen {second.Argument}\nserver 0 address 127.0.0.1 port {servers[0].Port}\n");
+        Assert.Equal($"reload: {file} applied\n", await Penctl.AskAsync(control, "reload"));
+        await balancer.WaitUntilListeningAsync(second);
+        Assert.Equal("s0", await LoopbackClient.AskAsync(second.Endpoint));
+    }
 }
