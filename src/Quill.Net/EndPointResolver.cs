@@ -21,6 +21,24 @@ public static class EndPointResolver
         return Resolve(spec.Text, spec.Host, spec.Port, spec.UnixPath);
     }
 
+    /// <summary>A server address from a control command (<c>server N address A</c>): a path is a unix socket.</summary>
+    /// <returns>Null when it cannot be resolved; <paramref name="error"/> then says why in one line.</returns>
+    public static EndPoint? TryResolveServer(string address, int port, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        error = "";
+        var unix = address.Contains('/', StringComparison.Ordinal);
+        try
+        {
+            return ResolveServer(new ServerSpec(address, unix ? null : address, port, unix ? address : null));
+        }
+        catch (ArgumentException e)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
     private static EndPoint Resolve(string text, string? host, int port, string? unixPath)
     {
         if (unixPath is not null)

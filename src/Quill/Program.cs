@@ -14,6 +14,11 @@ switch (parsed)
     case CommandLineResult.ShowVersion:
         Console.Out.WriteLine(VersionText.For("quill", Quill.Net.Tls.OpenSslLibrary.VersionLine()));
         return 0;
+    case CommandLineResult.Error { Checking: true } error:
+        Console.Error.WriteLine($"command line: {error.Message}");
+        return 1;
+    case CommandLineResult.Check check:
+        return ConfigurationCheck.Report(ConfigurationCheck.Run(check.Options, TimeProvider.System));
     case CommandLineResult.Error error:
         Console.Error.WriteLine($"quill: {error.Message}");
         Console.Error.WriteLine("Try 'quill --help' for usage.");

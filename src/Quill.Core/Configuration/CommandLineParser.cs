@@ -13,6 +13,25 @@ public static class CommandLineParser
     public static CommandLineResult Parse(IReadOnlyList<string> args, Func<string, int?> services)
     {
         var getopt = GetoptTokenizer.Tokenize(args, OptionTable.GetoptString, OptionTable.LongWithValue);
+        var result = ParseOptions(getopt, services);
+        return getopt.Options.Contains(CheckOption) ? ForCheck(result, getopt) : result;
+    }
+
+    private static readonly GetoptOption CheckOption = new(GetoptOptionKind.Long, "check");
+
+    /// <summary>--check runs nothing: a run becomes a check, and every error says it came from a check (exit 1, not 2).</summary>
+    private static CommandLineResult ForCheck(CommandLineResult result, GetoptResult getopt) => result switch
+    {
+        CommandLineResult.Run run => new CommandLineResult.Check(run.Options),
+        CommandLineResult.Error error => error with { Checking = true },
+        CommandLineResult.Demo => new CommandLineResult.Error("--check checks a balancer's configuration, not --demo", Checking: true),
+        CommandLineResult.ShowHelp when !getopt.Options.Any(o => o.Name is "help" or "?") =>
+            new CommandLineResult.Error("nothing to check: give a listen address and servers, or -F FILE", Checking: true),
+        _ => result,
+    };
+
+    private static CommandLineResult ParseOptions(GetoptResult getopt, Func<string, int?> services)
+    {
         var draft = new CommandLineDraft();
         foreach (var option in getopt.Options)
         {

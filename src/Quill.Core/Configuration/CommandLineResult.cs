@@ -8,8 +8,11 @@ public abstract record CommandLineResult
     public sealed record Run(QuillOptions Options) : CommandLineResult;
     /// <summary>Run the demo: quill in front of two embedded demo backends.</summary>
     public sealed record Demo(QuillOptions Options) : CommandLineResult;
+    /// <summary>--check: read the command line and the -F file as a start would, open nothing, report every error.</summary>
+    public sealed record Check(QuillOptions Options) : CommandLineResult;
     public sealed record ShowHelp : CommandLineResult;
     public sealed record ShowVersion : CommandLineResult;
     /// <summary>Message is one line naming the offending option or value, without the "quill: " prefix.</summary>
-    public sealed record Error(string Message) : CommandLineResult;
+    /// <param name="Checking">True under --check, whose errors exit 1 like a configuration error.</param>
+    public sealed record Error(string Message, bool Checking = false) : CommandLineResult;
 }

@@ -37,6 +37,9 @@ internal static class OptionApplier
                     return new CommandLineResult.Error($"--grace: '{option.Value}' is not a whole number of seconds");
                 draft.Options = draft.Options with { GraceSeconds = grace };
                 return null;
+            case "check":
+                // The parser turns the run into a check once every option is read.
+                return null;
             default:
                 return new CommandLineResult.Error($"unknown option '{option.Display}'");
         }

@@ -13,6 +13,7 @@ internal static class UsageText
                 [-Z] [-R] [-L protocol] \
                 [host:]port|/path/to/socket h1[:p1[:maxc1[:hard1[:weight1[:prio1]]]]] [h2[:p2[:maxc2[:hard2[:weight2[:prio2]]]]]] ...
           quill --takeover [--grace sec] -p file [the running quill's other arguments]
+          quill --check [options] [[host:]port|/path/to/socket h1 ...]
           quill --demo [options] [[host:]port]
           quill --help | -?
           quill --version
@@ -20,7 +21,7 @@ internal static class UsageText
           -B host:port  abuse server for naughty clients
           -C port       control port
           -D            obsolete, accepted and ignored
-          -F file       name of configuration file
+          -F file       name of configuration file (HUP or 'reload' checks it whole, then applies it or nothing)
           -H            add X-Forwarded-For header in http requests
           -N            use hash for initial server selection without save server
           -O option     use option in penctl format
@@ -59,6 +60,8 @@ internal static class UsageText
           -Z            accepted for compatibility, no effect
           -R            require valid peer certificate
           -L protocol   ssl23|tls1 (TLS 1.2 and 1.3), tls1.2, tls1.3 [tls1]
+          --check       read the command line and the -F file as a start would, open nothing,
+                        print every error as file:line: message; exit 0 if good, 1 if not
           --demo        run quill in front of two built-in demo backends; listens on 8080 unless given
           --takeover    take over from the quill running with the same -p: its listeners, runtime
                         state and live plain-TCP connections (start it with that quill's arguments)

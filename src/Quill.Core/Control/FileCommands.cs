@@ -68,7 +68,8 @@ internal static class FileCommands
 
         try
         {
-            File.WriteAllText(path, ConfigWriter.Write(dispatcher.Context, path));
+            var text = ConfigWriter.Write(dispatcher.Context, path);
+            if (!dispatcher.Checking) File.WriteAllText(path, text);
             return ControlReply.None;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

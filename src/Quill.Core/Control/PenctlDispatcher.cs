@@ -28,6 +28,7 @@ public sealed class PenctlDispatcher
         GeoIpCommands.Register(_commands);
         ProxyCommands.Register(_commands);
         ControlModeCommands.Register(_commands);
+        ReloadCommands.Register(_commands);
         UnavailableCommands.Register(_commands);
     }
 
@@ -35,6 +36,12 @@ public sealed class PenctlDispatcher
 
     /// <summary>The -F file, which <c>write</c> without a file name writes and SIGHUP re-reads; null without -F.</summary>
     public string? ConfigFile { get; init; }
+
+    /// <summary>Runs <c>reload</c> and HUP; null where there is nothing to reload (a check, tests).</summary>
+    public ConfigReloader? Reloader { get; init; }
+
+    /// <summary>A check's scratch dispatcher (<c>quill --check</c>, the reload's check): <c>write</c> writes nothing.</summary>
+    public bool Checking { get; init; }
 
     /// <summary>How deep include may nest, so a chain of files that include each other ends.</summary>
     internal int IncludeDepth { get; set; }

@@ -20,10 +20,6 @@ internal static class ServerCommands
         commands["server"] = (d, w) => Change(d.Context, w);
     }
 
-    /// <summary>pen's unused slot: address 0.0.0.0, port 0, never chosen.</summary>
-    public static ServerState UnusedSlot() =>
-        new(new ServerSpec("0.0.0.0:0", "0.0.0.0", 0, null), new IPEndPoint(IPAddress.Any, 0));
-
     /// <summary>The address as <c>servers</c> and <c>write</c> show it: the IP, the host name or the socket path.</summary>
     public static string AddressText(EndPoint endPoint) => endPoint switch
     {
@@ -125,7 +121,7 @@ internal static class ServerCommands
             endPoint = new IPEndPoint(IPAddress.Any, port);
         }
 
-        context.Selector.ChangeServer(index, UnusedSlot, server =>
+        context.Selector.ChangeServer(index, ServerState.Unused, server =>
         {
             Apply(server, endPoint, values);
             if (proxy is { } version) server.Proxy = version;
@@ -177,10 +173,12 @@ internal static class ServerCommands
 
     private static void Apply(ServerState server, EndPoint? endPoint, Dictionary<string, int> values)
     {
-        // A port alone leaves a unix-socket server as it is: it has no port.
+        // A port alone leaves a unix-socket server as it is: it has no port. A new address also takes back a
+        // slot that a reload removed: the operator names a server there again.
         if (endPoint is not null)
         {
             server.EndPoint = endPoint;
+            server.Removed = false;
         }
 
         foreach (var (key, value) in values)

@@ -23,6 +23,10 @@ public sealed class ServerState
         Prio = spec.Prio;
     }
 
+    /// <summary>pen's unused slot: address 0.0.0.0, port 0, never chosen.</summary>
+    public static ServerState Unused() =>
+        new(new ServerSpec("0.0.0.0:0", "0.0.0.0", 0, null), new IPEndPoint(IPAddress.Any, 0));
+
     /// <summary>The spec as the operator wrote it.</summary>
     public ServerSpec Spec { get; }
 
@@ -63,6 +67,12 @@ public sealed class ServerState
         DnsEndPoint dns => dns.Port,
         _ => EndPoint.AddressFamily == AddressFamily.Unix ? 1 : 0,
     };
+
+    /// <summary>
+    /// A reload left this server out of the file: it gets no new clients, and its slot becomes unused once its last
+    /// connection ends. A later reload naming the slot again takes it back.
+    /// </summary>
+    public bool Removed { get; internal set; }
 
     /// <summary>pen counts a slot whose address is the wildcard (0.0.0.0) as unused.</summary>
     public bool IsUsed => EndPoint is not IPEndPoint ip

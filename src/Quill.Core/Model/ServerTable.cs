@@ -1,8 +1,8 @@
 namespace Quill.Core.Model;
 
 /// <summary>
-/// The regular servers 0..N-1 plus the hidden emergency and abuse slots. The table only grows; a growth swaps
-/// in a new array, so readers always see a complete snapshot without locking.
+/// The regular servers 0..N-1 plus the hidden emergency and abuse slots. The table only grows (a removed server's slot
+/// becomes unused, it is not taken out); a change swaps in a new array, so readers always see a complete snapshot without locking.
 /// </summary>
 public sealed class ServerTable
 {
@@ -55,6 +55,15 @@ public sealed class ServerTable
         grown[^1] = server;
         _regular = grown;
         return grown.Length - 1;
+    }
+
+    /// <summary>Makes slot <paramref name="index"/> an unused one (a removed server whose last connection ended), in a
+    /// new array like a growth. Called under the selector's lock.</summary>
+    internal void Retire(int index)
+    {
+        var retired = (ServerState[])_regular.Clone();
+        retired[index] = ServerState.Unused();
+        _regular = retired;
     }
 
     /// <summary>Adds unused slots up to <paramref name="count"/> servers in one new array (one copy, not one per slot:

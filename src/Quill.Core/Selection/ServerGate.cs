@@ -22,6 +22,7 @@ internal sealed class ServerGate(ServerTable servers, ClientTable clients)
         var server = servers[index];
         if (server is null
             || !server.IsUsed
+            || server.Removed
             || server.Port == 0
             || server.IsBlacklisted(context.Now, context.BlacklistTime))
         {
@@ -59,6 +60,10 @@ internal sealed class ServerGate(ServerTable servers, ClientTable clients)
         if (servers[attempt.Server] is { } server)
         {
             server.Connections = Math.Max(0, server.Connections - 1);
+            if (server.Removed && server.Connections == 0 && ServerIndex.IsRegular(attempt.Server))
+            {
+                servers.Retire(attempt.Server);
+            }
         }
 
         attempt.HoldsServer = false;

@@ -5,9 +5,9 @@ namespace Quill.Core.Selection;
 /// <summary>pen's availability and soft/hard limit rules for one server.</summary>
 internal static class ServerLimits
 {
-    /// <summary>Available: the slot is used and the server is not blacklisted.</summary>
+    /// <summary>Available: the slot is used, not removed by a reload, and the server is not blacklisted.</summary>
     public static bool IsAvailable(ServerState server, in SelectionContext context) =>
-        server.IsUsed && !server.IsBlacklisted(context.Now, context.BlacklistTime);
+        server.IsUsed && !server.Removed && !server.IsBlacklisted(context.Now, context.BlacklistTime);
 
     /// <summary>
     /// Over the limit for this client: a soft limit is set and reached, and the client is either new to this

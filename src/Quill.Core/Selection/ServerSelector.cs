@@ -252,6 +252,36 @@ public sealed class ServerSelector
         }
     }
 
+    /// <summary>
+    /// A reload: every used regular slot for which <paramref name="named"/> is false is marked removed (no new
+    /// clients; the slot becomes unused when its last connection ends, at once when it has none); a named slot
+    /// that an earlier reload removed is taken back. Returns the indices removed now.
+    /// </summary>
+    public IReadOnlyList<int> RemoveAllBut(Func<int, bool> named)
+    {
+        ArgumentNullException.ThrowIfNull(named);
+        var removed = new List<int>();
+        lock (_gate)
+        {
+            for (var i = 0; i < Servers.Count; i++)
+            {
+                var server = Servers.Regular[i];
+                if (named(i))
+                {
+                    server.Removed = false;
+                    continue;
+                }
+
+                if (!server.IsUsed || server.Removed) continue;
+                server.Removed = true;
+                removed.Add(i);
+                if (server.Connections == 0) Servers.Retire(i);
+            }
+        }
+
+        return removed;
+    }
+
     private SelectionContext ReadContext() =>
         new(_settings.Flags, _time.GetUtcNow(), TimeSpan.FromSeconds(Math.Max(0, _settings.BlacklistSeconds)));
 

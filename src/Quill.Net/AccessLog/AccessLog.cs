@@ -14,8 +14,11 @@ public sealed class AccessLog : IAsyncDisposable
     /// <summary>Entries waiting beyond this are dropped and counted rather than slowing connections down.</summary>
     private const int QueueLimit = 100_000;
 
+    // Wait, not DropWrite: a DropWrite channel's TryWrite says true for the item it drops, so a full queue would
+    // lose entries uncounted and a reopen or switch silently. Entries use TryWrite (false when full: dropped and
+    // counted); switches wait for room.
     private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(
-        new BoundedChannelOptions(QueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+        new BoundedChannelOptions(QueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Action<string> _report;
     private readonly Task _drain;
     private volatile string? _target;

@@ -15,7 +15,7 @@ namespace Quill.Hosting;
 internal static class BalancerHost
 {
     private static readonly TimeSpan DrainOnStop = TimeSpan.FromSeconds(1);
-    private const string NoListenAddress = "no listen address given, neither on the command line nor in the -F file";
+    public const string NoListenAddress = "no listen address given, neither on the command line nor in the -F file";
 
     /// <param name="stopping">TERM, INT: stop now.</param>
     /// <param name="quitting">QUIT: stop accepting, let connections finish (up to --grace), then stop.</param>

@@ -73,6 +73,8 @@ internal sealed class BalancerRuntime(
 
     public string? TryListen(ListenSpec spec)
     {
+        // A reload re-runs the file's listen line: the socket already open there stays (a second bind would fail).
+        if (spec.Text == listeners.Text && listeners.Current is not null) return null;
         try
         {
             listeners.Replace(ConnectionListener.Open(EndPointResolver.ResolveListen(spec), backlog), spec.Text);
@@ -89,20 +91,8 @@ internal sealed class BalancerRuntime(
         }
     }
 
-    public EndPoint? ResolveServer(string address, int port, out string error)
-    {
-        error = "";
-        var unix = address.Contains('/', StringComparison.Ordinal);
-        try
-        {
-            return EndPointResolver.ResolveServer(new ServerSpec(address, unix ? null : address, port, unix ? address : null));
-        }
-        catch (ArgumentException e)
-        {
-            error = e.Message;
-            return null;
-        }
-    }
+    public EndPoint? ResolveServer(string address, int port, out string error) =>
+        EndPointResolver.TryResolveServer(address, port, out error);
 
     public ConnectionView? FindConnection(int id) => connections.Find(id);
 

@@ -10,8 +10,8 @@ using Quill.Net.Control;
 namespace Quill.Hosting;
 
 /// <summary>
-/// The penctl side of the process: runs -o and -F at start, serves the control port (-C), and re-reads -F on
-/// SIGHUP. All of them go through the one dispatcher.
+/// The penctl side of the process: runs -o and -F at start, serves the control port (-C), and reloads -F on
+/// SIGHUP and <c>reload</c>. All of them go through the one dispatcher.
 /// </summary>
 internal sealed class ControlPlane : IAsyncDisposable
 {
@@ -30,8 +30,16 @@ internal sealed class ControlPlane : IAsyncDisposable
         _acls = acls;
         _settings = settings;
         _log = log;
-        var services = Interop.ServiceNames.For("tcp");
-        Dispatcher = new PenctlDispatcher(new ControlContext
+        var reloader = options.ConfigFile is null ? null
+            : new ConfigReloader(options.Commands, () => ConfigurationCheck.Scratch(options, time), Report);
+        Dispatcher = CreateDispatcher(options, state, settings, acls, runtime, time, reloader, checking: false);
+    }
+
+    /// <summary>The dispatcher over one state: the running one (with its reloader when there is -F), or a check's
+    /// scratch copy (<paramref name="checking"/>: no reloader, <c>write</c> writes nothing).</summary>
+    public static PenctlDispatcher CreateDispatcher(QuillOptions options, BalancerState state, RuntimeSettings settings,
+        AccessLists acls, IBalancerRuntime runtime, TimeProvider time, ConfigReloader? reloader, bool checking) =>
+        new(new ControlContext
         {
             Selector = state.Selector,
             Selection = state.Settings,
@@ -39,33 +47,30 @@ internal sealed class ControlPlane : IAsyncDisposable
             Settings = settings,
             Runtime = runtime,
             Time = time,
-            Services = services,
+            Services = Interop.ServiceNames.For("tcp"),
         })
-        { ConfigFile = options.ConfigFile };
-    }
+        { ConfigFile = options.ConfigFile, Reloader = reloader, Checking = checking };
 
     public PenctlDispatcher Dispatcher { get; }
 
-    /// <summary>-o/-O in order, then the -F file; replies go to stdout as with pen.</summary>
+    /// <summary>-o/-O in order, then the -F file, as <c>quill --check</c> reads them; replies go to stdout as with pen.</summary>
     /// <returns>Null when all went well, else the lines to report (each naming the command or file and line).</returns>
     public IReadOnlyList<string>? RunStartupCommands()
     {
-        foreach (var command in _options.Commands)
-        {
-            var reply = Dispatcher.Execute(command);
-            if (reply.IsError) return [$"-o '{command}': {reply.Text.TrimEnd('\n')}"];
-            Console.Out.Write(reply.Text);
-        }
-
-        return _options.ConfigFile is { } file ? RunConfigFile(file) : null;
+        var outcome = ConfigCheck.Run(Dispatcher, _options.Commands, _options.ConfigFile);
+        Console.Out.Write(outcome.Replies);
+        return outcome.Succeeded ? null : outcome.Errors;
     }
 
-    /// <summary>SIGHUP: runs the -F file again against the live state; refused lines are reported and skipped.</summary>
+    /// <summary>The last reload (HUP or <c>reload</c>): time, result, errors; null before the first or without -F.</summary>
+    public ReloadRecord? LastReload => Dispatcher.Reloader?.LastReload;
+
+    /// <summary>SIGHUP: the atomic reload of the -F file (checked whole, then applied in one step, or nothing).</summary>
     public void Reload()
     {
-        if (_options.ConfigFile is not { } file) return;
-        _log.Write(1, $"re-reading {file}");
-        foreach (var error in RunConfigFile(file) ?? []) Console.Error.WriteLine($"quill: {error}");
+        if (_options.ConfigFile is null) return;
+        _log.Write(1, $"re-reading {_options.ConfigFile}");
+        Dispatcher.Execute("reload");
     }
 
     /// <summary>The control port's listening descriptor, for a takeover; null without one.</summary>
@@ -148,18 +153,11 @@ internal sealed class ControlPlane : IAsyncDisposable
         if (_server is { } server) await server.StopAsync(ReplyGrace).ConfigureAwait(false);
     }
 
-    private IReadOnlyList<string>? RunConfigFile(string file)
+    /// <summary>Every reload is logged: refusals at level 0, one line each with file and line, then the summary.</summary>
+    private void Report(ReloadRecord record)
     {
-        try
-        {
-            var outcome = ConfigFileReader.Run(Dispatcher, file);
-            Console.Out.Write(outcome.Replies);
-            return outcome.Errors.Count == 0 ? null : outcome.Errors;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [$"-F {file}: {e.Message}"];
-        }
+        foreach (var error in record.Errors) _log.Write(0, error);
+        _log.Write(record.Succeeded ? 1 : 0, record.Summary);
     }
 
     private bool IsPermitted(IPAddress? peer)

@@ -565,4 +565,21 @@ public class CommandLineParserTests
             Assert.IsType<CommandLineResult.Run>(result);
         }
     }
+
+    [Fact]
+    public void Parse_Check_IsACheckOfTheSameOptions()
+    {
+        var check = Assert.IsType<CommandLineResult.Check>(Parse("--check", "-F", "/etc/quill/quill.cfg", "8080", "a:80"));
+
+        Assert.Equal("/etc/quill/quill.cfg", check.Options.ConfigFile);
+        Assert.Equal([new ServerSpec("a:80", "a", 80, null)], check.Options.Servers);
+    }
+
+    [Theory]
+    [InlineData("--check", "-x")]
+    [InlineData("--check", "--bogus", "8080", "a")]
+    [InlineData("--check")]
+    [InlineData("--check", "--demo")]
+    public void Parse_CheckWithAnError_IsACheckError(params string[] args) =>
+        Assert.True(Assert.IsType<CommandLineResult.Error>(Parse(args)).Checking);
 }

@@ -13,7 +13,7 @@ internal static class PenctlCommands
         "abort_on_error", "acl", "ascii", "blacklist", "client_acl", "clients_max", "close", "conn_max", "connection",
         "control", "control_acl", "debug", "dsr_if", "dsr_ip", "dummy", "exit", "geoip_path", "hash", "http",
         "idle_timeout", "idlers", "include", "keepalive", "listen", "log", "mode", "no", "peek", "pending_max", "pid",
-        "prio", "recent", "roundrobin", "server", "servers", "socket", "source", "ssl_ciphers",
+        "prio", "recent", "reload", "roundrobin", "server", "servers", "socket", "source", "ssl_ciphers",
         "ssl_client_renegotiation_interval", "ssl_ocsp_response", "ssl_option", "ssl_sni_path", "status", "stubborn",
         "tarpit_acl", "tcp_fastclose", "tcp_nodelay", "timeout", "tracking", "transparent", "weight", "web_stats",
         "write", "#", "#comment", "servers ", "unknown",

@@ -95,6 +95,49 @@ public sealed class AccessLogTests : IDisposable
         Assert.StartsWith("access log flush failed: ", report, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A log into a FIFO nobody reads: the writer blocks once the pipe is full, the queue fills, and the entries
+    /// beyond it are dropped and counted (a DropWrite channel accepted them silently, and would drop a reopen too).
+    /// </summary>
+    [Fact]
+    public async Task Write_QueueFull_DropsAndCountsTheRest()
+    {
+        var fifo = PathOf("stuck.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync().WaitAsync(Bound);
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // Read and write: holds the FIFO open without blocking, so the log's open succeeds and its writes fill the pipe.
+        using var pipe = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite);
+        var log = NewLog();
+        const int Entries = 150_000;
+        for (var i = 0; i < Entries && log.Dropped == 0; i++)
+        {
+            if (i == 0) log.Open(fifo);
+            log.Write(Entry(i));
+        }
+
+        Assert.True(log.Dropped > 0, "the queue never filled");
+        Assert.Contains(_reports, r => r.StartsWith("access log cannot keep up", StringComparison.Ordinal));
+
+        // Let the writer finish: read the pipe until the log has closed, then wake the last read.
+        var draining = true;
+        var reader = Task.Run(() =>
+        {
+            var buffer = new byte[65536];
+            while (Volatile.Read(ref draining) && pipe.Read(buffer) > 0)
+            {
+                // Only emptying the pipe.
+            }
+        });
+        await log.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        Volatile.Write(ref draining, false);
+        using (var wake = new FileStream(fifo, FileMode.Open, FileAccess.Write)) wake.Write("\n"u8);
+        await reader.WaitAsync(Bound);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:notaport")]
     [InlineData("127.0.0.1:0")]

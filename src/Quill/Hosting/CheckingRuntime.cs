@@ -1,0 +1,67 @@
+using System.Net;
+using Quill.Core.Configuration;
+using Quill.Core.Control;
+using Quill.Net;
+
+namespace Quill.Hosting;
+
+/// <summary>
+/// The process as a configuration check sees it (<c>quill --check</c>, the reload's check): addresses are resolved
+/// as a start resolves them, but nothing is opened: no listener, no log file, no connection, no exit. The connection
+/// slots are those of a start, all unused.
+/// </summary>
+internal sealed class CheckingRuntime(QuillOptions options) : IBalancerRuntime
+{
+    public int ProcessId => Environment.ProcessId;
+
+    public int DebugLevel { get; set; } = options.DebugLevel;
+
+    public int ConnectionsMax { get; private set; } = options.ConnectionsMax;
+
+    public void GrowConnections(int connectionsMax) => ConnectionsMax = Math.Max(ConnectionsMax, connectionsMax);
+
+    /// <summary>Null until a listen command; a start opens the command line's listener only after -o and -F.</summary>
+    public string? ListenText { get; private set; }
+
+    public string? TryListen(ListenSpec spec)
+    {
+        try
+        {
+            EndPointResolver.ResolveListen(spec);
+            ListenText = spec.Text;
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
+    public EndPoint? ResolveServer(string address, int port, out string error) =>
+        EndPointResolver.TryResolveServer(address, port, out error);
+
+    public ConnectionView? FindConnection(int id) => id >= 0 && id < ConnectionsMax ? ConnectionView.Unused : null;
+
+    public bool CloseConnection(int id) => id >= 0 && id < ConnectionsMax;
+
+    public int ConnectionOfSocket(long fd) => -1;
+
+    public string? LogTarget { get; private set; }
+
+    public string? OpenLog(string target)
+    {
+        LogTarget = target;
+        return null;
+    }
+
+    public void CloseLog() => LogTarget = null;
+
+    public string? WebStatsFile { get; set; } = options.WebStatsFile;
+
+    /// <summary>The page is not written; an empty one stands for it.</summary>
+    public string? WriteWebStats() => "";
+
+    public void RequestExit()
+    {
+    }
+}
