@@ -44,6 +44,7 @@ internal static class ConfigWriter
                 $"server {i} acl {s.Acl} address {ServerCommands.AddressText(s.EndPoint)} port {s.Port} max {s.Soft} hard {s.Hard} weight {s.Weight} prio {s.Prio}"));
         }
 
+        foreach (var health in HealthCommands.ToCommands(context)) Line(health);
         Line(Mode(flags, SelectionFlags.Stubborn, "stubborn"));
         Line($"tcp_fastclose {context.Settings.FastClose.ToString().ToLowerInvariant()}");
         Line(context.Settings.TcpNoDelay ? "tcp_nodelay" : "no tcp_nodelay");

@@ -4,7 +4,8 @@ namespace Quill.Core.Selection;
 
 /// <summary>
 /// pen's default: the next available server after the last one picked, wrapping. The last pick starts at 0, so
-/// the first client after start goes to server 1 when there are two or more servers.
+/// the first client after start goes to server 1 when there are two or more servers. A server in slow start lets
+/// its turn pass to the next one but for its share.
 /// </summary>
 internal sealed class RoundRobinPick : IInitialPick
 {
@@ -23,7 +24,7 @@ internal sealed class RoundRobinPick : IInitialPick
         for (var step = 0; step < count; step++)
         {
             candidate = (candidate + 1) % count;
-            if (ServerLimits.IsAvailable(servers[candidate], request.Context))
+            if (ServerLimits.IsAvailable(servers[candidate], request.Context) && SlowStart.Admits(servers[candidate], request.Context))
             {
                 LastServer = candidate;
                 return candidate;

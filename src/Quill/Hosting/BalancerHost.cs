@@ -62,6 +62,7 @@ internal static class BalancerHost
         if (exit.IsCancellationRequested) return 0;
         if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(geoError);
         if (control.OpenControlPort(time) is { } controlError) return Fail(controlError);
+        await using var health = HealthChecking.Start(state, settings, log, time, exit.Token);
         if (options.Udp)
         {
             return options.Listen is { } udpListen
