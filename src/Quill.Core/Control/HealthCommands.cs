@@ -72,12 +72,12 @@ internal static class HealthCommands
         var servers = context.Servers.Regular;
         if (index >= servers.Count)
             return ControlReply.Error(servers.Count == 0
-                ? $"server {words[2]}: server number {index} out of range (no servers)"
-                : $"server {words[2]}: server number {index} out of range 0-{servers.Count - 1}");
+                ? $"server {index} {words[2]}: server number {index} out of range (no servers)"
+                : $"server {index} {words[2]}: server number {index} out of range 0-{servers.Count - 1}");
 
         if (AdminWords.TryGetValue(words[2], out var admin))
         {
-            if (words.Length > 3) return ControlReply.Error($"server {words[2]}: unexpected argument '{words[3]}'");
+            if (words.Length > 3) return ControlReply.Error($"server {index} {words[2]}: unexpected argument '{words[3]}'");
             context.Selector.SetAdmin(index, admin);
             return ControlReply.None;
         }

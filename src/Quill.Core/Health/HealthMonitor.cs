@@ -115,8 +115,9 @@ public sealed class HealthMonitor
             {
                 try
                 {
+                    // WaitAsync: the timeout holds even for a probe that would not stop when told.
                     outcome = await _probe.CheckAsync(new CheckTarget(endPoint, health.Check, health.Tls, _source()), either.Token)
-                        .ConfigureAwait(false);
+                        .WaitAsync(either.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
                 {
