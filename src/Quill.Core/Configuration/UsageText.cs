@@ -67,6 +67,18 @@ internal static class UsageText
         the port defaults to the listen port and may be a service name from /etc/services.
         Options must come before the listen address.
 
+        health checks, server states and slow start (penctl commands, for -o, -F and the control port;
+        each also as "server N ..." for one server, where N must exist):
+          check tcp|http PATH [STATUS]|send STRING expect STRING|off   [off]
+                        STATUS a code or LOW-HIGH [200-399]; STRING escapes \r \n \t \\ \xHH
+          check_interval MS   ms between checks, at least 100 [2000]
+          check_timeout MS    ms a check may take [1000]
+          rise N / fall N     passes to come back up / failures to go down [2 / 3]
+          check_tls on|off    run checks inside TLS [off]
+          slowstart SECONDS   ramp a server that came back up to its full share [0]
+          server N drain|maint|up   no new clients / no new connections / back to normal
+          health              one line per server: N addr A port P state S check C last T
+
         example:
           quill smtp mailhost1:smtp mailhost2:25 mailhost3
 
