@@ -42,6 +42,8 @@ internal static class HealthCommands
         var servers = context.Servers.Regular;
         for (var i = 0; i < servers.Count; i++)
         {
+            // Most servers have nothing of their own; a table grown to 65,536 slots is looked over in no time.
+            if (servers[i].HealthSettings.IsEmpty && servers[i].Health.Admin == AdminState.Normal) continue;
             foreach (var line in SettingLines(servers[i].HealthSettings))
                 yield return string.Create(CultureInfo.InvariantCulture, $"server {i} {line}");
             var admin = servers[i].Health.Admin;
