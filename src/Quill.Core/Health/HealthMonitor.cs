@@ -41,10 +41,6 @@ public sealed class HealthMonitor
         (_selector, _selection, _source, _probe, _time, _log) = (selector, selection, source, probe, time, log);
     }
 
-    /// <summary>Checks started so far (for tests and figures).</summary>
-    public long Started => Interlocked.Read(ref _started);
-    private long _started;
-
     public async Task RunAsync(CancellationToken stopping)
     {
         _selection.HealthChanged += Wake;
@@ -90,7 +86,6 @@ public sealed class HealthMonitor
             if (now < schedule.NextDue || Volatile.Read(ref schedule.InFlight)) continue;
             schedule.NextDue = now + interval;
             schedule.InFlight = true;
-            Interlocked.Increment(ref _started);
             _ = CheckAsync(i, server, schedule, health, stopping);
         }
 

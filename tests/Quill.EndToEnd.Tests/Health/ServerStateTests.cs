@@ -103,6 +103,35 @@ public sealed class ServerStateTests
         Assert.Equal(["s0", "s1"], reached.Order());
     }
 
+    /// <summary>Slow start measured as a client sees it: the share of new connections server 0 gets in the first
+    /// second after <c>server 0 up</c> (ramp at most a quarter: share at most 1/8 of 2 servers' turns, asserted below
+    /// 1/4 for a loaded machine) and once the 4 s ramp is over (a half, asserted above 1/3).</summary>
+    [Fact]
+    public async Task SlowStart_ShareOfNewClientsRampsUp()
+    {
+        using var backends = NamedBackends.Start(2);
+        using var quill = await ControlledBalancer.StartAsync(BalancerKind.Quill, ["-r", "-o", "server 0 slowstart 4"], backends.Specs);
+        await quill.AskAsync("server 0 maint");
+        await quill.AskAsync("server 0 up");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var early = await ShareOfZeroAsync(quill, clock, TimeSpan.FromSeconds(1));
+        while (clock.Elapsed < TimeSpan.FromSeconds(4.2)) await Task.Delay(50);
+        var late = await ShareOfZeroAsync(quill, clock, TimeSpan.FromSeconds(5.2));
+
+        Assert.True(early < 0.25, $"share in the first second {early:F2}");
+        Assert.True(late > 0.33, $"share after the ramp {late:F2}");
+    }
+
+    /// <summary>The share of connections that reach s0, made one after another until <paramref name="until"/> (at least 20).</summary>
+    private static async Task<double> ShareOfZeroAsync(ControlledBalancer quill, System.Diagnostics.Stopwatch clock, TimeSpan until)
+    {
+        var greetings = new List<string>();
+        while (clock.Elapsed < until || greetings.Count < 20) greetings.Add(await GreetingAsync(quill.Listen.Endpoint));
+        Assert.DoesNotContain("", greetings);
+        return greetings.Count(g => g == "s0") / (double)greetings.Count;
+    }
+
     [Fact]
     public async Task BadInput_OnTheControlPort_IsOneErrorLine_AndHealthHasJson()
     {
