@@ -18,6 +18,7 @@ command -v mmdblookup >/dev/null || needed+=(mmdb-bin)
 command -v python3 >/dev/null || needed+=(python3)
 [ -x /usr/bin/wrk ] || needed+=(wrk)
 [ -x /usr/sbin/ip ] || needed+=(iproute2)
+[ -x /usr/bin/redis-server ] || needed+=(redis-server)
 # The Debian package's pieces: man pages, the unit, the .deb (packaging/test-deb.sh).
 command -v mandoc >/dev/null || needed+=(mandoc)
 command -v man >/dev/null || needed+=(man-db)

@@ -11,7 +11,7 @@ internal sealed record CtlCommandLine(string Address, string Command, TimeSpan T
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The commands whose replies --json can turn into JSON.</summary>
-    public static readonly string[] JsonCommands = ["servers", "mode", "recent"];
+    public static readonly string[] JsonCommands = ["servers", "mode", "recent", "health"];
 
     public const string Usage = "usage: quillctl [--timeout SECONDS] [--json] host:port|/path/to/socket command [args...]\n"
         + "       quillctl --help | --version";

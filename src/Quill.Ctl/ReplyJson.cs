@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Quill.Ctl;
 
-/// <summary>--json: the replies of <c>servers</c>, <c>mode</c> and <c>recent</c> as JSON, for scripts.</summary>
+/// <summary>--json: the replies of <c>servers</c>, <c>mode</c>, <c>recent</c> and <c>health</c> as JSON, for scripts.</summary>
 internal static class ReplyJson
 {
     private static readonly string[] ServerFields = ["addr", "port", "conn", "max", "hard", "weight", "prio", "sx", "rx"];
@@ -23,6 +23,7 @@ internal static class ReplyJson
                 "servers" => Servers(json, lines),
                 "mode" => Mode(json, lines),
                 "recent" => Recent(json, lines),
+                "health" => Health(json, lines),
                 _ => false,
             };
             if (!ok)
@@ -107,6 +108,35 @@ internal static class ReplyJson
 
         json.WriteEndObject();
         return w == words.Length;
+    }
+
+    /// <summary><c>N addr A port P state S check C last T</c> per line: the state, the last check's result and its unix time.</summary>
+    private static bool Health(Utf8JsonWriter json, string[] lines)
+    {
+        json.WriteStartArray();
+        foreach (var line in lines)
+        {
+            var words = line.Split(' ');
+            if (words is not [var index, "addr", var address, "port", var port, "state", var state, "check", var check, "last", var last]
+                || !long.TryParse(index, CultureInfo.InvariantCulture, out var i)
+                || !long.TryParse(port, CultureInfo.InvariantCulture, out var p)
+                || !long.TryParse(last, CultureInfo.InvariantCulture, out var t))
+            {
+                return false;
+            }
+
+            json.WriteStartObject();
+            json.WriteNumber("index", i);
+            json.WriteString("address", address);
+            json.WriteNumber("port", p);
+            json.WriteString("state", state);
+            json.WriteString("check", check);
+            json.WriteNumber("last", t);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        return true;
     }
 
     /// <summary><c>%s connects %ld sx %lld rx %lld</c> per line; sx was sent to the client, rx received from it.</summary>

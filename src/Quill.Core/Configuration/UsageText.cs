@@ -79,6 +79,18 @@ internal static class UsageText
           accept_proxy ACL|off      read a PROXY v1/v2 header from senders ACL permits [off]
           accept_proxy_timeout MS   time for a sender's whole header [3000]
 
+        health checks, server states and slow start (penctl commands, for -o, -F and the control port;
+        each also as "server N ..." for one server, where N must exist):
+          check tcp|http PATH [STATUS]|send STRING expect STRING|off   [off]
+                        STATUS a code or LOW-HIGH [200-399]; STRING escapes \r \n \t \\ \xHH
+          check_interval MS   ms between checks, at least 100 [2000]
+          check_timeout MS    ms a check may take [1000]
+          rise N / fall N     passes to come back up / failures to go down [2 / 3]
+          check_tls on|off    run checks inside TLS [off]
+          slowstart SECONDS   ramp a server that came back up to its full share [0]
+          server N drain|maint|up   no new clients / no new connections / back to normal
+          health              one line per server: N addr A port P state S check C last T
+
         example:
           quill smtp mailhost1:smtp mailhost2:25 mailhost3
 

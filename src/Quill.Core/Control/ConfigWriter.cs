@@ -45,6 +45,7 @@ internal static class ConfigWriter
                 + (s.Proxy is { } proxy ? $" proxy {Proxy.ProxyVersionWords.Word(proxy)}" : ""));
         }
 
+        foreach (var health in HealthCommands.ToCommands(context)) Line(health);
         Line(Mode(flags, SelectionFlags.Stubborn, "stubborn"));
         Line($"tcp_fastclose {context.Settings.FastClose.ToString().ToLowerInvariant()}");
         Line(context.Settings.TcpNoDelay ? "tcp_nodelay" : "no tcp_nodelay");

@@ -18,6 +18,7 @@ public sealed class PenctlDispatcher
         SettingCommands.Register(_commands);
         AclCommands.Register(_commands);
         ServerCommands.Register(_commands);
+        HealthCommands.Register(_commands);
         ClientCommands.Register(_commands);
         ConnectionCommands.Register(_commands);
         ProcessCommands.Register(_commands);

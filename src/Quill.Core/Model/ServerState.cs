@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Quill.Core.Configuration;
+using Quill.Core.Health;
 
 namespace Quill.Core.Model;
 
@@ -80,4 +81,37 @@ public sealed class ServerState
 
     internal bool IsBlacklisted(DateTimeOffset now, TimeSpan blacklistTime) =>
         FailedAt is { } failed && now - failed < blacklistTime;
+
+    /// <summary>Its own health settings (<c>server N check ...</c>); unset values follow the global defaults.</summary>
+    public HealthSettings HealthSettings { get; } = new();
+
+    /// <summary>Drain, maintenance, the active checks' verdict and the last check.</summary>
+    public ServerHealth Health { get; } = new();
+
+    /// <summary>
+    /// The one answer to "what state is this server in": selection, <c>health</c>, the status page, USR1 and metrics
+    /// all read it. <paramref name="blacklistTime"/> is -b as it stands.
+    /// </summary>
+    public ServerAvailability Availability(DateTimeOffset now, TimeSpan blacklistTime) =>
+        Health.Admin == AdminState.Maintenance ? ServerAvailability.Maintenance
+        : Health.CheckedDown ? ServerAvailability.Down
+        : IsBlacklisted(now, blacklistTime) ? ServerAvailability.Blacklisted
+        : Health.Admin == AdminState.Draining ? ServerAvailability.Draining
+        : ServerAvailability.Up;
+
+    /// <summary>
+    /// Slow start: the share (0 to 1) of its normal part of new clients the server takes now, rising linearly over
+    /// <paramref name="slowStartSeconds"/> from when it came back: from down, drain or maint (<see cref="ServerHealth.BackAt"/>)
+    /// or from blacklisting (when -b ran out).
+    /// </summary>
+    public double SlowStartShare(DateTimeOffset now, TimeSpan blacklistTime, int slowStartSeconds)
+    {
+        if (slowStartSeconds <= 0) return 1;
+        var back = Health.BackAt;
+        if (FailedAt is { } failed && failed + blacklistTime is var end && end <= now && (back is null || end > back))
+            back = end;
+        if (back is not { } since) return 1;
+        var share = (now - since).TotalSeconds / slowStartSeconds;
+        return Math.Clamp(share, 0, 1);
+    }
 }

@@ -7,7 +7,8 @@ namespace Quill.Core.Selection;
 /// pen's try_server without the socket: the checks a server must pass for this client, and on success the
 /// reservation. Unlike pen, which counts a connection only once connect completes, the count goes up as soon
 /// as the server is chosen, so a burst of new clients spreads in weight mode and limits hold under concurrency.
-/// An unused slot (wildcard address) is refused too, where pen, whose hash ignores availability, would connect to it.
+/// An unused slot (wildcard address) is refused too, where pen, whose hash ignores availability, would connect to it;
+/// so is a server that is down, draining (except as the last resort) or in maintenance.
 /// Called under the selector's lock.
 /// </summary>
 internal sealed class ServerGate(ServerTable servers, ClientTable clients)
@@ -21,10 +22,8 @@ internal sealed class ServerGate(ServerTable servers, ClientTable clients)
     {
         var server = servers[index];
         if (server is null
-            || !server.IsUsed
-            || server.Removed
             || server.Port == 0
-            || server.IsBlacklisted(context.Now, context.BlacklistTime))
+            || !ServerLimits.IsAvailable(server, context))
         {
             return false;
         }

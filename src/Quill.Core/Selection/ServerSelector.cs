@@ -1,5 +1,6 @@
 using System.Net;
 using Quill.Core.Configuration;
+using Quill.Core.Health;
 using Quill.Core.Model;
 
 namespace Quill.Core.Selection;
@@ -137,8 +138,11 @@ public sealed class ServerSelector
     {
         lock (_gate)
         {
-            if (attempt.HoldsServer && Servers[attempt.Server] is { } server && server.FailedAt == attempt.ServerFailedAt)
+            if (attempt.HoldsServer && Servers[attempt.Server] is { } server && server.FailedAt == attempt.ServerFailedAt
+                && server.FailedAt is { } failed)
             {
+                // Slow start counts from the blacklisting's end, which this forgets.
+                server.Health.CameBack(failed + ReadContext().BlacklistTime);
                 server.FailedAt = null;
             }
         }
@@ -190,6 +194,7 @@ public sealed class ServerSelector
             }
 
             var context = ReadContext();
+            if (seconds <= 0 && server.IsBlacklisted(context.Now, context.BlacklistTime)) server.Health.CameBack(context.Now);
             server.FailedAt = seconds <= 0 ? null : context.Now + TimeSpan.FromSeconds(seconds) - context.BlacklistTime;
             return true;
         }
@@ -252,6 +257,40 @@ public sealed class ServerSelector
         }
     }
 
+    /// <summary>The state of server <paramref name="index"/> now (see <see cref="ServerState.Availability"/>); Up when there is none.</summary>
+    public ServerAvailability Availability(int index)
+    {
+        lock (_gate)
+        {
+            var context = ReadContext();
+            return Servers[index]?.Availability(context.Now, context.BlacklistTime) ?? ServerAvailability.Up;
+        }
+    }
+
+    /// <summary>The state of every regular server, read at one moment (status pages).</summary>
+    public ServerAvailability[] Availabilities()
+    {
+        lock (_gate)
+        {
+            var context = ReadContext();
+            var servers = Servers.Regular;
+            var states = new ServerAvailability[servers.Count];
+            for (var i = 0; i < states.Length; i++) states[i] = servers[i].Availability(context.Now, context.BlacklistTime);
+            return states;
+        }
+    }
+
+    /// <summary><c>server N drain|maint|up</c>. False when there is no such regular server.</summary>
+    public bool SetAdmin(int index, AdminState admin)
+    {
+        lock (_gate)
+        {
+            if (index < 0 || index >= Servers.Count) return false;
+            Servers.Regular[index].Health.SetAdmin(admin, ReadContext().Now);
+            return true;
+        }
+    }
+
     /// <summary>
     /// A reload: every used regular slot for which <paramref name="named"/> is false is marked removed (no new
     /// clients; the slot becomes unused when its last connection ends, at once when it has none); a named slot
@@ -282,8 +321,42 @@ public sealed class ServerSelector
         return removed;
     }
 
+    /// <summary>
+    /// Counts one active check of <paramref name="server"/>. A server that comes back up after <c>rise</c> passes is
+    /// cleared of a passive blacklisting too, without waiting out -b. True when the verdict changed.
+    /// </summary>
+    public bool RecordCheck(ServerState server, bool passed, string result, int rise, int fall)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        lock (_gate)
+        {
+            var changed = server.Health.Record(passed, result, rise, fall, ReadContext().Now);
+            if (changed && !server.Health.CheckedDown) server.FailedAt = null;
+            return changed;
+        }
+    }
+
+    /// <summary>Checks of <paramref name="server"/> were turned off: it has no verdict, and is up if it was down.</summary>
+    public void ForgetChecks(ServerState server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        lock (_gate)
+        {
+            server.Health.Forget(ReadContext().Now);
+        }
+    }
+
     private SelectionContext ReadContext() =>
-        new(_settings.Flags, _time.GetUtcNow(), TimeSpan.FromSeconds(Math.Max(0, _settings.BlacklistSeconds)));
+        new(_settings.Flags, _time.GetUtcNow(), TimeSpan.FromSeconds(Math.Max(0, _settings.BlacklistSeconds)),
+            _settings.Health.SlowStartSeconds ?? 0);
+
+    /// <summary>
+    /// Down, draining or in maintenance: a returning client is given a new server by the mode, as a new one would be
+    /// (a blacklisted server keeps pen's way: refused by the gate, then failover in index order).
+    /// </summary>
+    private static bool IsTakenOut(ServerState server, in SelectionContext context) =>
+        server.Availability(context.Now, context.BlacklistTime) is ServerAvailability.Down or ServerAvailability.Draining
+            or ServerAvailability.Maintenance;
 
     /// <summary>pen's initial_server after the client ACL: stickiness, then prio, weight, hash or round-robin.</summary>
     private int InitialServer(in PickRequest request)
@@ -291,7 +364,8 @@ public sealed class ServerSelector
         var flags = request.Context;
         if (!flags.Has(SelectionFlags.RoundRobin | SelectionFlags.NoSave)
             && ServerIndex.IsRegular(request.StoredServer)
-            && request.StoredServer < Servers.Count)
+            && request.StoredServer < Servers.Count
+            && !IsTakenOut(Servers.Regular[request.StoredServer], request.Context))
         {
             return request.StoredServer;
         }

@@ -6,7 +6,7 @@ namespace Quill.Core.Status;
 
 /// <summary>
 /// pen's HTML status page (-w, USR1, the status command), line for line, with every value HTML-escaped and the
-/// table rows inside their tables so the page parses as HTML.
+/// table rows inside their tables so the page parses as HTML; the server table ends with each server's state.
 /// </summary>
 public static class HtmlStatusPage
 {
@@ -21,12 +21,12 @@ public static class HtmlStatusPage
             .Append("<body bgcolor=\"#ffffff\"><h1>Pen status page</h1>\n")
             .Append(c, $"Time {snapshot.TimeText}, {snapshot.Servers.Count} servers, {snapshot.Current} current<p>\n")
             .Append(Table).Append('\n');
-        Header(page, "server", "address", "status", "port", "connections", "max soft", "max hard", "sent", "received", "weight", "prio");
+        Header(page, "server", "address", "status", "port", "connections", "max soft", "max hard", "sent", "received", "weight", "prio", "state");
         for (var i = 0; i < snapshot.Servers.Count; i++)
         {
             var s = snapshot.Servers[i];
             Row(page, N(i), AddressText.Of(s.EndPoint), N(s.Status), N(s.Port), N(s.Connections), N(s.Soft), N(s.Hard),
-                N(s.SentToServer), N(s.ReceivedFromServer), N(s.Weight), N(s.Prio));
+                N(s.SentToServer), N(s.ReceivedFromServer), N(s.Weight), N(s.Prio), snapshot.StateWord(i));
         }
 
         page.Append("</table>\n")

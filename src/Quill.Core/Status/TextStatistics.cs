@@ -5,7 +5,8 @@ namespace Quill.Core.Status;
 
 /// <summary>
 /// The statistics USR1 prints without -w: pen's debug messages, one per element (so each gets its own timestamp
-/// or syslog record), with the client block pen meant to print instead of its format-string garbage.
+/// or syslog record), with the client block pen meant to print instead of its format-string garbage, and each
+/// server's state (up, down, blacklisted, draining, maint) as the last line of its block.
 /// </summary>
 public static class TextStatistics
 {
@@ -22,7 +23,7 @@ public static class TextStatistics
             var s = snapshot.Servers[i];
             messages.Add(string.Create(c,
                 $"Server {i} status:\naddress {AddressText.Of(s.EndPoint)}\n{s.Status}\nport {s.Port}\n" +
-                $"{s.Connections} connections ({s.Soft} soft, {s.Hard} hard)\n{s.SentToServer} sent, {s.ReceivedFromServer} received\n"));
+                $"{s.Connections} connections ({s.Soft} soft, {s.Hard} hard)\n{s.SentToServer} sent, {s.ReceivedFromServer} received\nstate {snapshot.StateWord(i)}\n"));
         }
 
         messages.Add(string.Create(c, $"Max number of clients: {snapshot.ClientsMax}"));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Quill.Core.Control;
+using Quill.Core.Health;
 using Quill.Core.Selection;
 using Quill.Diagnostics;
 using Quill.Net.Connections;
@@ -98,7 +99,9 @@ internal sealed class IdlerPool(
         {
             for (var k = 0; k < servers.Count; k++)
                 candidates.Add(((start + k) % servers.Count + servers.Count) % servers.Count);
-            candidates.RemoveAll(i => !servers[i].IsUsed);
+            // An idler for a server that takes no new client would never be used.
+            candidates.RemoveAll(i => !servers[i].IsUsed
+                || selector.Availability(i) is ServerAvailability.Down or ServerAvailability.Draining or ServerAvailability.Maintenance);
             candidates = [.. candidates.OrderBy(i => _idle.Count(idler => idler.Server == i))];
         }
         foreach (var server in candidates)

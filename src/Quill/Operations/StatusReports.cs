@@ -20,10 +20,12 @@ internal sealed class StatusReports(ServerSelector selector, ConnectionRegistry 
     public StatusSnapshot Snapshot()
     {
         var (open, last) = connections.Snapshot();
+        var states = selector.Availabilities();
         return new StatusSnapshot
         {
             Now = time.GetLocalNow(),
             Servers = selector.Servers.Regular,
+            States = states,
             Current = selector.Current,
             ClientsMax = selector.Clients.Capacity,
             Clients = selector.Clients.Snapshot(),

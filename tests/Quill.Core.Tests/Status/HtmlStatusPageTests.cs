@@ -19,11 +19,12 @@ public class HtmlStatusPageTests
     }
 
     [Fact]
-    public void Render_ServerRow_HasElevenCellsInPensOrder()
+    public void Render_ServerRow_HasPensElevenCellsThenTheState()
     {
         Assert.Contains(
-            "<tr>\n<td>0</td>\n<td>127.0.0.1</td>\n<td>0</td>\n<td>19081</td>\n<td>0</td>\n<td>10</td>\n<td>20</td>\n<td>0</td>\n<td>0</td>\n<td>3</td>\n<td>4</td>\n</tr>\n",
+            "<tr>\n<td>0</td>\n<td>127.0.0.1</td>\n<td>0</td>\n<td>19081</td>\n<td>0</td>\n<td>10</td>\n<td>20</td>\n<td>0</td>\n<td>0</td>\n<td>3</td>\n<td>4</td>\n<td>up</td>\n</tr>\n",
             Page, StringComparison.Ordinal);
+        Assert.Contains("<td>19082</td>\n<td>0</td>\n<td>0</td>\n<td>0</td>\n<td>0</td>\n<td>0</td>\n<td>0</td>\n<td>0</td>\n<td>draining</td>\n</tr>\n", Page, StringComparison.Ordinal);
     }
 
     [Fact]

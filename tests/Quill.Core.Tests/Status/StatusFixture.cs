@@ -18,6 +18,7 @@ internal static class StatusFixture
         {
             Now = Now,
             Servers = [a, b],
+            States = [Quill.Core.Health.ServerAvailability.Up, Quill.Core.Health.ServerAvailability.Draining],
             Current = 1,
             ClientsMax = 2048,
             Clients = [new ClientEntry(0, IPAddress.Parse("127.0.0.5"), Now.AddSeconds(-7), 1, 3, 1072, 159)],

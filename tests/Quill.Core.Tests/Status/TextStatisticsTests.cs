@@ -13,8 +13,8 @@ public class TextStatisticsTests
         Assert.Equal(
         [
             "Time 2026-11-26 04:50:54, 2 servers, 1 current",
-            "Server 0 status:\naddress 127.0.0.1\n0\nport 19081\n0 connections (10 soft, 20 hard)\n0 sent, 0 received\n",
-            "Server 1 status:\naddress 127.0.0.1\n0\nport 19082\n0 connections (0 soft, 0 hard)\n0 sent, 0 received\n",
+            "Server 0 status:\naddress 127.0.0.1\n0\nport 19081\n0 connections (10 soft, 20 hard)\n0 sent, 0 received\nstate up\n",
+            "Server 1 status:\naddress 127.0.0.1\n0\nport 19082\n0 connections (0 soft, 0 hard)\n0 sent, 0 received\nstate draining\n",
             "Max number of clients: 2048",
             "Active clients:",
             "Client 0 status:\naddress 127.0.0.5\nlast used 7\nlast server 1\nconnects  3\nsent  1072\nreceived  159\n",

@@ -52,7 +52,7 @@ public sealed class StatusTests
         Assert.True(await Eventually.TrueAsync(() => File.Exists(page)), "no status page after USR1");
         var tables = await ParseTablesAsync(page);
         Assert.Equal(3, tables.Count);
-        Assert.Equal(["server", "address", "status", "port", "connections", "max soft", "max hard", "sent", "received", "weight", "prio"], tables[0][0]);
+        Assert.Equal(["server", "address", "status", "port", "connections", "max soft", "max hard", "sent", "received", "weight", "prio", "state"], tables[0][0]);
         Assert.Equal(3, tables[0].Count);
         Assert.Equal(["0", "127.0.0.1"], tables[0][1][..2]);
         Assert.Equal(["client", "address", "age(secs)", "last server", "connects", "sent", "received"], tables[1][0]);

@@ -16,7 +16,8 @@ internal static class PenctlCommands
         "prio", "recent", "reload", "roundrobin", "server", "servers", "socket", "source", "ssl_ciphers",
         "ssl_client_renegotiation_interval", "ssl_ocsp_response", "ssl_option", "ssl_sni_path", "status", "stubborn",
         "tarpit_acl", "tcp_fastclose", "tcp_nodelay", "timeout", "tracking", "transparent", "weight", "web_stats",
-        "write", "#", "#comment", "servers ", "unknown",
+        "write", "#", "#comment", "servers ", "unknown", "check", "check_interval", "check_timeout", "rise", "fall",
+        "check_tls", "slowstart", "health",
     ];
 
     private static readonly string[] Arguments =
@@ -25,7 +26,8 @@ internal static class PenctlCommands
         "10.0.0.1", "255.0.0.0", "::1/64", "127.0.0.1:8080", "127.0.0.1:1", "[::1]:80", "/tmp/q.sock", "backend.example",
         "acl", "address", "port", "max", "hard", "blacklist", "weight", "prio", "on", "off", "both", "up", "down",
         "http", "bogus", "ALL:!aNULL", "no_tlsv1", "cipher_server_preference", "/nonexistent/quill.log", "quill.log",
-        "good.cfg", "bad.cfg", "quill.cfg", "17", "18",
+        "good.cfg", "bad.cfg", "quill.cfg", "17", "18", "drain", "maint", "tcp", "send", "expect", "PING\\r\\n", "+PONG",
+        "\\x4", "/health", "200-399", "99", "100", "check", "check_interval", "rise", "fall", "slowstart",
     ];
 
     private static readonly Gen<string> Separator = Gen.Frequency((20, Gen.Const(" ")), (1, Gen.OneOf("  ", "\t", " \t ")));
