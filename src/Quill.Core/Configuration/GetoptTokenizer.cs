@@ -8,11 +8,11 @@ internal sealed record GetoptResult(
 /// <summary>
 /// POSIX getopt: bundled letters (-dd, -rfx 500, -x500), options end at the first operand or at "--",
 /// and a letter followed by ':' in the option string takes the rest of its word or the next word as its value.
-/// "--name" words are returned as long options.
+/// "--name" words are returned as long options; those named in <c>longWithValue</c> take "--name=value" or the next word.
 /// </summary>
 internal static class GetoptTokenizer
 {
-    public static GetoptResult Tokenize(IReadOnlyList<string> args, string optionString)
+    public static GetoptResult Tokenize(IReadOnlyList<string> args, string optionString, IReadOnlySet<string>? longWithValue = null)
     {
         var options = new List<GetoptOption>();
         var index = 0;
@@ -32,7 +32,7 @@ internal static class GetoptTokenizer
             index++;
             if (word.StartsWith("--", StringComparison.Ordinal))
             {
-                options.Add(new GetoptOption(GetoptOptionKind.Long, word[2..]));
+                options.Add(LongOption(word[2..], args, ref index, longWithValue));
                 continue;
             }
 
@@ -66,6 +66,17 @@ internal static class GetoptTokenizer
         }
 
         return new GetoptResult(options, args.Skip(index).ToList(), OperandsAfterDoubleDash: false);
+    }
+
+    private static GetoptOption LongOption(string word, IReadOnlyList<string> args, ref int index, IReadOnlySet<string>? longWithValue)
+    {
+        var equals = word.IndexOf('=', StringComparison.Ordinal);
+        var name = equals < 0 ? word : word[..equals];
+        if (longWithValue is null || !longWithValue.Contains(name)) return new GetoptOption(GetoptOptionKind.Long, word);
+        if (equals >= 0) return new GetoptOption(GetoptOptionKind.Long, name, word[(equals + 1)..]);
+        return index < args.Count
+            ? new GetoptOption(GetoptOptionKind.Long, name, args[index++])
+            : new GetoptOption(GetoptOptionKind.MissingValue, name);
     }
 
     private static bool TakesValue(string optionString, int letterIndex) =>

@@ -27,6 +27,9 @@ internal static class OptionApplier
             case "demo":
                 draft.Demo = true;
                 return null;
+            case "web-listen" when option.Value is { } address:
+                // The same as -o 'web_listen ADDR', so the address is read by one parser whichever way it comes.
+                return ApplyCommand('o', $"web_listen {address}", draft);
             default:
                 return new CommandLineResult.Error($"unknown option '{option.Display}'");
         }

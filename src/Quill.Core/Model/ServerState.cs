@@ -47,6 +47,9 @@ public sealed class ServerState
     /// <summary>Bytes received from the server (pen's rx).</summary>
     public long ReceivedFromServer { get; internal set; }
 
+    /// <summary>Connections made, failures by reason, blacklistings and connect times since start (for /metrics).</summary>
+    public ServerStatistics Statistics { get; } = new();
+
     /// <summary>Time of the last failure (pen's status); null when never failed or cleared by a good connect.</summary>
     public DateTimeOffset? FailedAt { get; internal set; }
 
@@ -65,6 +68,6 @@ public sealed class ServerState
     public bool IsUsed => EndPoint is not IPEndPoint ip
         || !(ip.Address.Equals(IPAddress.Any) || ip.Address.Equals(IPAddress.IPv6Any));
 
-    internal bool IsBlacklisted(DateTimeOffset now, TimeSpan blacklistTime) =>
+    public bool IsBlacklisted(DateTimeOffset now, TimeSpan blacklistTime) =>
         FailedAt is { } failed && now - failed < blacklistTime;
 }

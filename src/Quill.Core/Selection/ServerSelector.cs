@@ -121,6 +121,7 @@ public sealed class ServerSelector
             if (Servers[attempt.Server] is { } failed)
             {
                 failed.FailedAt = context.Now;
+                failed.Statistics.Blacklisted();
             }
 
             _serverGate.Release(ref attempt);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Quill.Core.Control;
 using Quill.Core.Selection;
@@ -41,6 +42,7 @@ public sealed class ConnectionLifecycle : IListedConnection
     private int _clientSlot;
     private long _clientDescriptor = -1;
     private long _serverDescriptor = -1;
+    private long _connectStarted;
 
     /// <param name="address">The client's address; null for a unix-socket client.</param>
     /// <param name="settings">The connection commands as they stood at accept.</param>
@@ -72,6 +74,8 @@ public sealed class ConnectionLifecycle : IListedConnection
         _attempt = _services.Selector.Begin(_address, _port);
         _clientSlot = _attempt.ClientSlot;
         _services.Registry.Add(this);
+        if (_kind == ConnectionKind.Udp) _services.Counters.UdpSessionStarted();
+        else _services.Counters.ClientAccepted();
         var log = _services.Log;
         if (log.IsEnabled(2)) log.Write(2, $"accepted client {Client}, initial server {_attempt.Server}");
         if (Settings.Transparent) _transparentFrom = TransparentSource.For(_address, log);
@@ -83,6 +87,7 @@ public sealed class ConnectionLifecycle : IListedConnection
     public void Connected(long serverDescriptor)
     {
         _services.Selector.Connected(_attempt);
+        _services.Selector.Servers[_attempt.Server]?.Statistics.Connected(Stopwatch.GetElapsedTime(_connectStarted));
         Volatile.Write(ref _serverDescriptor, serverDescriptor);
         Volatile.Write(ref _state, ConnectedState);
         var log = _services.Log;
@@ -114,6 +119,7 @@ public sealed class ConnectionLifecycle : IListedConnection
             Refuse();
             return;
         }
+        _services.Selector.Servers[_attempt.Server]?.Statistics.ConnectFailed(failure.Reason);
         _services.Log.Write(0, $"blacklisting server {_attempt.Server} because connect to {_attempt.ServerEndPoint} failed: {failure.Reason}");
         if (_services.Selector.FailOver(ref _attempt)) ConnectOrRefuse();
         else Refuse();
@@ -152,6 +158,10 @@ public sealed class ConnectionLifecycle : IListedConnection
         _ended?.Invoke();
     }
 
+    /// <summary>The TLS transport's handshake with the client ended.</summary>
+    /// <param name="failure">Null when it completed, else a short reason from a closed set, for /metrics.</param>
+    public void TlsHandshakeEnded(string? failure) => _services.Counters.TlsHandshake(failure);
+
     /// <summary>close N, from the control thread.</summary>
     public void Close() => _relay?.Abort();
 
@@ -173,6 +183,7 @@ public sealed class ConnectionLifecycle : IListedConnection
         var from = TransparentSource.Fits(_transparentFrom, target, _services.Log);
         // An idler comes from quill's own address, so transparent connections never take one.
         var idler = _transparentFrom is null ? _services.Idlers?.Take(_attempt.Server, target) : null;
+        _connectStarted = Stopwatch.GetTimestamp();
         _connector!.Connect(new ConnectRequest(_attempt.Server, target, from, idler));
     }
 

@@ -1,3 +1,4 @@
+using Quill.Core.Model;
 using Quill.Core.Control;
 using Quill.Core.Selection;
 using Quill.Net.Diagnostics;
@@ -16,6 +17,9 @@ public sealed class ConnectionServices(ServerSelector selector, ConnectionRegist
     public ConnectionRegistry Registry { get; } = registry;
 
     public IDebugLog Log { get; } = log;
+
+    /// <summary>Process-wide event counts (/metrics); the one instance the control side counts into too.</summary>
+    public BalancerCounters Counters { get; init; } = new();
 
     /// <summary>-H, the access log and -d 3 dumps; null: client bytes always pass untouched.</summary>
     public IClientStreamFilters? Filters { get; set; }

@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
+using Quill.Net.Listening;
 
 namespace Quill.Net.Control;
 
@@ -10,37 +9,21 @@ namespace Quill.Net.Control;
 /// </summary>
 public sealed class ControlServer : IDisposable
 {
-    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
+    private readonly ServiceListener _listener;
 
-    private readonly Socket _listener;
-    private readonly string? _unixSocketPath;
-    private readonly ControlSession.Settings _settings;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly CancellationTokenSource _stopAccepting = new();
-    private readonly ConcurrentDictionary<Task, byte> _sessions = new();
-    private readonly Task _acceptLoop;
-    private int _disposed;
-
-    private ControlServer(Socket listener, string? unixSocketPath, ControlSession.Settings settings)
-    {
-        _listener = listener;
-        _unixSocketPath = unixSocketPath;
-        _settings = settings;
-        LocalEndPoint = listener.LocalEndPoint!;
-        _acceptLoop = AcceptLoopAsync();
-    }
+    private ControlServer(ServiceListener listener) => _listener = listener;
 
     /// <summary>Where the server listens; with port 0 this holds the port actually bound.</summary>
-    public EndPoint LocalEndPoint { get; }
+    public EndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     /// <summary>Completes when the accept loop has ended after <see cref="Dispose"/>.</summary>
-    internal Task AcceptLoop => _acceptLoop;
+    internal Task AcceptLoop => _listener.AcceptLoop;
 
     /// <summary>Binds, listens and starts accepting. An existing unix socket file is replaced, as pen does.</summary>
     /// <param name="isPermitted">The control ACL; gets null for a unix-socket peer. A denied peer is closed with no reply.</param>
     /// <param name="dispatch">Runs one command line and returns the exact reply text, possibly empty.
     /// Calls are made one at a time, so it may change shared state without locking against itself.</param>
-    /// <exception cref="SocketException">When the address is in use or cannot be bound.</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">When the address is in use or cannot be bound.</exception>
     public static ControlServer Start(
         EndPoint endPoint,
         Func<IPAddress?, bool> isPermitted,
@@ -52,109 +35,17 @@ public sealed class ControlServer : IDisposable
         ArgumentNullException.ThrowIfNull(dispatch);
         options ??= new ControlServerOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxCommandBytes);
-
-        var unixSocketPath = endPoint is UnixDomainSocketEndPoint ? FileSystemPath(endPoint) : null;
-        var listener = endPoint is UnixDomainSocketEndPoint
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            // ReuseAddress is left alone: .NET already sets SO_REUSEADDR on Linux, and the option would
-            // add SO_REUSEPORT, letting a second balancer share the port instead of failing.
-            if (unixSocketPath is not null)
-            {
-                File.Delete(unixSocketPath);
-            }
-            listener.Bind(endPoint);
-            listener.Listen(options.Backlog);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-        return new ControlServer(listener, unixSocketPath,
-            new ControlSession.Settings(isPermitted, dispatch, options, new SemaphoreSlim(1, 1)));
+        var settings = new ControlSession.Settings(isPermitted, dispatch, options, new SemaphoreSlim(1, 1));
+        return new ControlServer(ServiceListener.Start(endPoint, options.Backlog, int.MaxValue, options.TimeProvider,
+            (client, stopping) => ControlSession.RunAsync(client, settings, stopping)));
     }
 
     /// <summary>
     /// Stops accepting, waits up to <paramref name="wait"/> for the connections in progress to finish (so the reply
     /// to an <c>exit</c> command still reaches its client), then disposes.
     /// </summary>
-    public async Task StopAsync(TimeSpan wait)
-    {
-        _stopAccepting.Cancel();
-        try
-        {
-            await Task.WhenAll(_sessions.Keys).WaitAsync(wait, _settings.Options.TimeProvider).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Sessions still running are aborted by Dispose.
-        }
-        Dispose();
-    }
+    public Task StopAsync(TimeSpan wait) => _listener.StopAsync(wait);
 
     /// <summary>Stops listening, aborts connections still in progress and removes the unix socket file.</summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-        _stopAccepting.Cancel();
-        _stopping.Cancel();
-        _listener.Dispose();
-        if (_unixSocketPath is not null)
-        {
-            File.Delete(_unixSocketPath);
-        }
-        // _stopping is left undisposed: sessions that are still unwinding may link to its token.
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        var stopping = _stopping.Token;
-        var stopAccepting = _stopAccepting.Token;
-        while (!stopAccepting.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(stopAccepting).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
-            {
-                continue;
-            }
-            catch (SocketException)
-            {
-                // Typically out of file descriptors: back off instead of spinning, and keep the port alive.
-                try
-                {
-                    await Task.Delay(AcceptRetryDelay, _settings.Options.TimeProvider, stopAccepting).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                continue;
-            }
-            var session = ControlSession.RunAsync(client, _settings, stopping);
-            _sessions.TryAdd(session, 0);
-            _ = session.ContinueWith(done => _sessions.TryRemove(done, out _), CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
-
-    private static string? FileSystemPath(EndPoint endPoint)
-    {
-        var path = endPoint.ToString();
-        // Abstract-namespace sockets have no file to replace or remove.
-        return string.IsNullOrEmpty(path) || path[0] is '\0' or '@' ? null : path;
-    }
+    public void Dispose() => _listener.Dispose();
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Quill.Core.Acl;
 using Quill.Core.Configuration;
 using Quill.Core.Control;
+using Quill.Core.Model;
 using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Control;
@@ -24,7 +25,7 @@ internal sealed class ControlPlane : IAsyncDisposable
     private ControlServer? _server;
 
     public ControlPlane(QuillOptions options, BalancerState state, RuntimeSettings settings, AccessLists acls,
-        IBalancerRuntime runtime, TimeProvider time, DebugLog log)
+        IBalancerRuntime runtime, TimeProvider time, DebugLog log, BalancerCounters counters)
     {
         _options = options;
         _acls = acls;
@@ -40,6 +41,7 @@ internal sealed class ControlPlane : IAsyncDisposable
             Runtime = runtime,
             Time = time,
             Services = services,
+            Counters = counters,
         })
         { ConfigFile = options.ConfigFile };
     }
@@ -65,7 +67,9 @@ internal sealed class ControlPlane : IAsyncDisposable
     {
         if (_options.ConfigFile is not { } file) return;
         _log.Write(1, $"re-reading {file}");
-        foreach (var error in RunConfigFile(file) ?? []) Console.Error.WriteLine($"quill: {error}");
+        var errors = RunConfigFile(file);
+        Dispatcher.Context.Counters.ConfigReload(errors is null ? "success" : "failure");
+        foreach (var error in errors ?? []) Console.Error.WriteLine($"quill: {error}");
     }
 
     /// <summary>-C: opens the control port, unless running as root without -u (pen's rule: warn and run on).</summary>
