@@ -18,6 +18,12 @@ public sealed class ConnectionServices(ServerSelector selector, ConnectionRegist
 
     public IDebugLog Log { get; } = log;
 
+    /// <summary>The JSON access log (log_format json), when one is in use.</summary>
+    public IConnectionLog? ConnectionLog { get; set; }
+
+    /// <summary>The clock connection times are measured with.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Process-wide event counts (/metrics); the one instance the control side counts into too.</summary>
     public BalancerCounters Counters { get; init; } = new();
 

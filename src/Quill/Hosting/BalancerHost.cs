@@ -46,11 +46,13 @@ internal static class BalancerHost
         state.Selector.Admission = new AclAdmission(acls, settings, state.Servers, counters);
         using var listeners = new ListenerSlot();
         var connections = new ConnectionRegistry(options.ConnectionsMax);
-        await using var operations = OperationsHost.Create(options, state, connections, log, time);
+        await using var operations = OperationsHost.Create(options, state, connections, settings, log, time);
         var services = new ConnectionServices(state.Selector, connections, settings, log)
         {
             Filters = new ClientStreamFilters(operations.Reporting, counters),
             Counters = counters,
+            ConnectionLog = operations.Reporting,
+            Time = time,
         };
         using var accepting = options.Udp ? null : new TcpIntake(services, time, options.ConnectionsMax, options.MultiAccept);
         using var trafficSweep = new TrafficSweep(connections, time);

@@ -12,7 +12,7 @@ namespace Quill.Hosting;
 /// </summary>
 internal sealed class ClientStreamFilters(SessionReporting reporting, BalancerCounters counters) : IClientStreamFilters
 {
-    public IClientStreamFilter? For(IPAddress? client, EndPoint server, bool httpHeaders, bool https)
+    public IClientStreamFilter? For(IPAddress? client, EndPoint server, bool httpHeaders, bool https, RequestLineHandler? lifecycle = null)
     {
         var onRequest = reporting.RequestLog(client, server);
         if (httpHeaders)
@@ -22,6 +22,7 @@ internal sealed class ClientStreamFilters(SessionReporting reporting, BalancerCo
             {
                 counters.HttpRequestSeen();
                 logged?.Invoke(line);
+                lifecycle?.Invoke(line);
             };
         }
         var requests = httpHeaders || onRequest is not null
