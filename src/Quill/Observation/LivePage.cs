@@ -22,7 +22,7 @@ h2{font-size:1.05em;margin:1em 0 0.3em}
 .wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:0.9em;background:#fff}
 th,td{padding:0.3em 0.5em;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap}
-th:first-child,td:first-child,td.addr,td.state{text-align:left}
+th:first-child,td:first-child,.addr,.state{text-align:left}
 .state-up{color:#176b2c;font-weight:bold}
 .state-blacklisted,.state-down{color:#b00020;font-weight:bold}
 .state-unused,.state-draining,.state-maint{color:#8a6d00;font-weight:bold}
@@ -35,7 +35,7 @@ th:first-child,td:first-child,td.addr,td.state{text-align:left}
 <div class="meta"><span id="listen">-</span> · <span id="mode">-</span> · up <span id="uptime">-</span> · <span id="version"></span> <span id="stale"></span></div>
 <h2>Servers</h2>
 <div class="wrap"><table>
-<thead><tr><th>#</th><th>address</th><th>state</th><th>conn</th><th>total</th><th>sent</th><th>received</th><th>sent/s</th><th>received/s</th><th>max</th><th>weight</th><th>prio</th></tr></thead>
+<thead><tr><th>#</th><th class="addr">address</th><th class="state">state</th><th>conn</th><th>total</th><th>sent</th><th>received</th><th>sent/s</th><th>received/s</th><th>max</th><th>weight</th><th>prio</th></tr></thead>
 <tbody id="servers"></tbody>
 </table></div>
 <h2>Clients and connections</h2>
