@@ -17,6 +17,9 @@ command -v mmdblookup >/dev/null || needed+=(mmdb-bin)
 command -v python3 >/dev/null || needed+=(python3)
 [ -x /usr/bin/wrk ] || needed+=(wrk)
 [ -x /usr/sbin/ip ] || needed+=(iproute2)
+command -v promtool >/dev/null || needed+=(prometheus)
+command -v chromium >/dev/null || needed+=(chromium)
+command -v jq >/dev/null || needed+=(jq)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing ${needed[*]}"

@@ -59,6 +59,8 @@ internal static class UsageText
           -R            require valid peer certificate
           -L protocol   ssl23|tls1 (TLS 1.2 and 1.3), tls1.2, tls1.3 [tls1]
           --demo        run quill in front of two built-in demo backends; listens on 8080 unless given
+          --web-listen ADDR  read-only web endpoint (/ status page, /api/status, /metrics) at ADDR, as for -C
+                        (a bare port is 127.0.0.1 only); the same as -o 'web_listen ADDR'
           --help, -?    show this text
           --version     show the version
 
