@@ -1,4 +1,5 @@
 using System.Globalization;
+using Quill.Interop;
 
 namespace Quill.Observation;
 
@@ -16,15 +17,24 @@ internal static class ProcessFacts
             : 0;
     }
 
+    /// <summary>
+    /// Entries of /proc/self/fd, counted with readdir alone: .NET's directory enumeration stats every symbolic link
+    /// (two calls per descriptor), which made a scrape with 12,000 descriptors cost tens of milliseconds.
+    /// </summary>
     public static long OpenDescriptors()
     {
+        var directory = Libc.opendir("/proc/self/fd");
+        if (directory == 0) return 0;
         try
         {
-            return Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount();
+            long entries = 0;
+            while (Libc.readdir(directory) != 0) entries++;
+            // "." and "..", and the descriptor opendir itself holds.
+            return Math.Max(0, entries - 3);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        finally
         {
-            return 0;
+            _ = Libc.closedir(directory);
         }
     }
 
