@@ -25,7 +25,8 @@ internal static class JsonCommands
                 return Reply(json => StatusJson.Mode(json, context.Selection.Flags));
             case [_, "recent"] or [_, "recent", _]:
                 var seconds = DefaultRecentSeconds;
-                if (words.Length == 3 && !CommandArguments.TryWhole(words, 2, out seconds, out var error)) return error;
+                // A bad argument is refused in the words of the text command (recent: invalid number 'x').
+                if (words.Length == 3 && !CommandArguments.TryWhole(words[1..], 1, out seconds, out var error)) return error;
                 return Reply(json => StatusJson.Recent(json, context.Clients.Snapshot(), now - TimeSpan.FromSeconds(seconds)));
             case [_, "status"]:
                 return context.Runtime.LiveStatus() is { } live

@@ -47,8 +47,11 @@ public sealed class ServerState
     /// <summary>Bytes received from the server (pen's rx).</summary>
     public long ReceivedFromServer { get; internal set; }
 
-    /// <summary>Connections made, failures by reason, blacklistings and connect times since start (for /metrics).</summary>
-    public ServerStatistics Statistics { get; } = new();
+    private ServerStatistics? _statistics;
+
+    /// <summary>Connections made, failures by reason, blacklistings and connect times since start (for /metrics).
+    /// Made on first use: `server N` can add tens of thousands of slots that are never used.</summary>
+    public ServerStatistics Statistics => LazyInitializer.EnsureInitialized(ref _statistics);
 
     /// <summary>Time of the last failure (pen's status); null when never failed or cleared by a good connect.</summary>
     public DateTimeOffset? FailedAt { get; internal set; }

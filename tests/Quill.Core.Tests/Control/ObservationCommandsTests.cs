@@ -29,7 +29,7 @@ public class ObservationCommandsTests
     [InlineData("log_format xml", "log_format: 'xml' is neither json nor pen\n")]
     [InlineData("json", "json: missing command (servers, recent, mode or status)\n")]
     [InlineData("json clients", "json: no JSON form for 'clients' (servers, recent [S], mode, status)\n")]
-    [InlineData("json recent x", "json: invalid number 'x'\n")]
+    [InlineData("json recent x", "recent: invalid number 'x'\n")]
     public void BadInput_IsRefusedWithOneLine_AndChangesNothing(string command, string error)
     {
         var fixture = new DispatcherFixture();
