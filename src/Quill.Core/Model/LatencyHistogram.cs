@@ -32,4 +32,15 @@ public sealed class LatencyHistogram
     }
 
     public double SumSeconds => Volatile.Read(ref _sumMicroseconds) / 1e6;
+
+    /// <summary>Durations recorded.</summary>
+    public long Count
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < _counts.Length; i++) total += Volatile.Read(ref _counts[i]);
+            return total;
+        }
+    }
 }

@@ -39,7 +39,8 @@ internal sealed class QuillMetrics : IDisposable
         Counter("quill_server_blacklistings", "Times the server was blacklisted after a failed connect.",
             () => PerServer(s => s.Statistics.Blacklistings));
         Gauge("quill_server_state", "1 for the state the server is in now, 0 for the others.", ServerStates);
-        ConnectTimeHistogram();
+        Histogram("quill_server_connect_duration_seconds",
+            "Time from choosing the server to the connect completing, for connects that succeeded.", s => s.Statistics.ConnectTime);
 
         // The balancer as a whole.
         Counter("quill_connections_accepted", "TCP and TLS clients accepted.", () => One(_counters.Accepted));
@@ -98,19 +99,17 @@ internal sealed class QuillMetrics : IDisposable
     private static string? Unit(string name) => name.EndsWith("_bytes", StringComparison.Ordinal) ? "By"
         : name.EndsWith("_seconds", StringComparison.Ordinal) ? "s" : null;
 
-    private void ConnectTimeHistogram()
+    /// <summary>A per-server histogram: NAME_bucket per bound, NAME_sum and NAME_count, read from each server's histogram.</summary>
+    private void Histogram(string name, string help, Func<ServerState, LatencyHistogram> read)
     {
-        const string name = "quill_server_connect_duration_seconds";
         var bounds = LatencyHistogram.Bounds.Select(b => b.ToString(CultureInfo.InvariantCulture)).Append("+Inf").ToArray();
-        Add(name, MetricType.Histogram, "Time from choosing the server to the connect completing, for connects that succeeded.",
+        Add(name, MetricType.Histogram, help,
             _meter.CreateObservableCounter(name + "_bucket", () => Servers().SelectMany(server =>
-            {
-                var counts = server.State.Statistics.ConnectTime.Cumulative();
-                return counts.Select((count, i) => Tagged(count, ("server", server.Index), ("address", server.Address), ("le", bounds[i])));
-            }), "s"),
+                read(server.State).Cumulative().Select((count, i) =>
+                    Tagged(count, ("server", server.Index), ("address", server.Address), ("le", bounds[i])))), "s"),
             _meter.CreateObservableCounter(name + "_sum", () => Servers().Select(server =>
-                Tagged(server.State.Statistics.ConnectTime.SumSeconds, ("server", server.Index), ("address", server.Address))), "s"),
-            _meter.CreateObservableCounter(name + "_count", () => PerServer(s => s.Statistics.Connections)));
+                Tagged(read(server.State).SumSeconds, ("server", server.Index), ("address", server.Address))), "s"),
+            _meter.CreateObservableCounter(name + "_count", () => PerServer(s => read(s).Count)));
     }
 
     private readonly record struct ServerLabels(ServerState State, string Index, string Address);
