@@ -25,6 +25,9 @@ command -v man >/dev/null || needed+=(man-db)
 command -v systemd-analyze >/dev/null || needed+=(systemd)
 command -v lintian >/dev/null || needed+=(lintian)
 command -v dpkg-shlibdeps >/dev/null || needed+=(dpkg-dev)
+command -v promtool >/dev/null || needed+=(prometheus)
+command -v chromium >/dev/null || needed+=(chromium)
+command -v jq >/dev/null || needed+=(jq)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing ${needed[*]}"

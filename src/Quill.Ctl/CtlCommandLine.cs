@@ -10,8 +10,8 @@ internal sealed record CtlCommandLine(string Address, string Command, TimeSpan T
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The commands whose replies --json can turn into JSON.</summary>
-    public static readonly string[] JsonCommands = ["servers", "mode", "recent", "health"];
+    /// <summary>The commands the server answers in JSON when --json sends them as "json COMMAND".</summary>
+    public static readonly string[] JsonCommands = ["servers", "mode", "recent", "status", "health"];
 
     public const string Usage = "usage: quillctl [--timeout SECONDS] [--json] host:port|/path/to/socket command [args...]\n"
         + "       quillctl --help | --version";

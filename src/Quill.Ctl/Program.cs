@@ -28,7 +28,7 @@ switch (CtlCommandLine.Parse(args))
         throw new InvalidOperationException($"unhandled command line result {unhandled}");
 }
 
-var line = commandLine.Command + "\n";
+var line = (commandLine.Json ? "json " : "") + commandLine.Command + "\n";
 if (line.Length >= 1024)
 {
     Console.Error.WriteLine("Overlong argument list");
@@ -90,12 +90,14 @@ if (!commandLine.Json)
     return 0;
 }
 
+// With --json the server answered "json COMMAND" with one line of JSON; anything else is its error line.
 var text = Encoding.Latin1.GetString(reply.ToArray());
-if (ReplyJson.Convert(commandLine.Command.Split(' ')[0], text) is not { } json)
+if (!text.StartsWith('[') && !text.StartsWith('{'))
 {
     Console.Error.Write(text);
     return 1;
 }
 
-await output.WriteAsync(Encoding.UTF8.GetBytes(json));
+reply.Position = 0;
+await reply.CopyToAsync(output);
 return 0;

@@ -11,13 +11,15 @@ namespace Quill.Core.AccessLog;
 /// <param name="UnixSeconds">When the request arrived.</param>
 /// <param name="Server">Server IP without port.</param>
 /// <param name="Request">The request text, already cut by <see cref="RequestText"/>.</param>
-public readonly record struct AccessLogEntry(string Client, long UnixSeconds, string Server, string Request)
+/// <param name="Record">With log_format json: what a file gets, as one JSON line, instead of pen's line (formatted by
+/// the log's writer, off the data path; a penlogd still gets pen's datagram).</param>
+public readonly record struct AccessLogEntry(string Client, long UnixSeconds, string Server, string Request, ConnectionRecord? Record = null)
 {
     /// <summary>pen caps a penlogd datagram at 1024 bytes, newline included.</summary>
     public const int MaxDatagramBytes = 1024;
 
     /// <summary>pen's file line: <c>%s %ld %s %s\n</c>.</summary>
-    public string ToFileLine() =>
+    public string ToFileLine() => Record?.ToJsonLine() ??
         string.Create(CultureInfo.InvariantCulture, $"{Client} {UnixSeconds} {Server} {Request}\n");
 
     /// <summary>pen's penlogd datagram: <c>+ client server request\n</c>, cut to 1024 bytes, still ending in a newline.</summary>

@@ -3,8 +3,6 @@ namespace Quill.Core.Configuration;
 /// <summary>Parses pen's command line (POSIX getopt, options before the first positional argument).</summary>
 public static class CommandLineParser
 {
-    private const string LoopbackIPv4 = "127.0.0.1";
-
     /// <summary>pen's usage text, adapted to quill.</summary>
     public static string Usage => UsageText.Text;
 
@@ -12,7 +10,7 @@ public static class CommandLineParser
     /// <param name="services">Looks up service names such as "http" or "smtp" (/etc/services); null when unknown.</param>
     public static CommandLineResult Parse(IReadOnlyList<string> args, Func<string, int?> services)
     {
-        var getopt = GetoptTokenizer.Tokenize(args, OptionTable.GetoptString, OptionTable.LongWithValue);
+        var getopt = GetoptTokenizer.Tokenize(args, OptionTable.GetoptString, OptionTable.LongOptionsWithValue);
         var result = ParseOptions(getopt, services);
         return getopt.Options.Contains(CheckOption) ? ForCheck(result, getopt) : result;
     }
@@ -108,23 +106,12 @@ public static class CommandLineParser
 
         if (draft.ControlText is { } controlText)
         {
-            if (!ListenSpecParser.TryParse(controlText, services, out var control, out error))
+            if (!ListenSpecParser.TryParseControl(controlText, ("-C", "control port"), services, out var control, out var notice, out error))
             {
                 return new CommandLineResult.Error($"-C: {error}");
             }
 
-            // A bare port binds loopback only, unlike pen (every address): the control port reconfigures quill and,
-            // with -X, stops it. 0.0.0.0:PORT or [::]:PORT asks for every address.
-            if (control is { IsUnix: false, Host: ListenSpecParser.AnyIPv4 } && !controlText.Contains(':', StringComparison.Ordinal))
-            {
-                control = control with { Host = LoopbackIPv4 };
-                options = options with
-                {
-                    Notices = [.. options.Notices, $"-C {controlText}: control port on {LoopbackIPv4} only; -C 0.0.0.0:{control.Port} listens on every address"],
-                };
-            }
-
-            options = options with { Control = control };
+            options = options with { Control = control, Notices = notice is null ? options.Notices : [.. options.Notices, notice] };
         }
 
         options = options with { Listen = listen };

@@ -10,7 +10,7 @@ internal enum GetoptOptionKind
     MissingValue,
     /// <summary>A letter that is not in the option string.</summary>
     Unknown,
-    /// <summary>--name.</summary>
+    /// <summary>--name, or --name VALUE for the long options that take one.</summary>
     Long,
 }
 
@@ -19,5 +19,5 @@ internal enum GetoptOptionKind
 internal readonly record struct GetoptOption(GetoptOptionKind Kind, string Name, string? Value = null)
 {
     /// <summary>How the operator wrote it: "-x" or "--demo".</summary>
-    public string Display => Kind == GetoptOptionKind.Long ? "--" + Name : "-" + Name;
+    public string Display => Kind == GetoptOptionKind.Long || Name.Length > 1 ? "--" + Name : "-" + Name;
 }

@@ -8,12 +8,11 @@ internal sealed record GetoptResult(
 /// <summary>
 /// POSIX getopt: bundled letters (-dd, -rfx 500, -x500), options end at the first operand or at "--",
 /// and a letter followed by ':' in the option string takes the rest of its word or the next word as its value.
-/// "--name" words are returned as long options.
+/// "--name" words are returned as long options; those named in <c>longWithValue</c> take "--name=value" or the next word.
 /// </summary>
 internal static class GetoptTokenizer
 {
-    /// <param name="longWithValue">Long options that take a value: "--name value" or "--name=value".</param>
-    public static GetoptResult Tokenize(IReadOnlyList<string> args, string optionString, IReadOnlyCollection<string>? longWithValue = null)
+    public static GetoptResult Tokenize(IReadOnlyList<string> args, string optionString, IReadOnlySet<string>? longWithValue = null)
     {
         var options = new List<GetoptOption>();
         var index = 0;
@@ -33,13 +32,7 @@ internal static class GetoptTokenizer
             index++;
             if (word.StartsWith("--", StringComparison.Ordinal))
             {
-                var equals = word.IndexOf('=', StringComparison.Ordinal);
-                if (equals > 2 && longWithValue?.Contains(word[2..equals]) == true)
-                    options.Add(new GetoptOption(GetoptOptionKind.Long, word[2..equals], word[(equals + 1)..]));
-                else if (longWithValue?.Contains(word[2..]) == true && index < args.Count)
-                    options.Add(new GetoptOption(GetoptOptionKind.Long, word[2..], args[index++]));
-                else
-                    options.Add(new GetoptOption(GetoptOptionKind.Long, word[2..]));
+                options.Add(LongOption(word[2..], args, ref index, longWithValue));
                 continue;
             }
 
@@ -73,6 +66,17 @@ internal static class GetoptTokenizer
         }
 
         return new GetoptResult(options, args.Skip(index).ToList(), OperandsAfterDoubleDash: false);
+    }
+
+    private static GetoptOption LongOption(string word, IReadOnlyList<string> args, ref int index, IReadOnlySet<string>? longWithValue)
+    {
+        var equals = word.IndexOf('=', StringComparison.Ordinal);
+        var name = equals < 0 ? word : word[..equals];
+        if (longWithValue is null || !longWithValue.Contains(name)) return new GetoptOption(GetoptOptionKind.Long, word);
+        if (equals >= 0) return new GetoptOption(GetoptOptionKind.Long, name, word[(equals + 1)..]);
+        return index < args.Count
+            ? new GetoptOption(GetoptOptionKind.Long, name, args[index++])
+            : new GetoptOption(GetoptOptionKind.MissingValue, name);
     }
 
     private static bool TakesValue(string optionString, int letterIndex) =>

@@ -7,6 +7,28 @@ namespace Quill.Core.Configuration;
 internal static class ListenSpecParser
 {
     public const string AnyIPv4 = "0.0.0.0";
+    private const string LoopbackIPv4 = "127.0.0.1";
+
+    /// <summary>
+    /// An address for one of quill's own ports (-C, web_listen): as <see cref="TryParse"/>, but a bare port binds
+    /// loopback only, unlike pen's -C (every address), since these ports reconfigure or expose quill; 0.0.0.0:PORT or
+    /// [::]:PORT asks for every address.
+    /// </summary>
+    /// <param name="word">The option or command that gave it ("-C", "web_listen") and what it opens ("control port"), for the notice.</param>
+    /// <param name="notice">When a bare port was narrowed to loopback, the line saying so.</param>
+    public static bool TryParseControl(string text, (string Word, string Port) named, Func<string, int?> services,
+        out ListenSpec? spec, out string? notice, out string error)
+    {
+        notice = null;
+        if (!TryParse(text, services, out spec, out error)) return false;
+        if (spec is { IsUnix: false, Host: AnyIPv4 } && !text.Contains(':', StringComparison.Ordinal))
+        {
+            spec = spec with { Host = LoopbackIPv4 };
+            notice = $"{named.Word} {text}: {named.Port} on {LoopbackIPv4} only; {named.Word} 0.0.0.0:{spec.Port} listens on every address";
+        }
+
+        return true;
+    }
 
     /// <param name="error">One line naming the spec, e.g. "invalid listen address 'x:abc': unknown port 'abc'".</param>
     public static bool TryParse(string text, Func<string, int?> services, out ListenSpec? spec, out string error)

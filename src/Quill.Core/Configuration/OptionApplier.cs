@@ -30,8 +30,6 @@ internal static class OptionApplier
             case "takeover":
                 draft.Options = draft.Options with { Takeover = true };
                 return null;
-            case "grace" when option.Value is null:
-                return new CommandLineResult.Error("option '--grace' requires an argument");
             case "grace":
                 if (!int.TryParse(option.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var grace))
                     return new CommandLineResult.Error($"--grace: '{option.Value}' is not a whole number of seconds");
@@ -40,6 +38,9 @@ internal static class OptionApplier
             case "check":
                 // The parser turns the run into a check once every option is read.
                 return null;
+            case "web-listen" when option.Value is { } address:
+                // The same as -o 'web_listen ADDR', so the address is read by one parser whichever way it comes.
+                return ApplyCommand('o', $"web_listen {address}", draft);
             default:
                 return new CommandLineResult.Error($"unknown option '{option.Display}'");
         }

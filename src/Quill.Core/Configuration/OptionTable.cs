@@ -6,8 +6,8 @@ internal static class OptionTable
     /// <summary>pen 0.34.1's getopt string (SSL build), so quill splits a command line exactly as pen does.</summary>
     public const string GetoptString = "B:C:F:O:S:T:b:c:e:i:j:l:m:o:p:q:t:u:w:x:DHNPQWXUadfhnrsE:K:G:A:ZRL:";
 
-    /// <summary>Long options that take a value.</summary>
-    public static readonly string[] LongWithValue = ["grace"];
+    /// <summary>quill's own long options that take a value (--name VALUE or --name=VALUE).</summary>
+    public static readonly IReadOnlySet<string> LongOptionsWithValue = new HashSet<string>(StringComparer.Ordinal) { "web-listen", "grace" };
 
     /// <summary>The listen spec used by --demo when none is given.</summary>
     public const string DemoListen = "8080";

@@ -37,6 +37,7 @@ public sealed class ConfigReloader(IReadOnlyList<string> startupCommands, Func<P
         }
 
         _last = record;
+        live.Context.Counters.ConfigReload(record.Applied && record.Errors.Count == 0 ? "success" : "failure");
         report(record);
         return record;
     }

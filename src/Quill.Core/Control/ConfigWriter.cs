@@ -69,6 +69,9 @@ internal static class ConfigWriter
         if (context.Settings.SslCiphers is { } ciphers) Line($"ssl_ciphers {ciphers}");
         foreach (var option in Tls.SslOptionWords.Of(context.Settings.SslOptions)) Line($"ssl_option {option}");
         if (context.Settings.OcspResponseFile is { } ocsp) Line($"ssl_ocsp_response {ocsp}");
+        if (context.Runtime.WebListenText is { } web) Line($"web_listen {web}");
+        if (context.Settings.WebAcl != 0) Line(Invariant($"web_acl {context.Settings.WebAcl}"));
+        if (context.Settings.JsonAccessLog) Line("log_format json");
         if (context.Settings.RenegotiationIntervalSeconds != 3600)
             Line(Invariant($"ssl_client_renegotiation_interval {context.Settings.RenegotiationIntervalSeconds}"));
         return text.ToString();

@@ -17,6 +17,9 @@ public sealed class ControlContext
     /// <summary>Service names such as "http" for ports (/etc/services).</summary>
     public required Func<string, int?> Services { get; init; }
 
+    /// <summary>Process-wide event counts (/metrics), shared with the connection side.</summary>
+    public BalancerCounters Counters { get; init; } = new();
+
     public ServerTable Servers => Selector.Servers;
     public ClientTable Clients => Selector.Clients;
 }

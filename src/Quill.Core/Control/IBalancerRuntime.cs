@@ -66,6 +66,21 @@ public interface IBalancerRuntime
     /// <summary>Null when TLS can staple a given OCSP response on this runtime, else why not, in one line.</summary>
     string? OcspStaplingUnavailable => null;
 
+    /// <summary>web_listen: the observation endpoint's address as given, or null when it is closed.</summary>
+    string? WebListenText => null;
+
+    /// <summary>Opens the observation endpoint at <paramref name="spec"/>; one already open closes.</summary>
+    /// <returns>Null on success, else a one-line reason; the old endpoint then stays.</returns>
+    string? TryWebListen(ListenSpec spec) => "web_listen is not available here";
+
+    /// <summary>no web_listen: closes the observation endpoint, if open.</summary>
+    void CloseWebListen()
+    {
+    }
+
+    /// <summary>What the live status page shows now (json status, /api/status); null where there is no balancer.</summary>
+    Status.LiveStatus? LiveStatus() => null;
+
     /// <summary>Stops the balancer cleanly, after the reply to the current command has been sent.</summary>
     void RequestExit();
 }

@@ -6,7 +6,7 @@ namespace Quill.Core.Control;
 internal static class ModeCommands
 {
     /// <summary>In the order <c>mode</c> prints them.</summary>
-    private static readonly (string Word, SelectionFlags Flag)[] Modes =
+    internal static readonly (string Word, SelectionFlags Flag)[] Modes =
     [
         ("hash", SelectionFlags.Hash),
         ("roundrobin", SelectionFlags.RoundRobin),

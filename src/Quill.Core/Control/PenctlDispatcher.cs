@@ -31,6 +31,8 @@ public sealed class PenctlDispatcher
         ControlModeCommands.Register(_commands);
         ReloadCommands.Register(_commands);
         UnavailableCommands.Register(_commands);
+        WebCommands.Register(_commands);
+        JsonCommands.Register(_commands);
     }
 
     public ControlContext Context { get; }
@@ -83,6 +85,7 @@ public sealed class PenctlDispatcher
             return ControlReply.Error($"do_cmd: ignoring command starting with '{key}'");
         }
 
+        Context.Counters.ControlCommandRun();
         // Include re-enters on the same thread, which the lock allows; other callers (HUP, -C) wait their turn.
         lock (_gate)
         {

@@ -29,6 +29,12 @@ public sealed class RuntimeSettings
     /// <summary>control_acl: control connections it denies are closed without a reply.</summary>
     public int ControlAcl { get; set; }
 
+    /// <summary>web_acl: readers of the web_listen endpoint it denies are closed without an answer.</summary>
+    public int WebAcl { get; set; }
+
+    /// <summary>log_format: the access log's line format, pen's (the default) or one JSON object per line.</summary>
+    public bool JsonAccessLog { get; set; }
+
     /// <summary>-a / ascii, kept so <c>write</c> reproduces it.</summary>
     public bool Ascii { get; set; }
 

@@ -2,7 +2,7 @@ namespace Quill.Core.Control;
 
 /// <summary>
 /// Numeric settings that read back their value: blacklist, timeout, tracking, clients_max, conn_max, debug,
-/// client_acl, control_acl; plus ascii and the event back-end words.
+/// client_acl, control_acl, web_acl; plus ascii and the event back-end words.
 /// </summary>
 internal static class SettingCommands
 {
@@ -20,6 +20,7 @@ internal static class SettingCommands
         ["debug"] = new(c => c.Runtime.DebugLevel, (c, n) => { c.Runtime.DebugLevel = n; return null; }),
         ["client_acl"] = new(c => c.Settings.ClientAcl, (c, n) => { c.Settings.ClientAcl = n; return null; }, IsAcl: true),
         ["control_acl"] = new(c => c.Settings.ControlAcl, (c, n) => { c.Settings.ControlAcl = n; return null; }, IsAcl: true),
+        ["web_acl"] = new(c => c.Settings.WebAcl, (c, n) => { c.Settings.WebAcl = n; return null; }, IsAcl: true),
     };
 
     public static void Register(Dictionary<string, CommandHandler> commands)

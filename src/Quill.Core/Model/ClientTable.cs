@@ -20,6 +20,7 @@ public sealed class ClientTable
     private int _capacity;
     private int _mostRecent = NoSlot;
     private int _leastRecent = NoSlot;
+    private long _evictions;
 
     /// <param name="capacity">-c: number of slots.</param>
     /// <param name="time">Clock for last-use times and expiry.</param>
@@ -53,6 +54,24 @@ public sealed class ClientTable
 
     /// <summary>-T: seconds after which a client is forgotten; 0 = never. May change at runtime.</summary>
     public int TrackingSeconds { get; set; }
+
+    /// <summary>Slots in use (clients remembered, expired ones until their slot is taken again).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (Gate) return _used;
+        }
+    }
+
+    /// <summary>Clients forgotten to make room for a new one since start (/metrics).</summary>
+    public long Evictions
+    {
+        get
+        {
+            lock (Gate) return _evictions;
+        }
+    }
 
     /// <summary>Raises the capacity; like pen's clients_max it never shrinks, so smaller values are ignored.</summary>
     public void Grow(int capacity)
@@ -231,6 +250,7 @@ public sealed class ClientTable
         }
 
         // Full: the least recently used slot goes; an expired client is always older than a live one.
+        _evictions++;
         var victim = _leastRecent;
         Unlink(victim);
         _index.Remove(_slots[victim].Key);

@@ -55,6 +55,12 @@ public sealed class ServerState
     /// <summary>Bytes received from the server (pen's rx).</summary>
     public long ReceivedFromServer { get; internal set; }
 
+    private ServerStatistics? _statistics;
+
+    /// <summary>Connections made, failures by reason, blacklistings and connect times since start (for /metrics).
+    /// Made on first use: `server N` can add tens of thousands of slots that are never used.</summary>
+    public ServerStatistics Statistics => LazyInitializer.EnsureInitialized(ref _statistics);
+
     /// <summary>Time of the last failure (pen's status); null when never failed or cleared by a good connect.</summary>
     public DateTimeOffset? FailedAt { get; internal set; }
 
@@ -79,7 +85,7 @@ public sealed class ServerState
     public bool IsUsed => EndPoint is not IPEndPoint ip
         || !(ip.Address.Equals(IPAddress.Any) || ip.Address.Equals(IPAddress.IPv6Any));
 
-    internal bool IsBlacklisted(DateTimeOffset now, TimeSpan blacklistTime) =>
+    public bool IsBlacklisted(DateTimeOffset now, TimeSpan blacklistTime) =>
         FailedAt is { } failed && now - failed < blacklistTime;
 
     /// <summary>Its own health settings (<c>server N check ...</c>); unset values follow the global defaults.</summary>

@@ -122,6 +122,7 @@ public sealed class ServerSelector
             if (Servers[attempt.Server] is { } failed)
             {
                 failed.FailedAt = context.Now;
+                failed.Statistics.Blacklisted();
             }
 
             _serverGate.Release(ref attempt);

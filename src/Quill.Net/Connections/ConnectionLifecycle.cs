@@ -47,6 +47,9 @@ public sealed class ConnectionLifecycle : IListedConnection
     private int _clientSlot;
     private long _clientDescriptor = -1;
     private long _serverDescriptor = -1;
+    private long _connectStarted;
+    private ConnectionLogger? _logger;
+    private bool _aborted;
 
     /// <param name="address">The client's address; null for a unix-socket client.</param>
     /// <param name="settings">The connection commands as they stood at accept.</param>
@@ -81,6 +84,9 @@ public sealed class ConnectionLifecycle : IListedConnection
         _attempt = _services.Selector.Begin(_address, _port);
         _clientSlot = _attempt.ClientSlot;
         _services.Registry.Add(this);
+        if (_services.ConnectionLog is { Enabled: true } connectionLog) _logger = new ConnectionLogger(connectionLog, _services.Time, _address, _port);
+        if (_kind == ConnectionKind.Udp) _services.Counters.UdpSessionStarted();
+        else _services.Counters.ClientAccepted();
         var log = _services.Log;
         if (log.IsEnabled(2)) log.Write(2, $"accepted client {Client}, initial server {_attempt.Server}");
         if (Settings.Transparent) _transparentFrom = TransparentSource.For(_address, log);
@@ -121,13 +127,17 @@ public sealed class ConnectionLifecycle : IListedConnection
     public void Connected(long serverDescriptor)
     {
         _services.Selector.Connected(_attempt);
+        var connectTime = _services.Time.GetElapsedTime(_connectStarted);
+        _services.Selector.Servers[_attempt.Server]?.Statistics.Connected(connectTime);
+        _logger?.Connected(_attempt.Server, _attempt.ServerEndPoint!, connectTime);
         Volatile.Write(ref _serverDescriptor, serverDescriptor);
         Volatile.Write(ref _state, ConnectedState);
         var log = _services.Log;
         if (log.IsEnabled(1)) log.Write(1, $"client {Client} connected to server {_attempt.Server}");
         var filter = _kind == ConnectionKind.Udp
             ? null
-            : _services.Filters?.For(_address, _attempt.ServerEndPoint!, Settings.HttpHeaders, https: _kind == ConnectionKind.Tls);
+            : _services.Filters?.For(_address, _attempt.ServerEndPoint!, Settings.HttpHeaders, https: _kind == ConnectionKind.Tls,
+                _logger is null ? null : RequestLine);
         // A UDP session that failed over is connected again and keeps counting where it was.
         var traffic = _traffic ?? new TrafficCounter(ReportTraffic);
         Volatile.Write(ref _traffic, traffic);
@@ -152,6 +162,7 @@ public sealed class ConnectionLifecycle : IListedConnection
             Refuse();
             return;
         }
+        _services.Selector.Servers[_attempt.Server]?.Statistics.ConnectFailed(failure.Reason);
         _services.Log.Write(0, $"blacklisting server {_attempt.Server} because connect to {_attempt.ServerEndPoint} failed: {failure.Reason}");
         if (_services.Selector.FailOver(ref _attempt)) ConnectOrRefuse();
         else Refuse();
@@ -188,12 +199,27 @@ public sealed class ConnectionLifecycle : IListedConnection
         else if (_traffic is not null && log.IsEnabled(2))
             log.Write(2, $"client {Client} closed: {total.ToServer} bytes to server {_attempt.Server}, {total.ToClient} bytes back");
         _services.Selector.Finished(_attempt, rest.ToServer, rest.ToClient);
+        _logger?.Ended(total, _traffic is null ? "refused" : Volatile.Read(ref _aborted) ? "aborted" : "closed");
         _services.Registry.Release(this);
         _ended?.Invoke();
     }
 
+    /// <summary>The TLS transport's handshake with the client ended.</summary>
+    /// <param name="failure">Null when it completed, else a short reason from a closed set, for /metrics.</param>
+    /// <param name="version">The protocol agreed ("Tls13"), for the JSON access log.</param>
+    /// <param name="serverName">The SNI name the client asked for, if any.</param>
+    public void TlsHandshakeEnded(string? failure, string? version = null, string? serverName = null)
+    {
+        _services.Counters.TlsHandshake(failure);
+        _logger?.Tls(version, serverName);
+    }
+
     /// <summary>close N, from the control thread.</summary>
-    public void Close() => _relay?.Abort();
+    public void Close()
+    {
+        Volatile.Write(ref _aborted, true);
+        _relay?.Abort();
+    }
 
     public ConnectionView View()
     {
@@ -213,6 +239,9 @@ public sealed class ConnectionLifecycle : IListedConnection
         return new ProxyAnnouncement(version, source, AnnouncedDestination ?? SocketAddressCodec.LocalOf((int)_clientDescriptor));
     }
 
+    /// <summary>A -H request line, for the JSON access log (called on the relay's thread, before its bytes go on).</summary>
+    private void RequestLine(ReadOnlySpan<byte> line) => _logger!.RequestLine(line, _traffic?.Total ?? default);
+
     private void ConnectOrRefuse()
     {
         if (_attempt.ServerEndPoint is not { } target)
@@ -224,6 +253,7 @@ public sealed class ConnectionLifecycle : IListedConnection
         var from = TransparentSource.Fits(_transparentFrom, target, _services.Log);
         // An idler comes from quill's own address, so transparent connections never take one.
         var idler = _transparentFrom is null ? _services.Idlers?.Take(_attempt.Server, target) : null;
+        _connectStarted = _services.Time.GetTimestamp();
         _connector!.Connect(new ConnectRequest(_attempt.Server, target, from, idler));
     }
 

@@ -26,6 +26,15 @@ public sealed class ConnectionRegistry(int capacity)
         }
     }
 
+    /// <summary>Connections listed now (/metrics), without building their views.</summary>
+    public int Open
+    {
+        get
+        {
+            lock (_gate) return _slots.Count - _released.Count;
+        }
+    }
+
     /// <summary>Lists <paramref name="connection"/> under the lowest free number; with none free (only while conn_max
     /// is growing) it gets -1 and is not listed.</summary>
     public void Add(IListedConnection connection)

@@ -1,4 +1,5 @@
 using Quill.Core.Acl;
+using Quill.Core.Model;
 using Quill.Core.Control;
 using Quill.Core.Proxy;
 using Quill.Core.Selection;
@@ -18,6 +19,15 @@ public sealed class ConnectionServices(ServerSelector selector, ConnectionRegist
     public ConnectionRegistry Registry { get; } = registry;
 
     public IDebugLog Log { get; } = log;
+
+    /// <summary>The JSON access log (log_format json), when one is in use.</summary>
+    public IConnectionLog? ConnectionLog { get; set; }
+
+    /// <summary>The clock connection times are measured with.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Process-wide event counts (/metrics); the one instance the control side counts into too.</summary>
+    public BalancerCounters Counters { get; init; } = new();
 
     /// <summary>-H, the access log and -d 3 dumps; null: client bytes always pass untouched.</summary>
     public IClientStreamFilters? Filters { get; set; }

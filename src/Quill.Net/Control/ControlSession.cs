@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Quill.Net.Listening;
 
 namespace Quill.Net.Control;
 
@@ -52,7 +53,8 @@ internal static class ControlSession
             }
             if (reply is not null)
             {
-                await ReplyAndCloseAsync(socket, reply, buffer, options, stopping).ConfigureAwait(false);
+                await ReplyAndClose.RunAsync(socket, Encoding.Latin1.GetBytes(reply), buffer, options.ReplyTimeout,
+                    options.TimeProvider, stopping).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -128,26 +130,6 @@ internal static class ControlSession
             options.OnCallbackError?.Invoke(e);
             result = default!;
             return false;
-        }
-    }
-
-    /// <summary>
-    /// Sends the reply, then half-closes and discards input until the client closes. Closing with unread
-    /// input would make the kernel send a reset, and the client could lose the reply it has not read yet.
-    /// </summary>
-    private static async Task ReplyAndCloseAsync(
-        Socket socket, string reply, byte[] scratch, ControlServerOptions options, CancellationToken stopping)
-    {
-        using var replying = new Deadline(options.ReplyTimeout, options.TimeProvider, stopping);
-        var bytes = Encoding.Latin1.GetBytes(reply);
-        var sent = 0;
-        while (sent < bytes.Length)
-        {
-            sent += await socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None, replying.Token).ConfigureAwait(false);
-        }
-        socket.Shutdown(SocketShutdown.Send);
-        while (await socket.ReceiveAsync(scratch, SocketFlags.None, replying.Token).ConfigureAwait(false) > 0)
-        {
         }
     }
 }

@@ -115,11 +115,19 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
             await ssl.AuthenticateAsServerAsync(
                 static (_, hello, state, _) => ValueTask.FromResult(((TlsTermination)state!).ServerOptions(hello.ServerName)),
                 _tls, handshake.Token).ConfigureAwait(false);
+            _lifecycle.TlsHandshakeEnded(null, ssl.SslProtocol.ToString(), string.IsNullOrEmpty(ssl.TargetHostName) ? null : ssl.TargetHostName);
             return true;
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException
                                       or SocketException or ObjectDisposedException)
         {
+            _lifecycle.TlsHandshakeEnded(e switch
+            {
+                OperationCanceledException when !_closing.IsCancellationRequested => "timeout",
+                OperationCanceledException or ObjectDisposedException => "closed",
+                AuthenticationException => "protocol",
+                _ => "io",
+            });
             if (_log.IsEnabled(1) && !_closing.IsCancellationRequested)
             {
                 var why = e is OperationCanceledException ? "no handshake within the time limit" : e.GetBaseException().Message.ReplaceLineEndings(" ");

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Quill.Core.Status;
 using Quill.Interop;
 using Quill.Net.Diagnostics;
 using Quill.Operations;
@@ -26,9 +27,13 @@ internal sealed class DebugLog(int level, TimeProvider time) : IDebugLog
 
     public bool IsEnabled(int messageLevel) => Level >= messageLevel;
 
+    /// <summary>The last level-0 messages (failures and warnings), for the live status page.</summary>
+    public RecentErrors Errors { get; } = new();
+
     public void Write(int messageLevel, string message)
     {
         if (!IsEnabled(messageLevel)) return;
+        if (messageLevel == 0) Errors.Add(time.GetUtcNow(), message);
         if (ToSyslog)
         {
             Syslog.Write(Libc.LogDebug, message);

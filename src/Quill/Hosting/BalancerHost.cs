@@ -2,11 +2,14 @@ using System.Net.Sockets;
 using Quill.Core.Acl;
 using Quill.Core.Configuration;
 using Quill.Core.Control;
+using Quill.Core.Model;
 using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Connections;
 using Quill.Net.Listening;
 using Quill.Net.Tls;
+using Quill.Net.Web;
+using Quill.Observation;
 using Quill.Operations;
 
 namespace Quill.Hosting;
@@ -55,19 +58,29 @@ internal static class BalancerHost
         using var quittingNotice = quitting.Register(SystemdNotify.Stopping);
         var settings = new RuntimeSettings(options);
         var acls = new AccessLists(countries.CountryOf);
-        state.Selector.Admission = new AclAdmission(acls, settings, state.Servers);
+        var counters = new BalancerCounters();
+        state.Selector.Admission = new AclAdmission(acls, settings, state.Servers, counters);
         using var listeners = new ListenerSlot();
         var connections = new ConnectionRegistry(options.ConnectionsMax);
-        await using var operations = OperationsHost.Create(options, state, connections, log, time);
+        await using var operations = OperationsHost.Create(options, state, connections, settings, log, time);
         var services = new ConnectionServices(state.Selector, connections, settings, log)
         {
-            Filters = new ClientStreamFilters(operations.Reporting),
+            Filters = new ClientStreamFilters(operations.Reporting, counters),
+            Counters = counters,
+            ConnectionLog = operations.Reporting,
+            Time = time,
             Acls = acls,
         };
         using var accepting = options.Udp ? null : new TcpIntake(services, time, options.ConnectionsMax, options.MultiAccept);
         using var trafficSweep = new TrafficSweep(connections, time);
         var runtime = new BalancerRuntime(listeners, connections, accepting, log, options.ListenBacklog, exit, operations);
-        await using var control = new ControlPlane(options, state, settings, acls, runtime, time, log);
+        using var metrics = new QuillMetrics(state.Selector, state.Settings, connections, counters, time);
+        using var exposition = new MetricsExposition(metrics.Families);
+        runtime.Live = new LiveStatusSource(operations.Status, state.Settings, settings, counters, log.Errors,
+            () => listeners.Text ?? options.Listen?.Text, time);
+        using var web = new ObservationEndpoint(runtime.Live, exposition, acls, settings, log, time);
+        runtime.Web = web;
+        await using var control = new ControlPlane(options, state, settings, acls, runtime, time, log, counters);
 
         // pen's order: -o as parsed, the -F file, the control port, then the listener unless the file opened one;
         // then chroot and the user switch, the access log and the pid file.

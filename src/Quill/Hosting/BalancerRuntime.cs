@@ -6,6 +6,7 @@ using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Connections;
 using Quill.Net.Listening;
+using Quill.Observation;
 using Quill.Operations;
 
 namespace Quill.Hosting;
@@ -99,6 +100,20 @@ internal sealed class BalancerRuntime(
     public bool CloseConnection(int id) => connections.Close(id);
 
     public int ConnectionOfSocket(long fd) => connections.FindSocket(fd);
+
+    /// <summary>The web_listen endpoint (closed until a command opens it).</summary>
+    public ObservationEndpoint? Web { get; set; }
+
+    /// <summary>What json status and /api/status read.</summary>
+    public LiveStatusSource? Live { get; set; }
+
+    public string? WebListenText => Web?.Text;
+
+    public string? TryWebListen(ListenSpec spec) => Web is { } web ? web.TryListen(spec) : "web_listen is not available here";
+
+    public void CloseWebListen() => Web?.Close();
+
+    public Core.Status.LiveStatus? LiveStatus() => Live?.Read();
 
     /// <summary>The idler pool, once the TCP balancer runs.</summary>
     public IdlerPool? Idlers { get; set; }

@@ -1,6 +1,7 @@
 using Quill.Core.Acl;
 using Quill.Core.Configuration;
 using Quill.Core.Control;
+using Quill.Core.Model;
 using Quill.Net;
 using Quill.Operations;
 
@@ -22,7 +23,8 @@ internal static class ConfigurationCheck
         var settings = new RuntimeSettings(options);
         var acls = new AccessLists();
         state.Selector.Admission = new AclAdmission(acls, settings, state.Servers);
-        return ControlPlane.CreateDispatcher(options, state, settings, acls, new CheckingRuntime(options), time, reloader: null, checking: true);
+        return ControlPlane.CreateDispatcher(options, state, settings, acls, new CheckingRuntime(options), time, new BalancerCounters(),
+            reloader: null, checking: true);
     }
 
     /// <summary>Prints the errors on stderr, one a line, or "configuration ok" on stdout.</summary>

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Quill.Core.Acl;
 using Quill.Core.Configuration;
 using Quill.Core.Control;
+using Quill.Core.Model;
 using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Control;
@@ -24,7 +25,7 @@ internal sealed class ControlPlane : IAsyncDisposable
     private ControlServer? _server;
 
     public ControlPlane(QuillOptions options, BalancerState state, RuntimeSettings settings, AccessLists acls,
-        IBalancerRuntime runtime, TimeProvider time, DebugLog log)
+        IBalancerRuntime runtime, TimeProvider time, DebugLog log, BalancerCounters counters)
     {
         _options = options;
         _acls = acls;
@@ -32,13 +33,14 @@ internal sealed class ControlPlane : IAsyncDisposable
         _log = log;
         var reloader = options.ConfigFile is null ? null
             : new ConfigReloader(options.Commands, () => ConfigurationCheck.Scratch(options, time), Report);
-        Dispatcher = CreateDispatcher(options, state, settings, acls, runtime, time, reloader, checking: false);
+        Dispatcher = CreateDispatcher(options, state, settings, acls, runtime, time, counters, reloader, checking: false);
     }
 
     /// <summary>The dispatcher over one state: the running one (with its reloader when there is -F), or a check's
     /// scratch copy (<paramref name="checking"/>: no reloader, <c>write</c> writes nothing).</summary>
     public static PenctlDispatcher CreateDispatcher(QuillOptions options, BalancerState state, RuntimeSettings settings,
-        AccessLists acls, IBalancerRuntime runtime, TimeProvider time, ConfigReloader? reloader, bool checking) =>
+        AccessLists acls, IBalancerRuntime runtime, TimeProvider time, BalancerCounters counters, ConfigReloader? reloader,
+        bool checking) =>
         new(new ControlContext
         {
             Selector = state.Selector,
@@ -48,6 +50,7 @@ internal sealed class ControlPlane : IAsyncDisposable
             Runtime = runtime,
             Time = time,
             Services = Interop.ServiceNames.For("tcp"),
+            Counters = counters,
         })
         { ConfigFile = options.ConfigFile, Reloader = reloader, Checking = checking };
 

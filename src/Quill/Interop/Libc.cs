@@ -25,6 +25,16 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setsid();
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint opendir(string path);
+
+    /// <summary>The next entry (a struct dirent, not read here), or zero at the end.</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint readdir(nint directory);
+
+    [LibraryImport("libc")]
+    public static partial int closedir(nint directory);
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int dup2(int oldFd, int newFd);
 

@@ -1,4 +1,5 @@
 using Quill.Core.Configuration;
+using Quill.Core.Control;
 using Quill.Diagnostics;
 using Quill.Hosting;
 using Quill.Net.AccessLog;
@@ -29,7 +30,8 @@ internal sealed class OperationsHost : IAsyncDisposable
     public SessionReporting Reporting { get; }
 
     /// <summary>The access log (still closed), statistics and signal actions; nothing is opened yet.</summary>
-    public static OperationsHost Create(QuillOptions options, BalancerState state, ConnectionRegistry connections, DebugLog log, TimeProvider time)
+    public static OperationsHost Create(QuillOptions options, BalancerState state, ConnectionRegistry connections, RuntimeSettings settings,
+        DebugLog log, TimeProvider time)
     {
         var accessLog = new AccessLog(message => log.Write(0, message));
         var status = new StatusReports(state.Selector, connections, log, time) { WebStatsFile = options.WebStatsFile };
@@ -37,7 +39,7 @@ internal sealed class OperationsHost : IAsyncDisposable
         signals.OnHangUp(() => log.Write(1, "HUP: reopening the access log"));
         signals.OnHangUp(accessLog.Reopen);
         signals.OnUser1(status.OnUser1);
-        return new OperationsHost(accessLog, signals, status, new SessionReporting(accessLog, log, options.Ascii, time));
+        return new OperationsHost(accessLog, signals, status, new SessionReporting(accessLog, log, options.Ascii, settings, time));
     }
 
     /// <summary>

@@ -453,6 +453,20 @@ public class CommandLineParserTests
         Assert.Equal(notice, Run("-C", text, "8080").Notices.Contains("-C 10080: control port on 127.0.0.1 only; -C 0.0.0.0:10080 listens on every address"));
     }
 
+    [Theory]
+    [InlineData("--web-listen", "9100")]
+    [InlineData("--web-listen=9100")]
+    public void Parse_WebListen_IsTheWebListenCommand(params string[] option)
+    {
+        Assert.Equal(["web_listen 9100"], Run([.. option, "8080"]).Commands);
+    }
+
+    [Fact]
+    public void Parse_WebListenWithoutAddress_IsRefused()
+    {
+        Assert.Equal("option '--web-listen' requires an argument", Error("--web-listen"));
+    }
+
     [Fact]
     public void Parse_ControlUnixSocket_KeepsPath()
     {

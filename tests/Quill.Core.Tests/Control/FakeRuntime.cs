@@ -15,6 +15,19 @@ internal sealed class FakeRuntime : IBalancerRuntime
     public List<int> Closed { get; } = [];
     public int ExitRequests { get; private set; }
 
+    /// <summary>web_listen: the spec the web endpoint was last opened at; null while closed.</summary>
+    public ListenSpec? WebListen { get; private set; }
+
+    public string? WebListenText => WebListen?.Text;
+
+    public string? TryWebListen(ListenSpec spec)
+    {
+        WebListen = spec;
+        return null;
+    }
+
+    public void CloseWebListen() => WebListen = null;
+
     /// <summary>A listen address this fake refuses, as if it were in use.</summary>
     public string BusyListen { get; set; } = "127.0.0.1:1";
 

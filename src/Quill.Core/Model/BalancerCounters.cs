@@ -1,0 +1,61 @@
+namespace Quill.Core.Model;
+
+/// <summary>
+/// Process-wide event counts since start, for /metrics: each is bumped where the event happens (the connection
+/// lifecycle, the ACL check, the control dispatcher...) with one interlocked add, and read at scrape time.
+/// </summary>
+public sealed class BalancerCounters
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _tlsFailures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _reloads = new(StringComparer.Ordinal);
+    private long _accepted;
+    private long _refusedByAcl;
+    private long _udpSessions;
+    private long _tlsHandshakes;
+    private long _httpRequests;
+    private long _controlCommands;
+
+    /// <summary>TCP and TLS clients accepted (each starts one connection lifecycle).</summary>
+    public long Accepted => Volatile.Read(ref _accepted);
+    /// <summary>Clients client_acl denied (sent to the abuse server, or closed without one).</summary>
+    public long RefusedByAcl => Volatile.Read(ref _refusedByAcl);
+    /// <summary>UDP sessions started (one per client address and port).</summary>
+    public long UdpSessions => Volatile.Read(ref _udpSessions);
+    /// <summary>TLS handshakes completed with clients.</summary>
+    public long TlsHandshakes => Volatile.Read(ref _tlsHandshakes);
+    /// <summary>HTTP requests followed on -H connections.</summary>
+    public long HttpRequests => Volatile.Read(ref _httpRequests);
+    /// <summary>Control commands run (-o, -F, the control port, include, HUP).</summary>
+    public long ControlCommands => Volatile.Read(ref _controlCommands);
+
+    public void ClientAccepted() => Interlocked.Increment(ref _accepted);
+    public void ClientRefusedByAcl() => Interlocked.Increment(ref _refusedByAcl);
+    public void UdpSessionStarted() => Interlocked.Increment(ref _udpSessions);
+    public void HttpRequestSeen() => Interlocked.Increment(ref _httpRequests);
+    public void ControlCommandRun() => Interlocked.Increment(ref _controlCommands);
+
+    /// <param name="failure">Null for a completed handshake, else a short reason from a closed set ("timeout"...).</param>
+    public void TlsHandshake(string? failure)
+    {
+        if (failure is null) Interlocked.Increment(ref _tlsHandshakes);
+        else Add(_tlsFailures, failure);
+    }
+
+    /// <param name="result">"success" or "failure" (what a reload of the -F file came to).</param>
+    public void ConfigReload(string result) => Add(_reloads, result);
+
+    public KeyValuePair<string, long>[] TlsFailures() => Read(_tlsFailures);
+
+    public KeyValuePair<string, long>[] ConfigReloads() => Read(_reloads);
+
+    private void Add(Dictionary<string, long> counts, string key)
+    {
+        lock (_gate) counts[key] = counts.GetValueOrDefault(key) + 1;
+    }
+
+    private KeyValuePair<string, long>[] Read(Dictionary<string, long> counts)
+    {
+        lock (_gate) return [.. counts];
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Quill.EndToEnd.Tests.Backends;
+using Quill.EndToEnd.Tests.Harness;
+using Quill.EndToEnd.Tests.Security;
+using Xunit.Abstractions;
+
+namespace Quill.EndToEnd.Tests.Observation;
+
+/// <summary>/metrics read by the real promtool and scraped by a real Prometheus server.</summary>
+public sealed partial class MetricsTests(ITestOutputHelper output)
+{
+    private const string Promtool = "/usr/bin/promtool";
+    private const string Prometheus = "/usr/bin/prometheus";
+
+    [ToolFact(Promtool)]
+    public async Task Scrape_UnderTraffic_PassesPromtoolAndCountsEachServer()
+    {
+        using var servers = NamedBackends.Start(2);
+        using var quill = await ObservedBalancer.StartAsync(["-r", "-H"], servers.Specs);
+        // Traffic runs while the scrapes happen: 10 clients per server (round robin), scraped in between.
+        var traffic = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => LoopbackClient.AskAsync(quill.Listen)));
+        var (_, during) = await quill.GetAsync("/metrics");
+        await traffic;
+        var (contentType, after) = await quill.GetAsync("/metrics");
+
+        Assert.StartsWith("text/plain; version=0.0.4", contentType, StringComparison.Ordinal);
+        foreach (var scrape in new[] { during, after })
+        {
+            var check = await ObservedBalancer.RunAsync(Promtool, ["check", "metrics"], scrape);
+            Assert.True(check.ExitCode == 0, $"promtool: {check.Stdout}{check.Stderr}");
+        }
+        Assert.Equal(10, Sample(after, "quill_server_connections_total", "0"));
+        Assert.Equal(10, Sample(after, "quill_server_connections_total", "1"));
+        Assert.Equal(10, Sample(after, "quill_server_connect_duration_seconds_count", "0"));
+        Assert.Equal(30, Sample(after, "quill_server_received_bytes_total", "0")); // "s0\n" ten times
+        Assert.Contains("quill_connections_accepted_total 20\n", after, StringComparison.Ordinal);
+        Assert.Matches(@"quill_build_info\{version=""\d+\.\d+\.\d+"",runtime="".NET [^""]+""\} 1", after);
+        Assert.Matches(@"\nprocess_open_fds \d+\n", after);
+    }
+
+    [Fact]
+    public async Task Scrape_AcceptOpenMetrics_AnswersOpenMetricsEndingInEof()
+    {
+        using var servers = NamedBackends.Start(1);
+        using var quill = await ObservedBalancer.StartAsync([], servers.Specs);
+
+        var (contentType, body) = await quill.GetAsync("/metrics", "application/openmetrics-text; version=1.0.0,text/plain;q=0.5");
+
+        Assert.StartsWith("application/openmetrics-text; version=1.0.0", contentType, StringComparison.Ordinal);
+        Assert.EndsWith("# EOF\n", body, StringComparison.Ordinal);
+        Assert.Contains("# TYPE quill_server_connections counter\n", body, StringComparison.Ordinal);
+        Assert.Contains("# UNIT quill_server_sent_bytes bytes\n", body, StringComparison.Ordinal);
+        Assert.Contains("# TYPE quill_build info\n", body, StringComparison.Ordinal);
+    }
+
+    [ToolFact(Prometheus)]
+    public async Task RealPrometheus_ScrapesQuill_QueryReturnsEachServersConnections()
+    {
+        using var servers = NamedBackends.Start(2);
+        using var quill = await ObservedBalancer.StartAsync(["-r"], servers.Specs);
+        foreach (var _ in Enumerable.Range(0, 6)) await LoopbackClient.AskAsync(quill.Listen);
+        using var directory = new TempDirectory();
+        var port = FreePorts.Next();
+        var config = Path.Combine(directory.Path, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+            scrape_configs:
+              - job_name: quill
+                static_configs:
+                  - targets: ["127.0.0.1:{quill.WebPort}"]
+            """);
+        var start = new ProcessStartInfo(Prometheus) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { $"--config.file={config}", $"--storage.tsdb.path={directory.Path}/data",
+                     $"--web.listen-address=127.0.0.1:{port}" })
+            start.ArgumentList.Add(argument);
+        using var prometheus = Process.Start(start)!;
+        var log = prometheus.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+            var query = $"http://127.0.0.1:{port}/api/v1/query?query=quill_server_connections_total";
+            var results = await Eventually.ValueAsync(async () =>
+            {
+                try
+                {
+                    using var answer = JsonDocument.Parse(await http.GetStringAsync(query));
+                    return answer.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
+                        .ToDictionary(r => r.GetProperty("metric").GetProperty("server").GetString()!,
+                            r => r.GetProperty("value")[1].GetString()!);
+                }
+                catch (HttpRequestException)
+                {
+                    return [];
+                }
+            }, r => r.Count == 2, TimeSpan.FromSeconds(60));
+
+            output.WriteLine(string.Join(", ", results.Select(r => $"server {r.Key}: {r.Value}")));
+            Assert.Equal("3", results["0"]);
+            Assert.Equal("3", results["1"]);
+        }
+        finally
+        {
+            prometheus.Kill();
+            await prometheus.WaitForExitAsync();
+            output.WriteLine((await log).Split('\n').LastOrDefault(l => l.Contains("quill", StringComparison.Ordinal)) ?? "");
+        }
+    }
+
+    private static long Sample(string scrape, string name, string server)
+    {
+        var match = Regex.Match(scrape, $@"\n{name}\{{server=""{server}""[^}}]*\}} (\d+)\n");
+        Assert.True(match.Success, $"no {name} for server {server}");
+        return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+}
