@@ -102,6 +102,7 @@ public sealed class HealthMonitor
     private async Task CheckAsync(int index, ServerState server, Schedule schedule, EffectiveHealth health, CancellationToken stopping)
     {
         var endPoint = server.EndPoint;
+        var started = _time.GetTimestamp();
         try
         {
             CheckOutcome outcome;
@@ -124,6 +125,7 @@ public sealed class HealthMonitor
             var current = server.HealthSettings.Over(_selection.Health);
             if (stopping.IsCancellationRequested || !ReferenceEquals(server.EndPoint, endPoint) || current.Check != health.Check)
                 return;
+            server.Statistics.Checked(outcome.Result, _time.GetElapsedTime(started));
             if (_selector.RecordCheck(server, outcome.Passed, outcome.Result, current.Rise, current.Fall))
                 _log(0, server.Health.CheckedDown
                     ? $"server {index} is down: {current.Fall} checks failed in a row, the last {outcome.Result}"

@@ -8,6 +8,7 @@ public sealed class ServerStatistics
 {
     private readonly Lock _failuresGate = new();
     private readonly Dictionary<string, long> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _checks = new(StringComparer.Ordinal);
     private long _connections;
     private long _blacklistings;
 
@@ -37,5 +38,20 @@ public sealed class ServerStatistics
     public KeyValuePair<string, long>[] ConnectFailures()
     {
         lock (_failuresGate) return [.. _failures];
+    }
+
+    /// <summary>How long active health checks took, whatever their result.</summary>
+    public LatencyHistogram CheckTime { get; } = new();
+
+    /// <param name="result">As <c>health</c> shows it: <c>ok</c> or <c>fail:REASON</c>, a short, closed set.</param>
+    public void Checked(string result, TimeSpan duration)
+    {
+        CheckTime.Record(duration);
+        lock (_failuresGate) _checks[result] = _checks.GetValueOrDefault(result) + 1;
+    }
+
+    public KeyValuePair<string, long>[] CheckResults()
+    {
+        lock (_failuresGate) return [.. _checks];
     }
 }

@@ -25,10 +25,29 @@ internal sealed class CheckingRuntime(QuillOptions options) : IBalancerRuntime
 
     public string? TryListen(ListenSpec spec)
     {
+        var error = Unresolvable(spec);
+        if (error is null) ListenText = spec.Text;
+        return error;
+    }
+
+    /// <summary>web_listen: resolved as the endpoint would be, never opened.</summary>
+    public string? WebListenText { get; private set; }
+
+    public string? TryWebListen(ListenSpec spec)
+    {
+        var error = Unresolvable(spec);
+        if (error is null) WebListenText = spec.Text;
+        return error;
+    }
+
+    public void CloseWebListen() => WebListenText = null;
+
+    /// <summary>Why <paramref name="spec"/> could not be listened on, as far as can be told without opening it.</summary>
+    private static string? Unresolvable(ListenSpec spec)
+    {
         try
         {
             EndPointResolver.ResolveListen(spec);
-            ListenText = spec.Text;
             return null;
         }
         catch (ArgumentException e)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Quill.Diagnostics;
 using Quill.Net.Connections;
 using Quill.Net.Takeover;
+using Quill.Observation;
 
 namespace Quill.Hosting;
 
@@ -11,7 +12,8 @@ namespace Quill.Hosting;
 /// there is the new one's); then every plain relay moves, sockets and unsent bytes, and last the counters and the
 /// client table. Until the new process says it has everything, this one keeps its listeners and can accept again.
 /// </summary>
-internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane control, TcpIntake intake, BalancerState state, DebugLog log)
+internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane control, ObservationEndpoint web, TcpIntake intake,
+    BalancerState state, DebugLog log)
 {
     /// <summary>Connections accepted just before accepting stopped may still be connecting to their server: they
     /// move once connected, looked at this often, this many times; any left then drain here.</summary>
@@ -22,10 +24,13 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
     public async Task<bool> RunAsync(TakeoverChannel channel)
     {
         var stopped = false;
+        Func<string?>? reopenWeb = null;
         try
         {
             var (hello, _) = channel.Receive();
             Expect(hello, TakeoverMessage.Hello);
+            // The web endpoint is not handed over: the new process opens it itself, before it asks for connections.
+            reopenWeb = web.Release();
             var listener = listeners.Current ?? throw new IOException("takeover: no listener to hand over");
             var started = Stopwatch.GetTimestamp();
             int[] fds = control.ControlDescriptor is { } controlFd ? [listener.Descriptor, controlFd] : [listener.Descriptor];
@@ -72,6 +77,7 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
         {
             log.Write(0, $"takeover failed, serving on: {e.Message}");
             if (stopped && listeners.Current is { } listener) intake.Listen(listener);
+            if (reopenWeb?.Invoke() is { } webError) log.Write(0, $"web_listen: {webError}");
             return false;
         }
     }

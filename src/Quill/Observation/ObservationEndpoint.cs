@@ -23,6 +23,7 @@ internal sealed class ObservationEndpoint(
 
     private readonly Lock _gate = new();
     private WebServer? _server;
+    private ListenSpec? _spec;
 
     /// <summary>The address as given, while open.</summary>
     public string? Text { get; private set; }
@@ -33,6 +34,11 @@ internal sealed class ObservationEndpoint(
     /// <returns>Null when listening at <paramref name="spec"/> (the old endpoint, if any, closed); else why not.</returns>
     public string? TryListen(ListenSpec spec)
     {
+        // The address already open (a reload, or a takeover's handed configuration, naming it again) keeps its socket.
+        lock (_gate)
+        {
+            if (_server is not null && _spec?.Text == spec.Text) return null;
+        }
         WebServer server;
         try
         {
@@ -53,7 +59,7 @@ internal sealed class ObservationEndpoint(
         lock (_gate)
         {
             _server?.Dispose();
-            (_server, Text) = (server, spec.Text);
+            (_server, Text, _spec) = (server, spec.Text, spec);
         }
         log.Write(1, $"web endpoint on {spec.Text}");
         return null;
@@ -64,8 +70,21 @@ internal sealed class ObservationEndpoint(
         lock (_gate)
         {
             _server?.Dispose();
-            (_server, Text) = (null, null);
+            (_server, Text, _spec) = (null, null, null);
         }
+    }
+
+    /// <summary>
+    /// Takeover, old side: closes the endpoint so the next process, which opens it from its own -F or the handed
+    /// configuration, finds the address free. Returns how to open it again should the takeover fail; null when closed.
+    /// </summary>
+    public Func<string?>? Release()
+    {
+        ListenSpec? spec;
+        lock (_gate) spec = _spec;
+        if (spec is null) return null;
+        Close();
+        return () => TryListen(spec);
     }
 
     public void Dispose() => Close();

@@ -42,6 +42,10 @@ internal sealed class QuillMetrics : IDisposable
         Histogram("quill_server_connect_duration_seconds",
             "Time from choosing the server to the connect completing, for connects that succeeded.", s => s.Statistics.ConnectTime);
 
+        Counter("quill_server_health_checks", "Active health checks of the server, by result (ok or fail:REASON).", CheckResults);
+        Histogram("quill_server_health_check_duration_seconds", "Time an active health check took, whatever its result.",
+            s => s.Statistics.CheckTime);
+
         // The balancer as a whole.
         Counter("quill_connections_accepted", "TCP and TLS clients accepted.", () => One(_counters.Accepted));
         Gauge("quill_connections_open", "Client connections (and UDP sessions) open now.", () => One(_connections.Open));
@@ -58,6 +62,7 @@ internal sealed class QuillMetrics : IDisposable
         Counter("quill_http_requests", "HTTP requests followed on -H connections.", () => One(_counters.HttpRequests));
         Counter("quill_udp_sessions", "UDP sessions started (-U).", () => One(_counters.UdpSessions));
         Counter("quill_control_commands", "Control commands run (-o, -F, control port, include, HUP).", () => One(_counters.ControlCommands));
+        Counter("quill_proxy_headers", "PROXY headers read from front balancers (accept_proxy), by result.", ProxyHeaders);
         Counter("quill_config_reloads", "Reloads of the -F file, by result.", () => ByKey(_counters.ConfigReloads(), "result"));
 
         // The process.
@@ -138,6 +143,20 @@ internal sealed class QuillMetrics : IDisposable
     private IEnumerable<Measurement<long>> ConnectFailures() =>
         Servers().SelectMany(s => s.State.Statistics.ConnectFailures()
             .Select(f => Tagged(f.Value, ("server", s.Index), ("address", s.Address), ("reason", f.Key))));
+
+    private IEnumerable<Measurement<long>> CheckResults() =>
+        Servers().SelectMany(s => s.State.Statistics.CheckResults()
+            .Select(r => Tagged(r.Value, ("server", s.Index), ("address", s.Address), ("result", r.Key))));
+
+    private IEnumerable<Measurement<long>> ProxyHeaders()
+    {
+        var intake = _connections.ProxyIntake;
+        return
+        [
+            Tagged(intake.Accepted, ("result", "accepted")), Tagged(intake.Invalid, ("result", "invalid")),
+            Tagged(intake.Timeouts, ("result", "timeout")), Tagged(intake.Denied, ("result", "denied")),
+        ];
+    }
 
     private IEnumerable<Measurement<long>> ServerStates()
     {

@@ -27,8 +27,8 @@ public class ObservationCommandsTests
     [InlineData("no web_listen 1", "no web_listen: unexpected argument '1'\n")]
     [InlineData("web_acl 10", "web_acl: ACL number 10 out of range 0-9\n")]
     [InlineData("log_format xml", "log_format: 'xml' is neither json nor pen\n")]
-    [InlineData("json", "json: missing command (servers, recent, mode or status)\n")]
-    [InlineData("json clients", "json: no JSON form for 'clients' (servers, recent [S], mode, status)\n")]
+    [InlineData("json", "json: missing command (servers, health, recent, mode or status)\n")]
+    [InlineData("json clients", "json: no JSON form for 'clients' (servers, health, recent [S], mode, status)\n")]
     [InlineData("json recent x", "recent: invalid number 'x'\n")]
     public void BadInput_IsRefusedWithOneLine_AndChangesNothing(string command, string error)
     {

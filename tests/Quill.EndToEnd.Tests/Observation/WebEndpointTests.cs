@@ -34,6 +34,24 @@ public sealed class WebEndpointTests
     }
 
     [Fact]
+    public async Task Reload_OfAFileThatOpensTheEndpoint_KeepsItOpen()
+    {
+        using var servers = NamedBackends.Start(1);
+        using var directory = new TempDirectory();
+        var file = directory.File("quill.cfg");
+        var port = FreePorts.Next();
+        await File.WriteAllTextAsync(file, $"server 0 address 127.0.0.1 port {servers[0].Port}\nweb_listen {port}\n");
+        using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, ["-F", file]);
+        var endpoint = new IPEndPoint(IPAddress.Loopback, port);
+        Assert.Equal("ok", await GetStatusLineAsync(endpoint, "/metrics"));
+
+        // The open address named again is kept, not bound a second time (which would fail: the port is in use).
+        Assert.Equal($"reload: {file} applied\n", await balancer.AskAsync("reload"));
+        Assert.Equal("ok", await GetStatusLineAsync(endpoint, "/metrics"));
+        Assert.Equal($"{port}\n", await balancer.AskAsync("web_listen"));
+    }
+
+    [Fact]
     public async Task WebAcl_DeniedReader_IsClosedWithoutAnAnswer()
     {
         using var servers = NamedBackends.Start(1);
