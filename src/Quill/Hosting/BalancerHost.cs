@@ -186,8 +186,9 @@ internal static class BalancerHost
         {
             return TakeoverServer.Open(pidFile, handover, graceful.Cancel, log);
         }
-        catch (System.Net.Sockets.SocketException e)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
         {
+            // After -j the pid file's directory is outside the jail; after -u it may not be writable: no takeover then.
             log.Write(0, $"cannot open {TakeoverServer.PathFor(pidFile)} for a later --takeover: {e.Message}");
             return null;
         }
