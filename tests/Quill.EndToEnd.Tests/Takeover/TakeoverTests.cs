@@ -43,7 +43,8 @@ public sealed class TakeoverTests(CertificateFixture certificates, ITestOutputHe
                 using var next = run.TakeOver();
                 Assert.Equal(0, await run.Old.WaitForExitAsync(OldExitLimit));
                 output.WriteLine($"takeover with {streams.Count} live connections: old process gone after {clock.ElapsedMilliseconds} ms");
-                Assert.Contains($"taken over: {streams.Count} connections moved", run.Old.StandardError);
+                Assert.True(run.Old.StandardError.Contains($"taken over: {streams.Count} connections moved", StringComparison.Ordinal),
+                    run.Old.StandardError);
                 pingsBefore = pings.Succeeded;
                 await pings.WaitForAsync(50);
 
