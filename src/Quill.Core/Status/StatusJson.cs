@@ -21,35 +21,32 @@ public static class StatusJson
     }
 
     /// <summary>The rows of <c>servers</c>, each with its state.</summary>
-    public static void Servers(Utf8JsonWriter json, IReadOnlyList<ServerState> servers, DateTimeOffset now, TimeSpan blacklistTime)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        ArgumentNullException.ThrowIfNull(servers);
-        json.WriteStartArray();
-        for (var i = 0; i < servers.Count; i++)
+    public static void Servers(Utf8JsonWriter json, IReadOnlyList<ServerState> servers, DateTimeOffset now, TimeSpan blacklistTime) =>
+        ServerRows(json, servers, (s, row) =>
         {
-            var s = servers[i];
-            json.WriteStartObject();
-            json.WriteNumber("index", i);
-            json.WriteString("address", ServerCommands.AddressText(s.EndPoint));
-            json.WriteNumber("port", s.Port);
-            json.WriteNumber("connections", s.Connections);
-            json.WriteNumber("max", s.Soft);
-            json.WriteNumber("hard", s.Hard);
-            json.WriteNumber("weight", s.Weight);
-            json.WriteNumber("prio", s.Prio);
-            json.WriteNumber("sent", s.SentToServer);
-            json.WriteNumber("received", s.ReceivedFromServer);
-            json.WriteString("state", ServerCondition.Of(s, now, blacklistTime));
-            json.WriteNumber("connections_total", s.Statistics.Connections);
-            json.WriteNumber("blacklistings", s.Statistics.Blacklistings);
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
-    }
+            row.WriteNumber("connections", s.Connections);
+            row.WriteNumber("max", s.Soft);
+            row.WriteNumber("hard", s.Hard);
+            row.WriteNumber("weight", s.Weight);
+            row.WriteNumber("prio", s.Prio);
+            row.WriteNumber("sent", s.SentToServer);
+            row.WriteNumber("received", s.ReceivedFromServer);
+            row.WriteString("state", ServerCondition.Of(s, now, blacklistTime));
+            row.WriteNumber("connections_total", s.Statistics.Connections);
+            row.WriteNumber("blacklistings", s.Statistics.Blacklistings);
+        });
 
     /// <summary>The rows of <c>health</c>: state, the last check's result and its unix time (0 when none).</summary>
-    public static void Health(Utf8JsonWriter json, IReadOnlyList<ServerState> servers, DateTimeOffset now, TimeSpan blacklistTime)
+    public static void Health(Utf8JsonWriter json, IReadOnlyList<ServerState> servers, DateTimeOffset now, TimeSpan blacklistTime) =>
+        ServerRows(json, servers, (s, row) =>
+        {
+            row.WriteString("state", ServerCondition.Of(s, now, blacklistTime));
+            row.WriteString("check", s.Health.LastResult);
+            row.WriteNumber("last", s.Health.LastCheckAt?.ToUnixTimeSeconds() ?? 0);
+        });
+
+    /// <summary>One object per server slot: its index, address and port, then what <paramref name="fields"/> writes.</summary>
+    private static void ServerRows(Utf8JsonWriter json, IReadOnlyList<ServerState> servers, Action<ServerState, Utf8JsonWriter> fields)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(servers);
@@ -61,9 +58,7 @@ public static class StatusJson
             json.WriteNumber("index", i);
             json.WriteString("address", ServerCommands.AddressText(s.EndPoint));
             json.WriteNumber("port", s.Port);
-            json.WriteString("state", ServerCondition.Of(s, now, blacklistTime));
-            json.WriteString("check", s.Health.LastResult);
-            json.WriteNumber("last", s.Health.LastCheckAt?.ToUnixTimeSeconds() ?? 0);
+            fields(s, json);
             json.WriteEndObject();
         }
         json.WriteEndArray();
