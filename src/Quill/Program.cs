@@ -4,6 +4,7 @@ using Quill.Hosting;
 using Quill.Interop;
 using Quill.Operations;
 
+IgnoredSignals.Restore();
 SocketEngineSettings.Apply();
 var parsed = CommandLineParser.Parse(args, ServiceNames.For("tcp"));
 switch (parsed)

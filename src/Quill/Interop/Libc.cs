@@ -25,6 +25,13 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setsid();
 
+    /// <summary>signal(2) with SIG_DFL (0) or SIG_IGN (1) only: the handlers themselves are the runtime's.</summary>
+    [LibraryImport("libc", EntryPoint = "signal", SetLastError = true)]
+    public static partial nint SetDisposition(int signal, nint disposition);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int execv(byte* path, byte** argv);
+
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint opendir(string path);
 

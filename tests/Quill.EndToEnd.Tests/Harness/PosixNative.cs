@@ -8,6 +8,7 @@ internal static partial class PosixNative
 {
     public const int SigTerm = 15;
     public const int SigInt = 2;
+    public const int SigHup = 1;
     public const int SigKill = 9;
     public const int SigUsr1 = 10;
     public const int SigCont = 18;
