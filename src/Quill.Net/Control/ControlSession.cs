@@ -98,7 +98,7 @@ internal static class ControlSession
     private static bool IsPermitted(Socket socket, Settings settings)
     {
         var peer = socket.AddressFamily == AddressFamily.Unix ? null : (socket.RemoteEndPoint as IPEndPoint)?.Address;
-        return TryCall(settings.IsPermitted, peer, settings.Options, out var permitted) && permitted;
+        return GuardedCallback.TryCall(settings.IsPermitted, peer, settings.Options.OnCallbackError, out var permitted) && permitted;
     }
 
     /// <returns>The reply, or null when the dispatcher threw.</returns>
@@ -107,29 +107,11 @@ internal static class ControlSession
         await settings.DispatchGate.WaitAsync(stopping).ConfigureAwait(false);
         try
         {
-            return TryCall(settings.Dispatch, command, settings.Options, out var reply) ? reply : null;
+            return GuardedCallback.TryCall(settings.Dispatch, command, settings.Options.OnCallbackError, out var reply) ? reply : null;
         }
         finally
         {
             settings.DispatchGate.Release();
-        }
-    }
-
-    /// <summary>Runs a caller's callback; one that throws costs its connection, never the control port.</summary>
-    private static bool TryCall<TIn, TOut>(Func<TIn, TOut> callback, TIn argument, ControlServerOptions options, out TOut result)
-    {
-        try
-        {
-            result = callback(argument);
-            return true;
-        }
-#pragma warning disable CA1031 // Whatever the callback throws, it is reported and only this connection ends.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            options.OnCallbackError?.Invoke(e);
-            result = default!;
-            return false;
         }
     }
 }

@@ -17,7 +17,7 @@ internal sealed class WebSession(Func<IPAddress?, bool> isPermitted, Func<PageRe
         try
         {
             var peer = socket.AddressFamily == AddressFamily.Unix ? null : (socket.RemoteEndPoint as IPEndPoint)?.Address;
-            if (!TryCall(isPermitted, peer, out var permitted) || !permitted) return;
+            if (!GuardedCallback.TryCall(isPermitted, peer, options.OnCallbackError, out var permitted) || !permitted) return;
             int headLength;
             using (var reading = new Deadline(options.ReadTimeout, options.TimeProvider, stopping))
             {
@@ -84,7 +84,7 @@ internal sealed class WebSession(Func<IPAddress?, bool> isPermitted, Func<PageRe
         }
         var question = target.IndexOf('?', StringComparison.Ordinal);
         var request = question < 0 ? new PageRequest(target, "", accept) : new PageRequest(target[..question], target[(question + 1)..], accept);
-        return (TryCall(handle, request, out var response) ? response : PageResponse.Text(500, "internal error"), method == "HEAD");
+        return (GuardedCallback.TryCall(handle, request, options.OnCallbackError, out var response) ? response : PageResponse.Text(500, "internal error"), method == "HEAD");
     }
 
     private static byte[] Serialize(PageResponse response, bool headOnly)
@@ -106,22 +106,4 @@ internal sealed class WebSession(Func<IPAddress?, bool> isPermitted, Func<PageRe
         431 => "Request Header Fields Too Large",
         _ => "Internal Server Error",
     };
-
-    /// <summary>Runs a caller's callback; one that throws costs its connection, never the endpoint.</summary>
-    private bool TryCall<TIn, TOut>(Func<TIn, TOut> callback, TIn argument, out TOut result)
-    {
-        try
-        {
-            result = callback(argument);
-            return true;
-        }
-#pragma warning disable CA1031 // Whatever the callback throws, it is reported and only this connection ends.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            options.OnCallbackError?.Invoke(e);
-            result = default!;
-            return false;
-        }
-    }
 }
