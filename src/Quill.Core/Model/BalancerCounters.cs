@@ -9,6 +9,7 @@ public sealed class BalancerCounters
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _tlsFailures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _reloads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _proxyHeaders = new(StringComparer.Ordinal);
     private long _accepted;
     private long _refusedByAcl;
     private long _udpSessions;
@@ -45,7 +46,13 @@ public sealed class BalancerCounters
     /// <param name="result">"success" or "failure" (what a reload of the -F file came to).</param>
     public void ConfigReload(string result) => Add(_reloads, result);
 
+    /// <param name="result">What accept_proxy did with a connection: "accepted", or closed for an "invalid" header
+    /// (missing, malformed, oversized, or the sender closed first), a "timeout", or a sender the ACL "denied".</param>
+    public void ProxyHeader(string result) => Add(_proxyHeaders, result);
+
     public KeyValuePair<string, long>[] TlsFailures() => Read(_tlsFailures);
+
+    public KeyValuePair<string, long>[] ProxyHeaders() => Read(_proxyHeaders);
 
     public KeyValuePair<string, long>[] ConfigReloads() => Read(_reloads);
 

@@ -16,7 +16,6 @@ public sealed class ConnectionRegistry(int capacity)
     private int _last;
 
     /// <summary>accept_proxy's outcomes, shown with the statistics.</summary>
-    public Proxy.ProxyIntakeCounters ProxyIntake { get; } = new();
 
     public int Capacity
     {

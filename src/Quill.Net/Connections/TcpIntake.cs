@@ -110,25 +110,24 @@ public sealed class TcpIntake : IDisposable
             Admit(fd, address, port, null);
             return;
         }
-        var counters = _services.Registry.ProxyIntake;
+        var counters = _services.Counters;
         if (!_services.PermitsProxySender(acl, address))
         {
-            counters.CountDenied();
+            counters.ProxyHeader("denied");
             RefuseSender(fd, address, port, $"accept_proxy: ACL {acl} denies the sender");
             return;
         }
         RelayEngine.ReadProxyHeader(fd, TimeSpan.FromMilliseconds(proxy.TimeoutMilliseconds), ProxyHeaderParser.DefaultMaxV2Payload,
             header =>
             {
-                counters.CountAccepted();
+                counters.ProxyHeader("accepted");
                 // LOCAL, UNKNOWN and AF_UNSPEC announce nobody: the connection's own addresses stand, as the spec says.
                 if (header.Source is { } client) Admit(fd, client.Address, client.Port, header.Destination);
                 else Admit(fd, address, port, null);
             },
             (reason, timedOut) =>
             {
-                if (timedOut) counters.CountTimeout();
-                else counters.CountInvalid();
+                counters.ProxyHeader(timedOut ? "timeout" : "invalid");
                 RefuseSender(fd, address, port, reason);
             });
     }

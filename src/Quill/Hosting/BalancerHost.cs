@@ -62,7 +62,7 @@ internal static class BalancerHost
         state.Selector.Admission = new AclAdmission(acls, settings, state.Servers, counters);
         using var listeners = new ListenerSlot();
         var connections = new ConnectionRegistry(options.ConnectionsMax);
-        await using var operations = OperationsHost.Create(options, state, connections, settings, log, time);
+        await using var operations = OperationsHost.Create(options, state, connections, settings, counters, log, time);
         var services = new ConnectionServices(state.Selector, connections, settings, log)
         {
             Filters = new ClientStreamFilters(operations.Reporting, counters),

@@ -62,7 +62,8 @@ internal sealed class QuillMetrics : IDisposable
         Counter("quill_http_requests", "HTTP requests followed on -H connections.", () => One(_counters.HttpRequests));
         Counter("quill_udp_sessions", "UDP sessions started (-U).", () => One(_counters.UdpSessions));
         Counter("quill_control_commands", "Control commands run (-o, -F, control port, include, HUP).", () => One(_counters.ControlCommands));
-        Counter("quill_proxy_headers", "PROXY headers read from front balancers (accept_proxy), by result.", ProxyHeaders);
+        Counter("quill_proxy_headers", "PROXY headers read from front balancers (accept_proxy), by result.",
+            () => ByKey(_counters.ProxyHeaders(), "result"));
         Counter("quill_config_reloads", "Reloads of the -F file, by result.", () => ByKey(_counters.ConfigReloads(), "result"));
 
         // The process.
@@ -147,16 +148,6 @@ internal sealed class QuillMetrics : IDisposable
     private IEnumerable<Measurement<long>> CheckResults() =>
         Servers().SelectMany(s => s.State.Statistics.CheckResults()
             .Select(r => Tagged(r.Value, ("server", s.Index), ("address", s.Address), ("result", r.Key))));
-
-    private IEnumerable<Measurement<long>> ProxyHeaders()
-    {
-        var intake = _connections.ProxyIntake;
-        return
-        [
-            Tagged(intake.Accepted, ("result", "accepted")), Tagged(intake.Invalid, ("result", "invalid")),
-            Tagged(intake.Timeouts, ("result", "timeout")), Tagged(intake.Denied, ("result", "denied")),
-        ];
-    }
 
     private IEnumerable<Measurement<long>> ServerStates()
     {

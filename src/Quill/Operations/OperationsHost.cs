@@ -1,5 +1,6 @@
 using Quill.Core.Configuration;
 using Quill.Core.Control;
+using Quill.Core.Model;
 using Quill.Diagnostics;
 using Quill.Hosting;
 using Quill.Net.AccessLog;
@@ -31,10 +32,10 @@ internal sealed class OperationsHost : IAsyncDisposable
 
     /// <summary>The access log (still closed), statistics and signal actions; nothing is opened yet.</summary>
     public static OperationsHost Create(QuillOptions options, BalancerState state, ConnectionRegistry connections, RuntimeSettings settings,
-        DebugLog log, TimeProvider time)
+        BalancerCounters counters, DebugLog log, TimeProvider time)
     {
         var accessLog = new AccessLog(message => log.Write(0, message));
-        var status = new StatusReports(state.Selector, connections, log, time) { WebStatsFile = options.WebStatsFile };
+        var status = new StatusReports(state.Selector, connections, counters, log, time) { WebStatsFile = options.WebStatsFile };
         var signals = new OperatorSignals(message => log.Write(0, message));
         signals.OnHangUp(() => log.Write(1, "HUP: reopening the access log"));
         signals.OnHangUp(accessLog.Reopen);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Quill.Core.Model;
 using Quill.Core.Selection;
 using Quill.Core.Status;
 using Quill.Diagnostics;
@@ -10,7 +12,8 @@ namespace Quill.Operations;
 /// The statistics of a running balancer: the text USR1 prints and the HTML page -w keeps. The status and
 /// web_stats control commands call <see cref="RenderHtml"/>, <see cref="WriteWebStats"/> and <see cref="WebStatsFile"/>.
 /// </summary>
-internal sealed class StatusReports(ServerSelector selector, ConnectionRegistry connections, DebugLog log, TimeProvider time)
+internal sealed class StatusReports(ServerSelector selector, ConnectionRegistry connections, BalancerCounters counters, DebugLog log,
+    TimeProvider time)
 {
     private readonly Lock _writing = new();
 
@@ -41,7 +44,18 @@ internal sealed class StatusReports(ServerSelector selector, ConnectionRegistry 
     public IReadOnlyList<string> RenderText()
     {
         var text = TextStatistics.Render(Snapshot());
-        return connections.ProxyIntake.StatusLine() is { } proxy ? [.. text, proxy] : text;
+        return ProxyHeaderLine() is { } proxy ? [.. text, proxy] : text;
+    }
+
+    /// <summary>accept_proxy's counts under the names metrics and scripts know; null until it has seen a connection,
+    /// so pen's output is unchanged without it.</summary>
+    private string? ProxyHeaderLine()
+    {
+        var counts = counters.ProxyHeaders();
+        if (counts.Length == 0) return null;
+        long Of(string result) => counts.FirstOrDefault(c => c.Key == result).Value;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"proxy_headers_accepted {Of("accepted")} proxy_headers_invalid {Of("invalid")} proxy_header_timeouts {Of("timeout")} proxy_senders_denied {Of("denied")}");
     }
 
     /// <summary>Rewrites the -w file from scratch; returns the page, or null when there is no -w file.</summary>
