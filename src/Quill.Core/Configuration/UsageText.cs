@@ -81,6 +81,14 @@ internal static class UsageText
           accept_proxy ACL|off      read a PROXY v1/v2 header from senders ACL permits [off]
           accept_proxy_timeout MS   time for a sender's whole header [3000]
 
+        watching and control, as -o/-O/-F or control commands:
+          web_listen ADDR | no web_listen   the read-only web endpoint (as --web-listen) [off]
+          web_acl N                 only readers ACL N permits may read it [0: everyone]
+          log_format json|pen       the access log's lines: one JSON object, or pen's format [pen]
+          json servers|health|recent [S]|mode|status   a table command's answer as JSON
+          control_mode MODE         octal mode of a unix -C socket [0600]
+          reload                    check the whole -F file, then apply it in one step or not at all
+
         health checks, server states and slow start (penctl commands, for -o, -F and the control port;
         each also as "server N ..." for one server, where N must exist):
           check tcp|http PATH [STATUS]|send STRING expect STRING|off   [off]
