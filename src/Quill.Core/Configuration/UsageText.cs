@@ -83,7 +83,7 @@ internal static class UsageText
 
         watching and control, as -o/-O/-F or control commands:
           web_listen ADDR | no web_listen   the read-only web endpoint (as --web-listen) [off]
-          web_acl N                 only readers ACL N permits may read it [0: everyone]
+          web_acl N                 only readers ACL N permits may read it [0]
           log_format json|pen       the access log's lines: one JSON object, or pen's format [pen]
           json servers|health|recent [S]|mode|status   a table command's answer as JSON
           control_mode MODE         octal mode of a unix -C socket [0600]
