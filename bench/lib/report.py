@@ -111,7 +111,8 @@ def markdown(meta, targets, values, records):
         return text.format(idle_count=n)
 
     out = [f"# Quill benchmark — {meta['date']}", ""]
-    mode = "quick smoke run, 1 short repetition" if meta.get("quick") == "1" else f"{meta['reps']} repetitions"
+    reps = f"{meta['reps']} repetition" + ("" if str(meta['reps']) == "1" else "s")
+    mode = f"quick smoke run, {reps} of short windows" if meta.get("quick") == "1" else reps
     out += [f"Machine: {meta['nproc']} cores, {meta['cpu']}, {meta['kernel']} ({meta['os']}). "
             f"Other load: the cores were {meta.get('busy_before', '?')} % busy in the 3 s before the run and "
             f"{meta.get('busy_after', '?')} % after it.",
