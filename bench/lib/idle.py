@@ -7,6 +7,7 @@ phase has a deadline, so a balancer that stalls makes the scenario fail instead 
 import errno
 import selectors
 import socket
+import ssl
 import time
 
 REQUEST = b"GET /1k HTTP/1.1\r\nHost: bench\r\n\r\n"
@@ -95,6 +96,39 @@ def hold_and_check(port, count, timeout_s, while_held, batch=250):
         opened_at = time.monotonic()
         alive = _check_all(socks, deadline + 30)
         result = {"opened": len(socks), "alive": alive, "open_seconds": opened_at - start}
+        result.update(while_held())
+        return result
+    finally:
+        for s in socks:
+            s.close()
+
+
+def hold_and_check_tls(port, count, timeout_s, while_held):
+    """As hold_and_check, through TLS: one blocking handshake and keep-alive request per connection.
+
+    Sequential on purpose: the client's own handshake work stays on its core and the balancer is
+    measured holding the connections, not racing through them. The certificate is not verified.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    start = time.monotonic()
+    deadline = start + timeout_s
+    socks, alive = [], 0
+    try:
+        while len(socks) < count and time.monotonic() < deadline:
+            raw = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s = context.wrap_socket(raw)
+            socks.append(s)
+            s.sendall(REQUEST)
+            buf = b""
+            while not _reply_complete(buf):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+            alive += buf.startswith(b"HTTP/1.1 200") and _reply_complete(buf)
+        result = {"opened": len(socks), "alive": alive, "open_seconds": time.monotonic() - start}
         result.update(while_held())
         return result
     finally:
