@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks quill beside pen, haproxy, nginx and direct, on loopback only: as TCP balancers
-# (scenarios a-e) and adding X-Forwarded-For to keep-alive HTTP (f).
+# (scenarios a-e), adding X-Forwarded-For to keep-alive HTTP (f) and terminating TLS (g).
 # Usage: bench/run.sh [--quick] [--reps N] [--targets "quill pen ..."]
 # Writes bench/results/latest.{md,json,csv,png}. See bench/README.md.
 set -euo pipefail
@@ -12,6 +12,8 @@ CONF_DIR=$BENCH_DIR/conf
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
 
 REPS=3 HTTP_SECONDS=10 BULK_SECONDS=10 WARMUP_SECONDS=2 IDLE_COUNT=9000 STARTUP_RUNS=5 QUICK=0
+# openssl s_time clients in parallel for g's handshakes: each waits for its round trips, so one cannot load a balancer.
+TLS_CLIENTS=16
 TARGETS_WANTED=""
 while (($#)); do
     case $1 in
@@ -27,7 +29,8 @@ done
 
 # Every port is PORT_BASE + a fixed offset; BENCH_PORT_BASE moves them all (below 32768, the
 # start of Linux's ephemeral range). Targets use +301.., their bulk instances +401.., their
-# start-up runs +501.., and their HTTP-mode instances (scenario f) +601.. (see lib/scenarios.sh).
+# start-up runs +501.., their HTTP-mode instances (scenario f) +601.., proxy-mode (a2) +701.. and
+# TLS instances (g) +801.. and +811.. (see lib/scenarios.sh).
 PORT_BASE=${BENCH_PORT_BASE:-27000}
 [[ $PORT_BASE =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 32000)) ||
     { echo "run.sh: BENCH_PORT_BASE must be a number from 1024 to 32000, not '$PORT_BASE'" >&2; exit 2; }
@@ -59,7 +62,8 @@ QUILL_BIN="" QUILL_BUILD="not requested (--targets)"
 taskset -cp 0 $$ >/dev/null
 for port in "$BACKEND1" "$BACKEND2" "$PROXY_BACKEND1" "$PROXY_BACKEND2" "$IPERF_PORT" $(seq $((PORT_BASE + 301)) $((PORT_BASE + 305))) \
     $(seq $((PORT_BASE + 401)) $((PORT_BASE + 405))) $(seq $((PORT_BASE + 501)) $((PORT_BASE + 505))) \
-    $(seq $((PORT_BASE + 601)) $((PORT_BASE + 605))) $(seq $((PORT_BASE + 701)) $((PORT_BASE + 705))); do
+    $(seq $((PORT_BASE + 601)) $((PORT_BASE + 605))) $(seq $((PORT_BASE + 701)) $((PORT_BASE + 705))) \
+    $(seq $((PORT_BASE + 801)) $((PORT_BASE + 805))) $(seq $((PORT_BASE + 811)) $((PORT_BASE + 815))); do
     port_accepts "$port" && die "port $port is already in use on 127.0.0.1"
 done
 
@@ -76,9 +80,16 @@ done
 
 describe_machine >"$WORK/meta.tsv"
 printf 'busy_before\t%s\n' "$(cpu_busy_percent 3)" >>"$WORK/meta.tsv"
-printf 'reps\t%s\nquick\t%s\nhttp_seconds\t%s\nbulk_seconds\t%s\nidle_count\t%s\nstartup_runs\t%s\n' \
-    "$REPS" "$QUICK" "$HTTP_SECONDS" "$BULK_SECONDS" "$IDLE_COUNT" "$STARTUP_RUNS" >>"$WORK/meta.tsv"
+printf 'reps\t%s\nquick\t%s\nhttp_seconds\t%s\nbulk_seconds\t%s\nidle_count\t%s\nstartup_runs\t%s\ntls_clients\t%s\n' \
+    "$REPS" "$QUICK" "$HTTP_SECONDS" "$BULK_SECONDS" "$IDLE_COUNT" "$STARTUP_RUNS" "$TLS_CLIENTS" >>"$WORK/meta.tsv"
 start_backends "$WORK" "$CONF_DIR"
+# g's certificates: one self-signed certificate per key type, the same files for every target.
+TLS_DIR=$WORK/tls
+mkdir -p "$TLS_DIR"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=bench \
+    -keyout "$TLS_DIR/ecdsa.key" -out "$TLS_DIR/ecdsa.crt" 2>/dev/null || die "openssl could not make the ECDSA certificate"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench \
+    -keyout "$TLS_DIR/rsa.key" -out "$TLS_DIR/rsa.crt" 2>/dev/null || die "openssl could not make the RSA certificate"
 
 RAW=$WORK/raw.jsonl
 : >"$RAW"

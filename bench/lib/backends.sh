@@ -7,6 +7,8 @@ start_backends() {
     local dir=$work/backend
     mkdir -p "$dir/www" "$dir/tmp"
     head -c 1024 /dev/zero | tr '\0' 'q' >"$dir/www/1k"
+    # Scenario g's bulk download: sparse, so it takes no disk, and larger than any window can move.
+    truncate -s 64G "$dir/www/big"
     render "$conf_dir/backend-nginx.conf.tmpl" "$dir/nginx.conf" \
         DIR="$dir" PORT1="$BACKEND1" PORT2="$BACKEND2" PROXY_PORT1="$PROXY_BACKEND1" PROXY_PORT2="$PROXY_BACKEND2"
     spawn "$dir/stdout.log" taskset -c 0 nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"

@@ -10,7 +10,8 @@ nginx_has_stream() {
 
 ensure_peers() {
     local missing=() cmd pkg
-    for cmd in pen:pen haproxy:haproxy wrk:wrk iperf3:iperf3 gnuplot:gnuplot-nox taskset:util-linux; do
+    for cmd in pen:pen haproxy:haproxy wrk:wrk iperf3:iperf3 gnuplot:gnuplot-nox taskset:util-linux \
+        curl:curl openssl:openssl; do
         command -v "${cmd%%:*}" >/dev/null || missing+=("${cmd#*:}")
     done
     command -v nginx >/dev/null || missing+=(nginx-light)

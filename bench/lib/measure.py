@@ -3,7 +3,9 @@
 
 Scenarios: close (HTTP, new connection per request), keepalive (HTTP keep-alive), bulk (one
 iperf3 stream), idle (many idle connections, then RSS), startup (exec until the port accepts) and
-keepalive_xff (the same load as keepalive, against the balancer in HTTP mode adding X-Forwarded-For).
+keepalive_xff (the same load as keepalive, against the balancer in HTTP mode adding X-Forwarded-For);
+for scenario g, against a balancer terminating TLS: tls_handshake (openssl s_time, a full TLS 1.3
+handshake and one request per connection), tls_keepalive (wrk over https) and tls_bulk (one curl download).
 The balancer's CPU is the utime+stime delta of its process tree around the measured window.
 Run it on core 0 (taskset -c 0): wrk and iperf3 inherit that; only the balancer uses core 1.
 """
@@ -64,11 +66,11 @@ def cpu_window(pid, run):
     return value, cpu, elapsed
 
 
-def scenario_http(args, close):
+def scenario_http(args, close, scheme="http"):
     cmd = ["wrk", "-t1", f"-c{args.conns}", f"-d{args.seconds}s", "--latency", "--timeout", "5s"]
     if close:
         cmd += ["-H", "Connection: close"]
-    cmd.append(f"http://127.0.0.1:{args.port}/1k")
+    cmd.append(f"{scheme}://127.0.0.1:{args.port}/1k")
     out, cpu, elapsed = cpu_window(args.pid, lambda: subprocess.run(
         cmd, capture_output=True, text=True, check=True, timeout=args.seconds + 30).stdout)
     metrics = parse_wrk(out)
@@ -93,6 +95,54 @@ def scenario_bulk(args):
         metrics["cpu_s"] = cpu
         metrics["cpu_util"] = cpu / elapsed
         metrics["cpu_s_per_gib"] = cpu / (received["bytes"] / GIB)
+    return metrics
+
+
+# Every target of g is offered the same TLS 1.3 suite; the key exchange is OpenSSL's default (X25519).
+TLS_SUITE = "TLS_AES_128_GCM_SHA256"
+
+
+def scenario_tls_handshake(args):
+    """args.conns openssl s_time clients in parallel, each making new connections with no session reuse
+    (a full handshake), fetching /1k on each. Not wrk: it keeps the session across its reconnects and resumes it."""
+    cmd = ["openssl", "s_time", "-connect", f"127.0.0.1:{args.port}", "-new", "-time", str(args.seconds),
+           "-www", "/1k", "-tls1_3", "-ciphersuites", TLS_SUITE]
+
+    def run():
+        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for _ in range(args.conns)]
+        return [p.communicate(timeout=args.seconds + 30)[0] for p in procs]
+
+    outs, cpu, elapsed = cpu_window(args.pid, run)
+    handshakes = 0
+    for out in outs:
+        m = re.search(r"(\d+) connections in [\d.]+ real seconds", out)
+        if not m:
+            raise RuntimeError("s_time printed no connection count:\n" + out[-500:])
+        handshakes += int(m.group(1))
+    metrics = {"handshakes": handshakes, "handshakes_per_s": handshakes / elapsed}
+    if cpu is not None and handshakes:
+        metrics["cpu_s"] = cpu
+        metrics["cpu_util"] = cpu / elapsed
+        metrics["cpu_us_per_handshake"] = cpu / handshakes * 1e6
+        metrics["handshakes_per_cpu_s"] = handshakes / cpu if cpu else None
+    return metrics
+
+
+def scenario_tls_bulk(args):
+    """One curl download of the backends' large file through the balancer for args.seconds."""
+    cmd = ["curl", "-sk", "-o", "/dev/null", "--max-time", str(args.seconds), "--tlsv1.3", "--tls13-ciphers", TLS_SUITE,
+           "-w", "%{size_download} %{time_total}", f"https://127.0.0.1:{args.port}/big"]
+    proc, cpu, elapsed = cpu_window(args.pid, lambda: subprocess.run(
+        cmd, capture_output=True, text=True, timeout=args.seconds + 30))
+    if proc.returncode not in (0, 28):  # 28: stopped by --max-time, the expected end
+        raise RuntimeError(f"curl exited with {proc.returncode}: {proc.stderr.strip()}")
+    size, seconds = (float(x) for x in proc.stdout.split())
+    metrics = {"gbps": size * 8 / seconds / 1e9, "bytes": size}
+    if cpu is not None and size:
+        metrics["cpu_s"] = cpu
+        metrics["cpu_util"] = cpu / elapsed
+        metrics["cpu_s_per_gib"] = cpu / (size / GIB)
     return metrics
 
 
@@ -161,13 +211,14 @@ def scenario_startup(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("scenario", choices=["close", "keepalive", "bulk", "idle", "startup", "keepalive_xff", "close_proxy"])
+    p.add_argument("scenario", choices=["close", "keepalive", "bulk", "idle", "startup", "keepalive_xff", "close_proxy",
+                                        "tls_handshake_ecdsa", "tls_handshake_rsa", "tls_keepalive", "tls_bulk"])
     p.add_argument("--target", required=True)
     p.add_argument("--rep", type=int, required=True)
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--pid", type=int, default=None, help="balancer pid (none for direct)")
     p.add_argument("--seconds", type=int, default=10, help="measured window (idle: time limit)")
-    p.add_argument("--conns", type=int, default=50)
+    p.add_argument("--conns", type=int, default=50, help="wrk connections; tls_handshake: s_time clients")
     p.add_argument("--count", type=int, default=9000, help="idle connections")
     p.add_argument("--runs", type=int, default=5, help="starts for the startup scenario")
     p.add_argument("--log", default="/dev/null", help="startup: where the target's output goes")
@@ -186,7 +237,11 @@ def main():
            "keepalive": lambda: scenario_http(args, False),
            "keepalive_xff": lambda: scenario_http(args, False),
            "bulk": lambda: scenario_bulk(args), "idle": lambda: scenario_idle(args),
-           "startup": lambda: scenario_startup(args)}[args.scenario]
+           "startup": lambda: scenario_startup(args),
+           "tls_handshake_ecdsa": lambda: scenario_tls_handshake(args),
+           "tls_handshake_rsa": lambda: scenario_tls_handshake(args),
+           "tls_keepalive": lambda: scenario_http(args, False, "https"),
+           "tls_bulk": lambda: scenario_tls_bulk(args)}[args.scenario]
     record = {"rep": args.rep, "target": args.target, "scenario": args.scenario}
     try:
         record["metrics"] = run()

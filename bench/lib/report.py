@@ -37,6 +37,22 @@ ROWS = [
     ("keepalive_xff", "cpu_us_per_req", "f. keep-alive, X-Forwarded-For: balancer CPU µs/request", 2),
     ("keepalive_xff", "cpu_pct", "f. keep-alive, X-Forwarded-For: balancer core busy, %", 0),
     ("keepalive_xff", "errors", "f. keep-alive, X-Forwarded-For: wrk errors", 0),
+    ("tls_handshake_ecdsa", "handshakes_per_s", "g. TLS 1.3, ECDSA P-256, new connection/request: handshakes/s", 0),
+    ("tls_handshake_ecdsa", "cpu_us_per_handshake", "g. TLS 1.3, ECDSA P-256: balancer CPU µs/handshake", 0),
+    ("tls_handshake_ecdsa", "handshakes_per_cpu_s", "g. TLS 1.3, ECDSA P-256: handshakes per balancer CPU-second", 0),
+    ("tls_handshake_ecdsa", "cpu_pct", "g. TLS 1.3, ECDSA P-256: balancer core busy, %", 0),
+    ("tls_handshake_rsa", "handshakes_per_s", "g. TLS 1.3, RSA-2048, new connection/request: handshakes/s", 0),
+    ("tls_handshake_rsa", "cpu_us_per_handshake", "g. TLS 1.3, RSA-2048: balancer CPU µs/handshake", 0),
+    ("tls_handshake_rsa", "handshakes_per_cpu_s", "g. TLS 1.3, RSA-2048: handshakes per balancer CPU-second", 0),
+    ("tls_handshake_rsa", "cpu_pct", "g. TLS 1.3, RSA-2048: balancer core busy, %", 0),
+    ("tls_keepalive", "rps", "g. TLS keep-alive: req/s", 0),
+    ("tls_keepalive", "p99_ms", "g. TLS keep-alive: p99 latency, ms", 2),
+    ("tls_keepalive", "cpu_us_per_req", "g. TLS keep-alive: balancer CPU µs/request", 2),
+    ("tls_keepalive", "cpu_pct", "g. TLS keep-alive: balancer core busy, %", 0),
+    ("tls_keepalive", "errors", "g. TLS keep-alive: wrk errors", 0),
+    ("tls_bulk", "gbps", "g. TLS bulk, 1 download: Gbit/s", 2),
+    ("tls_bulk", "cpu_s_per_gib", "g. TLS bulk: balancer CPU s/GiB", 3),
+    ("tls_bulk", "cpu_pct", "g. TLS bulk: balancer core busy, %", 0),
 ]
 # Chart panels: (scenario, metric key, title, label format). plot.gp draws them in this order.
 PANELS = [
@@ -50,6 +66,8 @@ PANELS = [
     ("startup", "startup_ms", "e. start-up to accepting: ms", "%.1f"),
     ("keepalive_xff", "rps", "f. keep-alive, X-Forwarded-For: req/s", "%.0f"),
     ("keepalive_xff", "cpu_us_per_req", "f. balancer CPU per request: µs", "%.2f"),
+    ("tls_handshake_ecdsa", "cpu_us_per_handshake", "g. TLS 1.3 ECDSA: balancer CPU per handshake, µs", "%.0f"),
+    ("tls_bulk", "gbps", "g. TLS bulk, one download: Gbit/s", "%.2f"),
 ]
 COLOURS = {"quill": 1, "pen": 2, "haproxy": 3, "nginx": 4, "direct": 5}
 
@@ -146,7 +164,7 @@ def markdown(meta, targets, values, records):
             "and start-up. Direct has no balancer, so CPU, RSS and start-up have no direct ratio.", "",
             "| metric | " + " | ".join(others) + " |", "|---|" + "---:|" * len(others)]
     for scenario, key, text, _ in ROWS:
-        if key in ("errors", "cpu_pct", "alive", "rss_base_mib"):
+        if key in ("errors", "cpu_pct", "alive", "rss_base_mib", "handshakes_per_cpu_s"):
             continue
         cells = []
         for t in others:

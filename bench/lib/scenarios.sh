@@ -1,7 +1,8 @@
 # One repetition of every scenario against one target. Appends one JSON record per scenario
 # to $RAW (see lib/measure.py). Ports: main instance PORT_BASE+300+i, bulk instance
 # PORT_BASE+400+i, start-up runs PORT_BASE+500+i, HTTP-mode instance (scenario f)
-# PORT_BASE+600+i, proxy-mode instance (scenario a2) PORT_BASE+700+i, where i is the target's index.
+# PORT_BASE+600+i, proxy-mode instance (scenario a2) PORT_BASE+700+i, TLS instances (scenario g) PORT_BASE+800+i
+# (ECDSA) and PORT_BASE+810+i (RSA), where i is the target's index.
 
 measure() {
     taskset -c 0 python3 "$LIB_DIR/measure.py" "$@" >>"$RAW"
@@ -16,9 +17,9 @@ failed() {
     done
 }
 
-# Not measured: fills caches and lets a JIT build compile its hot paths before a fresh instance is measured.
+# warm_up [SCHEME]: not measured; fills caches and lets a JIT build compile its hot paths before a fresh instance is measured.
 warm_up() {
-    taskset -c 0 timeout 30 wrk -t1 -c50 -d"${WARMUP_SECONDS}s" "http://127.0.0.1:$TARGET_PORT/1k" >/dev/null 2>&1 || true
+    taskset -c 0 timeout 30 wrk -t1 -c50 -d"${WARMUP_SECONDS}s" "${1:-http}://127.0.0.1:$TARGET_PORT/1k" >/dev/null 2>&1 || true
 }
 
 run_target_rep() {
@@ -80,4 +81,27 @@ run_target_rep() {
             failed "$name" "$rep" close_proxy
         fi
     fi
+
+    # g, last so a to a2 run as before it existed: TLS 1.3 terminated by the balancer, plain to the backends.
+    # Handshakes with each key type; keep-alive requests and one bulk stream with ECDSA (the bulk cipher is the same).
+    [[ $name == direct ]] && return 0
+    local key tls_port
+    for key in ecdsa rsa; do
+        tls_port=$((PORT_BASE + 800 + i))
+        [[ $key == rsa ]] && tls_port=$((PORT_BASE + 810 + i))
+        if start_target "$name" "$tls_port" "$BACKEND1" "$BACKEND2" "tls-$key"; then
+            pid_args=(--target "$name" --rep "$rep" --port "$TARGET_PORT" --pid "$TARGET_PID")
+            warm_up https
+            measure "tls_handshake_$key" "${pid_args[@]}" --conns "$TLS_CLIENTS" --seconds "$HTTP_SECONDS"
+            if [[ $key == ecdsa ]]; then
+                measure tls_keepalive "${pid_args[@]}" --conns 100 --seconds "$HTTP_SECONDS"
+                measure tls_bulk "${pid_args[@]}" --seconds "$BULK_SECONDS"
+            fi
+            stop_target
+        elif [[ $key == ecdsa ]]; then
+            failed "$name" "$rep" tls_handshake_ecdsa tls_keepalive tls_bulk
+        else
+            failed "$name" "$rep" tls_handshake_rsa
+        fi
+    done
 }

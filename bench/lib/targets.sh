@@ -4,7 +4,9 @@
 # stream) or http (scenario f: quill and pen with -H, haproxy mode http with option forwardfor,
 # nginx http proxy setting X-Forwarded-For), so every target adds the client's address, or proxy
 # (scenario a2: as tcp, sending a PROXY protocol v2 header first; quill with proxy v2, haproxy with
-# send-proxy-v2; the others have no v2 sender and skip it).
+# send-proxy-v2; the others have no v2 sender and skip it), or tls-ecdsa / tls-rsa (scenario g: TLS 1.3
+# terminated with the certificate in $TLS_DIR/KEY.crt and .key, plain to the backends; haproxy bind ... ssl,
+# nginx stream listen ... ssl, quill and pen -E/-K).
 
 ALL_TARGETS=(quill pen haproxy nginx direct)
 
@@ -16,12 +18,17 @@ target_index() {
 }
 
 # target_argv NAME PORT BACKEND1 BACKEND2 DIR [MODE]: set TARGET_ARGV to the command that runs
-# NAME in the foreground in MODE (tcp, the default, http or proxy), writing any config it needs into DIR.
+# NAME in the foreground in MODE (tcp, the default, http, proxy, tls-ecdsa or tls-rsa), writing any config it needs into DIR.
 target_argv() {
     local name=$1 port=$2 b1=$3 b2=$4 dir=$5 mode=${6:-tcp}
-    local extra=() send_proxy=""
+    local extra=() send_proxy="" cert="" key=""
     [[ $mode == http ]] && extra=(-H)
     [[ $mode == proxy ]] && extra=(-o "proxy v2") send_proxy=send-proxy-v2
+    if [[ $mode == tls-* ]]; then
+        cert=$TLS_DIR/${mode#tls-}.crt key=$TLS_DIR/${mode#tls-}.key
+        extra=(-E "$cert" -K "$key")
+        [[ $name == quill ]] && extra+=(-L tls1.3) # pen's -L has no TLS 1.3 word; its default offers 1.3
+    fi
     mkdir -p "$dir"
     case $name in
         quill)
@@ -29,25 +36,28 @@ target_argv() {
         pen)
             TARGET_ARGV=(pen -f -r -x 10000 "${extra[@]}" "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
         haproxy)
-            render "$CONF_DIR/haproxy-${mode/proxy/tcp}.cfg.tmpl" "$dir/haproxy.cfg" PORT="$port" BACKEND1="$b1" BACKEND2="$b2" \
-                SEND_PROXY="$send_proxy"
+            local template=${mode/proxy/tcp}
+            [[ $mode == tls-* ]] && template=tls && cat "$cert" "$key" >"$dir/cert.pem"
+            render "$CONF_DIR/haproxy-$template.cfg.tmpl" "$dir/haproxy.cfg" PORT="$port" BACKEND1="$b1" BACKEND2="$b2" \
+                SEND_PROXY="$send_proxy" CERT="$dir/cert.pem"
             TARGET_ARGV=(haproxy -db -f "$dir/haproxy.cfg") ;;
         nginx)
             if [[ $mode == http ]]; then
                 render "$CONF_DIR/nginx-http.conf.tmpl" "$dir/nginx.conf" \
                     DIR="$dir" PORT="$port" BACKEND1="$b1" BACKEND2="$b2"
             else
-                local load=""
+                local load="" template=stream
                 [[ -f $NGINX_STREAM_MODULE ]] && load="load_module $NGINX_STREAM_MODULE;"
-                render "$CONF_DIR/nginx-stream.conf.tmpl" "$dir/nginx.conf" \
-                    LOAD_STREAM="$load" DIR="$dir" PORT="$port" BACKEND1="$b1" BACKEND2="$b2"
+                [[ $mode == tls-* ]] && template=tls
+                render "$CONF_DIR/nginx-$template.conf.tmpl" "$dir/nginx.conf" \
+                    LOAD_STREAM="$load" DIR="$dir" PORT="$port" BACKEND1="$b1" BACKEND2="$b2" CERT="$cert" KEY="$key"
             fi
             TARGET_ARGV=(nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf") ;;
         *) die "target $name has no command" ;;
     esac
 }
 
-# start_target NAME PORT BACKEND1 BACKEND2 [MODE]: start NAME on core 1 in MODE (tcp, http or proxy) and
+# start_target NAME PORT BACKEND1 BACKEND2 [MODE]: start NAME on core 1 in MODE (see target_argv) and
 # wait until PORT accepts. Sets TARGET_PID and TARGET_PORT; for direct, TARGET_PID is empty and
 # TARGET_PORT is BACKEND1. On failure it stops what it started, sets TARGET_ERROR and returns 1.
 start_target() {
