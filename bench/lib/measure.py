@@ -56,6 +56,21 @@ def parse_wrk(out):
     return result
 
 
+# run.sh pins every balancer to this core and nothing else of the benchmark's.
+BALANCER_CORE = 1
+
+
+def core_busy_seconds(core=BALANCER_CORE):
+    """Busy time of one core from /proc/stat (user, nice, system, irq, softirq), in seconds: what
+    the balancer costs its core, kernel work done there outside its process (softirqs, timers) included."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith(f"cpu{core} "):
+                v = [int(x) for x in line.split()[1:]]
+                return (v[0] + v[1] + v[2] + v[5] + v[6]) / procstat.CLK_TCK
+    raise RuntimeError(f"no cpu{core} line in /proc/stat")
+
+
 def cpu_window(pid, run):
     """Run run() and return its result with the balancer's CPU seconds spent meanwhile."""
     before = procstat.cpu_ticks(pid) if pid else None
@@ -84,8 +99,10 @@ def scenario_http(args, close, scheme="http"):
 def scenario_bulk(args):
     cmd = ["iperf3", "-c", "127.0.0.1", "-p", str(args.port), "-t", str(args.seconds), "-P", "1",
            "-J", "--connect-timeout", "5000"]
+    core_before = core_busy_seconds()
     out, cpu, elapsed = cpu_window(args.pid, lambda: subprocess.run(
         cmd, capture_output=True, text=True, timeout=args.seconds + 30).stdout)
+    core = core_busy_seconds() - core_before
     report = json.loads(out)
     if "error" in report:
         raise RuntimeError(f"iperf3: {report['error']}")
@@ -95,6 +112,7 @@ def scenario_bulk(args):
         metrics["cpu_s"] = cpu
         metrics["cpu_util"] = cpu / elapsed
         metrics["cpu_s_per_gib"] = cpu / (received["bytes"] / GIB)
+        metrics["core_s_per_gib"] = core / (received["bytes"] / GIB)
     return metrics
 
 

@@ -27,6 +27,7 @@ ROWS = [
     ("keepalive", "errors", "b. keep-alive: wrk errors", 0),
     ("bulk", "gbps", "c. bulk, 1 stream: Gbit/s", 2),
     ("bulk", "cpu_s_per_gib", "c. bulk: balancer CPU s/GiB", 3),
+    ("bulk", "core_s_per_gib", "c. bulk: balancer's core busy s/GiB (kernel work outside the process included)", 3),
     ("bulk", "cpu_pct", "c. bulk: balancer core busy, %", 0),
     ("idle", "alive", "d. idle: connections answering (of {idle_count})", 0),
     ("idle", "rss_base_mib", "d. idle: balancer RSS before, MiB", 1),
