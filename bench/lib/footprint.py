@@ -10,14 +10,13 @@ the balancer and prints one JSON record. Run it on core 0 (taskset -c 0).
 import argparse
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
 
 import idle
 import procstat
+from measure import port_accepts, stop_group
 
 
 def wait_accepting(port, proc, seconds=15):
@@ -25,11 +24,9 @@ def wait_accepting(port, proc, seconds=15):
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"exited with {proc.returncode} before accepting")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
+        if port_accepts(port):
+            return
+        time.sleep(0.05)
     raise RuntimeError(f"did not accept on :{port} within {seconds} s")
 
 
@@ -83,14 +80,7 @@ def main():
         record["error"] = f"{type(e).__name__}: {e}"
         print(f"footprint: {args.name}: {record['error']}", file=sys.stderr)
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-        except ProcessLookupError:
-            proc.wait(timeout=5)
+        stop_group(proc)
     print(json.dumps(record), flush=True)
 
 
