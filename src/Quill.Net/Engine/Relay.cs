@@ -11,7 +11,7 @@ namespace Quill.Net.Engine;
 /// lifecycle asks for, then both directions relayed until each has passed on its EOF, or one socket fails, or close N.
 /// Everything here runs on the loop thread, except <see cref="Abort"/>.
 /// </summary>
-internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnectionRelay
+internal sealed unsafe class Relay : IEventTarget, ICompletionTarget, IUpstreamConnector, IConnectionRelay
 {
     private const int ClientTag = 0;
     private const int ServerTag = 1;
@@ -29,6 +29,9 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     private bool _timing;
     private bool _deferred;
     private MovedRelay? _carried;
+
+    /// <summary>The connect on the loop's ring still under way, if any.</summary>
+    private ulong? _ringConnect;
 
     public Relay(EngineLoop home, PipePool pipes, int clientFd, ConnectionLifecycle lifecycle)
     {
@@ -174,6 +177,15 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         Run();
     }
 
+    void ICompletionTarget.OnCompletion(int result, bool more)
+    {
+        _ringConnect = null;
+        if (_state != State.Connecting) return;
+        var errno = result < 0 ? -result : Register();
+        if (errno != 0) FailOver(errno);
+        else Established();
+    }
+
     void IEventTarget.OnTurn()
     {
         if (_state == State.Closed) return;
@@ -228,6 +240,12 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
                 var bound = Libc.Bind(fd, local, SocketAddressCodec.Encode(new IPEndPoint(from, 0), local));
                 if (bound < 0) return -bound;
             }
+        }
+        if (_loop.Ring is { } ring)
+        {
+            // Registered once connected, when the completion comes (OnCompletion).
+            _ringConnect = ring.Connect(fd, address, length, this);
+            return 0;
         }
         var result = Libc.Connect(fd, address, length);
         if (result < 0 && result != -Libc.EINPROGRESS) return -result;
@@ -285,8 +303,10 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     private void CloseServer()
     {
         if (_server.Fd < 0) return;
+        if (_ringConnect is { } connecting) _loop.Ring!.Cancel(connecting);
+        _ringConnect = null;
         _loop.Release(_server.Slot);
-        Libc.Close(_server.Fd);
+        _loop.Close(_server.Fd);
         (_server.Fd, _server.Slot) = (-1, -1);
     }
 
@@ -308,7 +328,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         _toClient?.Release(_pipes);
         CloseServer();
         _loop.Release(_client.Slot);
-        Libc.Close(_client.Fd);
+        _loop.Close(_client.Fd);
         _client.Fd = -1;
         _lifecycle.Ended();
     }
