@@ -71,7 +71,7 @@ internal sealed unsafe class EventLoop : IDisposable
     /// one (the number stays taken until then, and its slot is not reused before), else now.</summary>
     public void Close(int fd)
     {
-        if (_ring is not null) _ring.Close(fd);
+        if (_ring is { Uses: var uses } && uses.HasFlag(RingUses.Close)) _ring.Close(fd);
         else Libc.Close(fd);
     }
 

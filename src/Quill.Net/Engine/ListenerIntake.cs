@@ -29,6 +29,8 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
     private bool? _noDelay;
     private volatile bool _paused;
 
+    private bool UsesRing => loop.Ring is { } ring && ring.Uses.HasFlag(RingUses.Accept);
+
     /// <summary>Clients wait and this loop stopped taking them because the host had no room (-x).</summary>
     public bool Paused => _paused;
 
@@ -43,7 +45,7 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
         _listener = listener;
         _fd = (int)listener.DangerousGetHandle();
         Libc.MakeNonBlocking(_fd);
-        if (loop.Ring is not null)
+        if (UsesRing)
         {
             ArmRing();
             return;
@@ -69,7 +71,7 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
     public void Resume()
     {
         _paused = false;
-        if (loop.Ring is not null)
+        if (UsesRing)
         {
             ArmRing();
             return;
@@ -92,7 +94,7 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
             loop.StopTiming(this);
         }
         _deferred = false;
-        if (loop.Ring is not null) ArmRing();
+        if (UsesRing) ArmRing();
         else AcceptSome();
     }
 

@@ -241,7 +241,7 @@ internal sealed unsafe class Relay : IEventTarget, ICompletionTarget, IUpstreamC
                 if (bound < 0) return -bound;
             }
         }
-        if (_loop.Ring is { } ring)
+        if (_loop.Ring is { } ring && ring.Uses.HasFlag(RingUses.Connect))
         {
             // Registered once connected, when the completion comes (OnCompletion).
             _ringConnect = ring.Connect(fd, address, length, this);

@@ -25,15 +25,15 @@ internal sealed class RelayEngine : IDisposable
     /// <param name="ioUring">Each loop connects, accepts and closes through an io_uring of its own, where the kernel
     /// allows one (<see cref="RingUnavailable"/> says why not).</param>
     public RelayEngine(IRelayEngineHost host, int loops, int multiAccept, Action<Exception> onError, TimeProvider time,
-        bool ioUring = false)
+        RingUses ioUring = RingUses.None)
     {
         ArgumentNullException.ThrowIfNull(host);
         _loops = new EngineLoop[Math.Max(1, loops)];
         for (var i = 0; i < _loops.Length; i++)
         {
             string? why = null;
-            var ring = ioUring && RingUnavailable is null ? SubmissionRing.TryCreate(out why) : null;
-            if (ioUring && ring is null) RingUnavailable ??= why;
+            var ring = ioUring != RingUses.None && RingUnavailable is null ? SubmissionRing.TryCreate(ioUring, out why) : null;
+            if (ioUring != RingUses.None && ring is null) RingUnavailable ??= why;
             _loops[i] = new EngineLoop(host, Math.Max(1, multiAccept), _loops.Length > 1, onError, time, ring);
         }
     }

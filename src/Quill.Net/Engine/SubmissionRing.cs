@@ -3,6 +3,16 @@ using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;
 
+/// <summary>The per-connection calls a <see cref="SubmissionRing"/> can take over.</summary>
+[Flags]
+internal enum RingUses
+{
+    None = 0,
+    Accept = 1,
+    Connect = 2,
+    Close = 4,
+}
+
 /// <summary>Told when a request it put on a <see cref="SubmissionRing"/> completes.</summary>
 internal interface ICompletionTarget
 {
@@ -48,9 +58,10 @@ internal sealed unsafe class SubmissionRing : IDisposable
     private readonly Stack<int> _free = new();
     private uint _queued;
 
-    private SubmissionRing(int fd, byte* parameters)
+    private SubmissionRing(int fd, byte* parameters, RingUses uses)
     {
         _fd = fd;
+        Uses = uses;
         var sqEntries = *(uint*)parameters;
         var cqEntries = *(uint*)(parameters + 4);
         var features = *(uint*)(parameters + 20);
@@ -75,16 +86,20 @@ internal sealed unsafe class SubmissionRing : IDisposable
         _addresses = (byte*)NativeMemory.AllocZeroed(sqEntries * AddressSlot);
     }
 
+    /// <summary>Which of the per-connection calls go through this ring (the others stay plain syscalls).</summary>
+    public RingUses Uses { get; }
+
     /// <summary>The ring's descriptor, for the loop's epoll set.</summary>
     public int Fd => _fd;
 
     /// <summary>A ring, or null with the reason when this kernel or its settings do not allow one.</summary>
-    public static SubmissionRing? TryCreate(out string? why)
+    public static SubmissionRing? TryCreate(RingUses uses, out string? why)
     {
         var parameters = stackalloc byte[Libc.IoUringParamsSize];
         new Span<byte>(parameters, Libc.IoUringParamsSize).Clear();
         // A request the kernel cannot even prepare fails alone, instead of ending the batch (5.18 and later).
-        *(uint*)(parameters + 8) = Libc.IoUringSetupSubmitAll;
+        // COOP_TASKRUN: a completion's task work waits for the loop's next syscall instead of interrupting it.
+        *(uint*)(parameters + 8) = Libc.IoUringSetupSubmitAll | Libc.IoUringSetupCoopTaskrun;
         var fd = Libc.IoUringSetup(Entries, parameters);
         if (fd < 0)
         {
@@ -94,7 +109,7 @@ internal sealed unsafe class SubmissionRing : IDisposable
         try
         {
             why = null;
-            return new SubmissionRing(fd, parameters);
+            return new SubmissionRing(fd, parameters, uses);
         }
         catch (Exception e) when (e is InvalidOperationException or PlatformNotSupportedException)
         {

@@ -21,6 +21,7 @@ internal static unsafe partial class Libc
     public const long IoUringOffSqes = 0x10000000;
 
     public const uint IoUringSetupSubmitAll = 1 << 7;
+    public const uint IoUringSetupCoopTaskrun = 1 << 8;
     public const uint IoUringFeatSingleMmap = 1;
     public const uint IoUringEnterGetEvents = 1;
 
