@@ -42,16 +42,8 @@ public sealed class TcpIntake : IDisposable
         if (_descriptorBudget < connectionsMax)
             services.Log.Write(0, $"the descriptor limit (ulimit -n) leaves room for {_descriptorBudget} connections at once, not -x {connectionsMax}; further clients wait");
         // One loop per core this process may run on (taskset and cgroup limits included), as pen would need one process each.
-        // QUILL_IO_URING=accept,connect,close (or 1 for all): the io_uring experiment of issue 17, off unless asked for
-        // (bench/results/io-uring.md).
-        var ioUring = Environment.GetEnvironmentVariable("QUILL_IO_URING") is { Length: > 0 } asked && asked != "0"
-            ? asked == "1" ? RingUses.Accept | RingUses.Connect | RingUses.Close
-                : asked.Split(',').Aggregate(RingUses.None, (all, one) => all | Enum.Parse<RingUses>(one, ignoreCase: true))
-            : RingUses.None;
         _engine = new RelayEngine(_host, Environment.ProcessorCount, multiAccept,
-            e => services.Log.Write(0, $"connection ended with an error: {e.Message}"), time, ioUring);
-        if (ioUring != RingUses.None)
-            services.Log.Write(0, _engine.RingUnavailable is { } why ? $"io_uring unavailable ({why}); using epoll and plain syscalls" : $"io_uring: {ioUring} through a ring per event loop");
+            e => services.Log.Write(0, $"connection ended with an error: {e.Message}"), time);
     }
 
     public int OpenConnections => Volatile.Read(ref _open);

@@ -9,10 +9,9 @@ internal sealed class EngineLoop : IDisposable
     [ThreadStatic]
     private static EngineLoop? t_current;
 
-    public EngineLoop(IRelayEngineHost host, int multiAccept, bool sharesListener, Action<Exception> onError, TimeProvider time,
-        SubmissionRing? ring)
+    public EngineLoop(IRelayEngineHost host, int multiAccept, bool sharesListener, Action<Exception> onError, TimeProvider time)
     {
-        Loop = new EventLoop(onError, time, ring);
+        Loop = new EventLoop(onError, time);
         Intake = new ListenerIntake(Loop, host, multiAccept, sharesListener);
         Idle = new IdleSweep(Loop);
         Loop.Post(() => t_current = this);

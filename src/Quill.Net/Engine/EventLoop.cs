@@ -14,14 +14,12 @@ internal sealed unsafe class EventLoop : IDisposable
 {
     private const int BatchSize = 256;
     private const ulong WakeData = ulong.MaxValue;
-    private const ulong RingData = ulong.MaxValue - 1;
 
     /// <summary>How often timed targets (connects in progress, idle timeouts, accept back-off) are looked at.</summary>
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly int _epoll;
     private readonly int _wake;
-    private readonly SubmissionRing? _ring;
     private readonly Action<Exception> _onError;
     private readonly TimeProvider _time;
     private readonly ConcurrentQueue<Action> _posted = new();
@@ -36,16 +34,13 @@ internal sealed unsafe class EventLoop : IDisposable
     private volatile bool _stopping;
     private long _nextTick;
 
-    /// <param name="ring">Connects, accepts and closes go through this ring, which the loop then owns; null: plain syscalls.</param>
-    public EventLoop(Action<Exception> onError, TimeProvider time, SubmissionRing? ring = null)
+    public EventLoop(Action<Exception> onError, TimeProvider time)
     {
         _onError = onError;
         _time = time;
         _epoll = Checked(Libc.EpollCreate(), "epoll_create1");
         _wake = Checked(Libc.EventFd(), "eventfd");
         Checked(Libc.EpollAdd(_epoll, _wake, Libc.EpollIn | Libc.EpollEdgeTriggered, WakeData), "epoll_ctl");
-        _ring = ring;
-        if (ring is not null) Checked(Libc.EpollAdd(_epoll, ring.Fd, Libc.EpollIn | Libc.EpollEdgeTriggered, RingData), "epoll_ctl");
         _thread = new Thread(Run) { IsBackground = true, Name = "quill event loop" };
     }
 
@@ -63,17 +58,6 @@ internal sealed unsafe class EventLoop : IDisposable
     public long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     private bool IsLoopThread => Thread.CurrentThread == _thread;
-
-    /// <summary>The loop's io_uring, when it has one.</summary>
-    public SubmissionRing? Ring => _ring;
-
-    /// <summary>Closes a descriptor this loop's targets own: through the ring at the end of the turn when there is
-    /// one (the number stays taken until then, and its slot is not reused before), else now.</summary>
-    public void Close(int fd)
-    {
-        if (_ring is { Uses: var uses } && uses.HasFlag(RingUses.Close)) _ring.Close(fd);
-        else Libc.Close(fd);
-    }
 
     public void Start() => _thread.Start();
 
@@ -139,7 +123,6 @@ internal sealed unsafe class EventLoop : IDisposable
     public void Dispose()
     {
         Stop();
-        _ring?.Dispose();
         Libc.Close(_wake);
         Libc.Close(_epoll);
         NativeMemory.Free(Scratch);
@@ -161,17 +144,10 @@ internal sealed unsafe class EventLoop : IDisposable
                         RunPosted();
                         continue;
                     }
-                    if (data == RingData) continue;
                     if (_targets[(int)(uint)data] is { } target) Dispatch(target, mask, (int)(data >> 32));
                 }
-                // After the readiness: a connect completed in the same wait would otherwise relay first and then take the
-                // client's already-handled readiness for new data (one read more, EAGAIN). Every turn, as a
-                // completion's task work may interrupt the wait before the ring's descriptor is reported.
-                _ring?.Reap(_onError);
                 RunDeferred();
                 if (_timed.Count > 0 && Now >= _nextTick) RunTimed();
-                // Before the slots are reused: a descriptor closed through the ring must be gone from epoll by then.
-                _ring?.Submit();
                 foreach (var slot in _releasedThisTurn) _freeSlots.Push(slot);
                 _releasedThisTurn.Clear();
             }

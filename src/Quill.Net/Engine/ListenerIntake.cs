@@ -9,14 +9,8 @@ namespace Quill.Net.Engine;
 /// </summary>
 /// <param name="sharesListener">Other loops accept from the same listener: each registers it with EPOLLEXCLUSIVE,
 /// so one new client wakes one loop, not all.</param>
-/// <remarks>With the loop's io_uring, one multishot accept replaces the readiness and the accept4 calls: each client
-/// arrives as a completion. It carries no address, so getpeername(2) asks for it; clients accepted while the host
-/// has no room wait here (the ring's accept is cancelled) until it has.</remarks>
-internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost host, int multiAccept, bool sharesListener)
-    : IEventTarget, ICompletionTarget
+internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost host, int multiAccept, bool sharesListener) : IEventTarget
 {
-    private readonly Queue<int> _waiting = new();
-    private ulong? _ringAccept;
 
     /// <summary>After EMFILE and the like accepting rests a tick of the loop at a time instead of spinning, until the
     /// descriptor reserve can be held again.</summary>
@@ -28,8 +22,6 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
     private bool _deferred;
     private bool? _noDelay;
     private volatile bool _paused;
-
-    private bool UsesRing => loop.Ring is { } ring && ring.Uses.HasFlag(RingUses.Accept);
 
     /// <summary>Clients wait and this loop stopped taking them because the host had no room (-x).</summary>
     public bool Paused => _paused;
@@ -45,11 +37,6 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
         _listener = listener;
         _fd = (int)listener.DangerousGetHandle();
         Libc.MakeNonBlocking(_fd);
-        if (UsesRing)
-        {
-            ArmRing();
-            return;
-        }
         _slot = loop.Register(_fd, this, 0, output: false, exclusive: sharesListener);
         // Clients may already wait in the backlog; the registration reports them too, but looking costs one EAGAIN.
         _readable = true;
@@ -60,8 +47,6 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
     public void Detach()
     {
         if (_listener is null) return;
-        if (_ringAccept is { } accepting) loop.Ring!.Cancel(accepting);
-        _ringAccept = null;
         loop.Remove(_fd, _slot);
         _listener.DangerousRelease();
         (_listener, _fd, _slot, _readable, _noDelay) = (null, -1, -1, false, null);
@@ -71,11 +56,6 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
     public void Resume()
     {
         _paused = false;
-        if (UsesRing)
-        {
-            ArmRing();
-            return;
-        }
         if (_readable && !_resting && !_deferred) AcceptSome();
     }
 
@@ -94,64 +74,17 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
             loop.StopTiming(this);
         }
         _deferred = false;
-        if (UsesRing) ArmRing();
-        else AcceptSome();
-    }
-
-    void ICompletionTarget.OnCompletion(int result, bool more)
-    {
-        if (!more) _ringAccept = null;
-        if (result >= 0) _waiting.Enqueue(result);
-        else if (result is not (-Libc.ECANCELED or -Libc.ECONNABORTED))
-        {
-            if (result is -Libc.EMFILE or -Libc.ENFILE) DescriptorReserve.Shared.Release();
-            host.AcceptFailed(-result);
-            Rest();
-        }
-        ArmRing();
-    }
-
-    /// <summary>Hands waiting clients to the host while it has room, and keeps the ring's accept armed exactly then.</summary>
-    private void ArmRing()
-    {
-        FollowNoDelay();
-        var address = stackalloc byte[SocketAddressCodec.MaxLength];
-        while (_waiting.Count > 0 && host.CanAccept && !_resting)
-        {
-            var fd = _waiting.Dequeue();
-            var length = SocketAddressCodec.MaxLength;
-            if (Libc.PeerAddress(fd, address, &length) < 0)
-            {
-                // Reset before we got to it.
-                Libc.Close(fd);
-                continue;
-            }
-            var (client, port) = SocketAddressCodec.Decode(address, length);
-            host.Accepted(fd, client, port);
-        }
-        var wanted = _fd >= 0 && host.CanAccept && !_resting && DescriptorReserve.Shared.Full;
-        _paused = _fd >= 0 && !host.CanAccept;
-        if (wanted && _ringAccept is null) _ringAccept = loop.Ring!.AcceptMany(_fd, this);
-        else if (!wanted && _ringAccept is { } accepting)
-        {
-            loop.Ring!.Cancel(accepting);
-            _ringAccept = null;
-        }
-        if (!_resting && _fd >= 0 && !DescriptorReserve.Shared.Full) Rest();
-    }
-
-    /// <summary>One setsockopt per change of the command instead of one per client (accepted sockets inherit it);
-    /// fails harmlessly on a unix listener.</summary>
-    private void FollowNoDelay()
-    {
-        if (_fd < 0 || host.ClientNoDelay == _noDelay) return;
-        _noDelay = host.ClientNoDelay;
-        _ = Libc.SetOption(_fd, Libc.IpProtoTcp, Libc.TcpNoDelay, _noDelay.Value ? 1 : 0);
+        AcceptSome();
     }
 
     private void AcceptSome()
     {
-        FollowNoDelay();
+        if (_fd >= 0 && host.ClientNoDelay != _noDelay)
+        {
+            // One setsockopt per change of the command instead of one per client; fails harmlessly on a unix listener.
+            _noDelay = host.ClientNoDelay;
+            _ = Libc.SetOption(_fd, Libc.IpProtoTcp, Libc.TcpNoDelay, _noDelay.Value ? 1 : 0);
+        }
         var address = stackalloc byte[SocketAddressCodec.MaxLength];
         var accepted = 0;
         while (_readable && _fd >= 0 && host.CanAccept)

@@ -11,7 +11,7 @@ namespace Quill.Net.Engine;
 /// lifecycle asks for, then both directions relayed until each has passed on its EOF, or one socket fails, or close N.
 /// Everything here runs on the loop thread, except <see cref="Abort"/>.
 /// </summary>
-internal sealed unsafe class Relay : IEventTarget, ICompletionTarget, IUpstreamConnector, IConnectionRelay
+internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnectionRelay
 {
     private const int ClientTag = 0;
     private const int ServerTag = 1;
@@ -29,9 +29,6 @@ internal sealed unsafe class Relay : IEventTarget, ICompletionTarget, IUpstreamC
     private bool _timing;
     private bool _deferred;
     private MovedRelay? _carried;
-
-    /// <summary>The connect on the loop's ring still under way, if any.</summary>
-    private ulong? _ringConnect;
 
     public Relay(EngineLoop home, PipePool pipes, int clientFd, ConnectionLifecycle lifecycle)
     {
@@ -177,15 +174,6 @@ internal sealed unsafe class Relay : IEventTarget, ICompletionTarget, IUpstreamC
         Run();
     }
 
-    void ICompletionTarget.OnCompletion(int result, bool more)
-    {
-        _ringConnect = null;
-        if (_state != State.Connecting) return;
-        var errno = result < 0 ? -result : Register();
-        if (errno != 0) FailOver(errno);
-        else Established();
-    }
-
     void IEventTarget.OnTurn()
     {
         if (_state == State.Closed) return;
@@ -240,12 +228,6 @@ internal sealed unsafe class Relay : IEventTarget, ICompletionTarget, IUpstreamC
                 var bound = Libc.Bind(fd, local, SocketAddressCodec.Encode(new IPEndPoint(from, 0), local));
                 if (bound < 0) return -bound;
             }
-        }
-        if (_loop.Ring is { } ring && ring.Uses.HasFlag(RingUses.Connect))
-        {
-            // Registered once connected, when the completion comes (OnCompletion).
-            _ringConnect = ring.Connect(fd, address, length, this);
-            return 0;
         }
         var result = Libc.Connect(fd, address, length);
         if (result < 0 && result != -Libc.EINPROGRESS) return -result;
@@ -303,10 +285,8 @@ internal sealed unsafe class Relay : IEventTarget, ICompletionTarget, IUpstreamC
     private void CloseServer()
     {
         if (_server.Fd < 0) return;
-        if (_ringConnect is { } connecting) _loop.Ring!.Cancel(connecting);
-        _ringConnect = null;
         _loop.Release(_server.Slot);
-        _loop.Close(_server.Fd);
+        Libc.Close(_server.Fd);
         (_server.Fd, _server.Slot) = (-1, -1);
     }
 
@@ -328,7 +308,7 @@ internal sealed unsafe class Relay : IEventTarget, ICompletionTarget, IUpstreamC
         _toClient?.Release(_pipes);
         CloseServer();
         _loop.Release(_client.Slot);
-        _loop.Close(_client.Fd);
+        Libc.Close(_client.Fd);
         _client.Fd = -1;
         _lifecycle.Ended();
     }

@@ -22,24 +22,13 @@ internal sealed class RelayEngine : IDisposable
     private int _nextAdoption;
 
     /// <param name="loops">How many loops (threads) share the listener; one per core the process may run on.</param>
-    /// <param name="ioUring">Each loop connects, accepts and closes through an io_uring of its own, where the kernel
-    /// allows one (<see cref="RingUnavailable"/> says why not).</param>
-    public RelayEngine(IRelayEngineHost host, int loops, int multiAccept, Action<Exception> onError, TimeProvider time,
-        RingUses ioUring = RingUses.None)
+    public RelayEngine(IRelayEngineHost host, int loops, int multiAccept, Action<Exception> onError, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(host);
         _loops = new EngineLoop[Math.Max(1, loops)];
         for (var i = 0; i < _loops.Length; i++)
-        {
-            string? why = null;
-            var ring = ioUring != RingUses.None && RingUnavailable is null ? SubmissionRing.TryCreate(ioUring, out why) : null;
-            if (ioUring != RingUses.None && ring is null) RingUnavailable ??= why;
-            _loops[i] = new EngineLoop(host, Math.Max(1, multiAccept), _loops.Length > 1, onError, time, ring);
-        }
+            _loops[i] = new EngineLoop(host, Math.Max(1, multiAccept), _loops.Length > 1, onError, time);
     }
-
-    /// <summary>io_uring was asked for and could not be had: why; the loops use plain syscalls then.</summary>
-    public string? RingUnavailable { get; }
 
     public void Start()
     {

@@ -18,7 +18,6 @@ internal static partial class Libc
     public const int EADDRNOTAVAIL = 99;
     public const int ENETUNREACH = 101;
     public const int ECONNABORTED = 103;
-    public const int ECANCELED = 125;
     public const int ECONNRESET = 104;
     public const int ENOBUFS = 105;
     public const int ETIMEDOUT = 110;

@@ -75,9 +75,6 @@ internal static unsafe partial class Libc
     /// <summary>The local address of a socket (getsockname); its length, or -errno.</summary>
     public static int LocalAddress(int fd, byte* address, int* length) => Check(getsockname(fd, address, length));
 
-    /// <summary>The peer's address of a socket (getpeername); 0, or -errno.</summary>
-    public static int PeerAddress(int fd, byte* address, int* length) => Check(getpeername(fd, address, length));
-
     public static int SetOption(int fd, int level, int name, int value) => Check(setsockopt(fd, level, name, &value, sizeof(int)));
 
     /// <summary>An int socket option's value, or -errno.</summary>
@@ -110,9 +107,6 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int getsockname(int fd, byte* address, int* length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int getpeername(int fd, byte* address, int* length);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int shutdown(int fd, int how);
