@@ -35,6 +35,10 @@ internal sealed class IdlerPool(
 
     public IdleUpstream? Take(int server, EndPoint target)
     {
+        // No idlers wanted (pen's default): nothing to hand out and nothing to refill, so no lock and no wake of the
+        // pool's loop, which cost every client a thread-pool hand-off (futex, sched_yield). The idlers command
+        // trims the pool itself when it lowers the number.
+        if (settings.IdlersWanted <= 0) return null;
         Socket? taken = null;
         lock (_gate)
         {
