@@ -37,11 +37,26 @@ dotnet build tests/Quill.Fuzz.Tests -c Release -v q -nologo | grep -E "error|War
 
 # Two targets at once share the machine's cores; each then samples on one thread.
 [ "$parallel" -gt 1 ] && export QUILL_FUZZ_THREADS=1
+run_round() {
+  local target=$1 count=$2
+  QUILL_FUZZ_ITERATIONS=$count QUILL_FUZZ_REPORT=$report \
+    dotnet test tests/Quill.Fuzz.Tests -c Release --no-build \
+      --filter "FullyQualifiedName=Quill.Fuzz.Tests.Targets.${classes[$target]}.Fuzz" >>"$out/$target.log" 2>&1
+}
+# MaxMind.Db keeps the memory mapping of every file it refuses, so one process reaches vm.max_map_count (65530)
+# after some 60,000 refusals: mmdb runs in rounds of 40,000 inputs, one process each, a report line each.
+# With --seconds it runs one round.
+mmdb_round=40000
 run_one() {
   local target=$1
-  QUILL_FUZZ_ITERATIONS=$iterations QUILL_FUZZ_REPORT=$report \
-    dotnet test tests/Quill.Fuzz.Tests -c Release --no-build \
-      --filter "FullyQualifiedName=Quill.Fuzz.Tests.Targets.${classes[$target]}.Fuzz" >"$out/$target.log" 2>&1
+  : >"$out/$target.log"
+  if [ "$target" != mmdb ] || [ "$iterations" -le "$mmdb_round" ]; then run_round "$target" "$iterations"; return; fi
+  if [ -n "${QUILL_FUZZ_SECONDS:-}" ]; then run_round "$target" "$mmdb_round"; return; fi
+  local left=$iterations
+  while [ "$left" -gt 0 ]; do
+    run_round "$target" $((left < mmdb_round ? left : mmdb_round)) || return 1
+    left=$((left - mmdb_round))
+  done
 }
 status=0
 running=0

@@ -19,7 +19,7 @@ public sealed record TlsOptions
     /// <summary>ssl_sni_path: directory of per-name <c>name.crt</c>, <c>name.key</c> and optional <c>name.ca</c>.</summary>
     public string? SniDirectory { get; init; }
 
-    /// <summary>ssl_ciphers: OpenSSL cipher string, already checked by <see cref="Tls.OpenSslCipherList"/>; null = quill's default, <see cref="Tls.OpenSslCipherList.Intermediate"/>.</summary>
+    /// <summary>ssl_ciphers: OpenSSL cipher string, already checked by OpenSSL (<see cref="Control.IBalancerRuntime.CipherListError"/>); null = quill's default, Mozilla's intermediate list.</summary>
     public string? Ciphers { get; init; }
 
     /// <summary>ssl_option: the no_* words take protocol versions away.</summary>

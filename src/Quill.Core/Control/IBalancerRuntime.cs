@@ -63,6 +63,9 @@ public interface IBalancerRuntime
     {
     }
 
+    /// <summary>ssl_ciphers: null when the TLS library accepts the cipher string, else why not, in one line.</summary>
+    string? CipherListError(string list);
+
     /// <summary>Null when TLS can staple a given OCSP response on this runtime, else why not, in one line.</summary>
     string? OcspStaplingUnavailable => null;
 

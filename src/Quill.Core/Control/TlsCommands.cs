@@ -13,7 +13,7 @@ internal static class TlsCommands
 {
     public static void Register(Dictionary<string, CommandHandler> commands)
     {
-        commands["ssl_ciphers"] = (d, w) => Ciphers(d.Context.Settings, w);
+        commands["ssl_ciphers"] = (d, w) => Ciphers(d.Context, w);
         commands["ssl_option"] = (d, w) => Option(d.Context.Settings, w);
         commands["ssl_client_renegotiation_interval"] = (d, w) => Renegotiation(d.Context.Settings, w);
         commands["ssl_ocsp_response"] = (d, w) => OcspResponse(d.Context, w);
@@ -34,15 +34,16 @@ internal static class TlsCommands
     }
 
     /// <summary>No argument clears the list (quill's default list again); the words of a list with spaces are one list.</summary>
-    private static ControlReply Ciphers(RuntimeSettings settings, string[] words)
+    private static ControlReply Ciphers(ControlContext context, string[] words)
     {
+        var settings = context.Settings;
         if (words.Length == 1)
         {
             settings.SslCiphers = null;
             return ControlReply.None;
         }
         var list = string.Join(':', words.Skip(1));
-        if (!OpenSslCipherList.TryParse(list, out _, out var error)) return ControlReply.Error($"ssl_ciphers: {error}");
+        if (context.Runtime.CipherListError(list) is { } error) return ControlReply.Error($"ssl_ciphers: {error}");
         settings.SslCiphers = list;
         return ControlReply.None;
     }

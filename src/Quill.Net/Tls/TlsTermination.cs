@@ -114,7 +114,7 @@ public sealed class TlsTermination
             throw new ArgumentException("ssl_ciphers: Windows does not let a program choose TLS cipher suites");
         }
         list ??= OpenSslCipherList.Intermediate;
-        if (!OpenSslCipherList.TryParse(list, out var suites, out var error)) throw new ArgumentException($"ssl_ciphers: {error}");
+        if (!OpenSslCipherList.TryExpand(list, out var suites, out var error)) throw new ArgumentException($"ssl_ciphers: {error}");
         return new CipherSuitesPolicy(suites);
     }
 

@@ -20,6 +20,8 @@ internal sealed class BalancerRuntime(
 
     public string? OcspStaplingUnavailable => Net.Tls.OcspStapling.Unavailable;
 
+    public string? CipherListError(string list) => Net.Tls.OpenSslCipherList.Refusal(list);
+
     public string? OpenLog(string target)
     {
         try

@@ -30,6 +30,9 @@ internal sealed class CheckingRuntime(QuillOptions options) : IBalancerRuntime
         return error;
     }
 
+    /// <summary>ssl_ciphers: OpenSSL parses the string as at a start.</summary>
+    public string? CipherListError(string list) => Net.Tls.OpenSslCipherList.Refusal(list);
+
     /// <summary>web_listen: resolved as the endpoint would be, never opened.</summary>
     public string? WebListenText { get; private set; }
 

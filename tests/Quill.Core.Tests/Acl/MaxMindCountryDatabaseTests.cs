@@ -50,17 +50,6 @@ public sealed class MaxMindCountryDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void ReadRecord_28Bits_MiddleByteNibblesAreTheHighBits()
-    {
-        byte[] node = [0x01, 0x02, 0x03, 0xA5, 0x04, 0x05, 0x06];
-
-        Assert.Equal(0x0A010203, MaxMindCountryDatabase.ReadRecord(node, 28, 0));
-        Assert.Equal(0x05040506, MaxMindCountryDatabase.ReadRecord(node, 28, 1));
-        Assert.Equal(0x040506, MaxMindCountryDatabase.ReadRecord([0, 0, 0, 4, 5, 6], 24, 1));
-        Assert.Equal(0x04050607, MaxMindCountryDatabase.ReadRecord([0, 0, 0, 1, 4, 5, 6, 7], 32, 1));
-    }
-
-    [Fact]
     public void CountryEntries_WithTheDatabase_MatchThroughTheAccessLists()
     {
         var lists = new AccessLists(MaxMindCountryDatabase.Parse(Networks(24).Build(), "t.mmdb").CountryOf);
@@ -75,7 +64,8 @@ public sealed class MaxMindCountryDatabaseTests : IDisposable
     {
         var error = Assert.Throws<ArgumentException>(() => MaxMindCountryDatabase.Parse(new byte[100], "GeoIP.dat"));
 
-        Assert.Equal("'GeoIP.dat' is not a MaxMind DB file (no metadata marker)", error.Message);
+        Assert.StartsWith("'GeoIP.dat' is not a usable MaxMind DB file: ", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
     }
 
     [Fact]
@@ -141,7 +131,7 @@ public sealed class MaxMindCountryDatabaseTests : IDisposable
         var parse = Task.Run(() => Assert.Throws<ArgumentException>(() => MaxMindCountryDatabase.Parse(file, "bomb.mmdb")));
 
         var error = await parse.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Contains("more than 10000 values", error.Message);
+        Assert.StartsWith("'bomb.mmdb' is not a usable MaxMind DB file: ", error.Message);
     }
 
     /// <summary>Found by fuzzing: a map that claims 16 million entries in a few bytes reserved memory for all of them

@@ -20,6 +20,11 @@ internal sealed class FakeRuntime : IBalancerRuntime
 
     public string? WebListenText => WebListen?.Text;
 
+    /// <summary>ssl_ciphers: OpenSSL's checks are Quill.Net's tests; here one string stands for every refusal.</summary>
+    public const string RefusedCiphers = "RC4:3DES";
+
+    public string? CipherListError(string list) => list == RefusedCiphers ? $"OpenSSL refuses '{list}': no cipher match" : null;
+
     public string? TryWebListen(ListenSpec spec)
     {
         WebListen = spec;

@@ -1,3 +1,5 @@
+using Quill.EndToEnd.Tests.Backends;
+using Quill.EndToEnd.Tests.Control;
 using Quill.EndToEnd.Tests.Harness;
 using Quill.EndToEnd.Tests.Http;
 
@@ -45,6 +47,53 @@ public sealed class SslCommandsTests(CertificateFixture fixture) : IClassFixture
         Assert.Contains("\nweb", listed);
         Assert.NotEqual(0, otherExit);
         Assert.Contains("alert handshake failure", other);
+    }
+
+    /// <summary>OpenSSL parses the string: its keywords reach suites quill has no table for (Camellia here).</summary>
+    [Fact]
+    public async Task SslCiphers_OpenSslKeywords_ChooseWhatOpenSslChooses()
+    {
+        var (nginx, balancer, port) = await StartAsync("-o", "ssl_ciphers ECDHE+CAMELLIA256:ECDHE+AESGCM:!AES128");
+        using var _ = nginx;
+        using var __ = balancer;
+
+        var (camelliaExit, camellia) = await ClientAsync(port, "-tls1_2", "-cipher", "ECDHE-RSA-CAMELLIA256-SHA384");
+        var (gcmExit, gcm) = await ClientAsync(port, "-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384");
+        var (excludedExit, excluded) = await ClientAsync(port, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256");
+
+        Assert.Equal(0, camelliaExit);
+        Assert.Contains("Cipher is ECDHE-RSA-CAMELLIA256-SHA384", camellia);
+        Assert.Equal(0, gcmExit);
+        Assert.Contains("Cipher is ECDHE-RSA-AES256-GCM-SHA384", gcm);
+        Assert.NotEqual(0, excludedExit);
+        Assert.Contains("alert handshake failure", excluded);
+    }
+
+    [Fact]
+    public async Task SslCiphers_StringOpenSslRefuses_StopsTheStartWithOneLine()
+    {
+        var certificates = fixture.Set;
+        using var quill = BalancerProcess.Launch(BalancerKind.Quill,
+            ["-f", "-E", certificates.ServerCertificate, "-K", certificates.ServerKey, "-o", "ssl_ciphers NOPE:!ALL",
+                $"127.0.0.1:{FreePorts.Next()}", "127.0.0.1:9"]);
+
+        Assert.NotEqual(0, await quill.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        var error = Assert.Single(quill.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("quill: ", error);
+        Assert.EndsWith("ssl_ciphers: OpenSSL refuses 'NOPE:!ALL': no cipher match", error);
+    }
+
+    [Fact]
+    public async Task SslCiphers_StringOpenSslRefuses_ControlPortRepliesWithTheError()
+    {
+        using var servers = NamedBackends.Start(1);
+        using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, [], servers.Specs);
+
+        var refused = await Penctl.RunQuillctlAsync(balancer.ControlText, "ssl_ciphers", "NOPE");
+        var accepted = await Penctl.RunQuillctlAsync(balancer.ControlText, "ssl_ciphers", "ECDHE+AESGCM");
+
+        Assert.Contains("ssl_ciphers: OpenSSL refuses 'NOPE': no cipher match", refused.Stdout + refused.Stderr);
+        Assert.Equal(new Penctl.Result(0, "", ""), accepted);
     }
 
     [Fact]

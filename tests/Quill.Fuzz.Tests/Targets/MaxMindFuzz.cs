@@ -7,8 +7,10 @@ using Quill.Fuzz.Tests.Harness;
 namespace Quill.Fuzz.Tests.Targets;
 
 /// <summary>
-/// The MaxMind DB reader: any file either opens or is refused with one ArgumentException line naming it, and a
-/// database that opened answers every lookup (a country or null) without throwing.
+/// MaxMind's reader (MaxMind.Db) through quill's wrapper, <see cref="MaxMindCountryDatabase"/>: any file either opens
+/// or is refused with one ArgumentException line naming it, and a database that opened answers every lookup (a country
+/// or null) without throwing. The library is not quill's code, but what it throws on a hostile file is what the
+/// wrapper must turn into a refusal or an unknown country, so the target stays.
 /// </summary>
 public sealed class MaxMindFuzz
 {
@@ -61,6 +63,9 @@ public sealed class MaxMindFuzz
             Expect.OneLine(e.Message);
             return;
         }
-        foreach (var address in lookups) _ = database.CountryOf(address);
+        using (database)
+        {
+            foreach (var address in lookups) _ = database.CountryOf(address);
+        }
     }
 }
