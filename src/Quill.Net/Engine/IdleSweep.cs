@@ -34,7 +34,10 @@ internal sealed class IdleSweep(EventLoop loop) : IEventTarget
         _nextSweep = now + loop.Ticks(Interval);
         foreach (var relay in _watched)
         {
-            if (!relay.HalfClosed && now - relay.LastActive >= loop.Ticks(relay.IdleTimeout)) _expired.Add(relay);
+            if (relay.HalfClosed || now - relay.LastActive < loop.Ticks(relay.IdleTimeout)) continue;
+            // The kernel may have moved bytes the loop never saw: ask it before closing.
+            relay.Recount();
+            if (now - relay.LastActive >= loop.Ticks(relay.IdleTimeout)) _expired.Add(relay);
         }
         foreach (var relay in _expired) relay.AbortNow();
         _expired.Clear();
