@@ -214,7 +214,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     private void HandToKernel()
     {
         if (_home.Sockmap is not { } sockmap) return;
-        var (up, down) = (_toServer!.PrepareForKernel(), _toClient!.PrepareForKernel());
+        if (_toServer!.PrepareForKernel() is not { } up || _toClient!.PrepareForKernel() is not { } down) return;
         var joined = sockmap.Join(_client.Fd, _server.Fd);
         if (joined == SockmapJoin.None) return;
         _toClient.HandToKernel(down);

@@ -69,7 +69,8 @@ internal sealed unsafe class RelayDirection(
     /// What the destination has taken so far, read before the sockets join the sockhash: from then on the kernel may
     /// send at any moment, and this is the mark its bytes are counted from.
     /// </summary>
-    public SockmapLeg PrepareForKernel() => SockmapLeg.Begin(destination.Fd);
+    /// <returns>Null when the destination is not a TCP socket (a unix one): the kernel relays TCP only.</returns>
+    public SockmapLeg? PrepareForKernel() => SockmapLeg.Begin(destination.Fd);
 
     /// <summary>From now on the kernel moves this direction's bytes; before anything was read from the source.</summary>
     public void HandToKernel(SockmapLeg leg) => _kernel = leg;

@@ -21,8 +21,9 @@ internal sealed class SockmapLeg
     /// <summary>Milliseconds since data last arrived at the source, as of the last <see cref="Received"/>.</summary>
     public uint QuietMs { get; private set; }
 
-    /// <summary>Begins before either socket has moved a byte of this connection.</summary>
-    public static SockmapLeg Begin(int destinationFd) => new(Delivered(destinationFd));
+    /// <summary>Begins before either socket has moved a byte of this connection; null if the destination is not TCP.</summary>
+    public static SockmapLeg? Begin(int destinationFd) =>
+        Libc.TcpCounts(destinationFd, out var counts) ? new(counts.BytesAcked + (ulong)Libc.UnackedBytes(destinationFd)) : null;
 
     /// <summary>Reads the source's counters; the bytes taken from it so far (what <see cref="Counted"/> then holds).</summary>
     /// <param name="finReceived">The source's peer has shut down: its FIN is in bytes_received.</param>
