@@ -6,35 +6,10 @@ namespace Quill.Net.Engine;
 /// The live counters of connections the kernel relays: no read or send counts their bytes, so once a second each
 /// reads its sockets' TCP_INFO and counts what moved, in step with the <see cref="TrafficSweep"/> that reports them.
 /// </summary>
-internal sealed class KernelCountSweep(EventLoop loop) : IEventTarget
+internal sealed class KernelCountSweep(EventLoop loop) : RelaySweep(loop, TrafficSweep.Interval)
 {
-    private readonly HashSet<Relay> _watched = [];
-    private long _nextSweep;
-
-    public void Watch(Relay relay)
+    protected override void Sweep(long now)
     {
-        if (_watched.Count == 0)
-        {
-            loop.StartTiming(this);
-            _nextSweep = loop.Now + loop.Ticks(TrafficSweep.Interval);
-        }
-        _watched.Add(relay);
-    }
-
-    public void Forget(Relay relay)
-    {
-        if (_watched.Remove(relay) && _watched.Count == 0) loop.StopTiming(this);
-    }
-
-    public void OnEvents(uint events, int tag)
-    {
-    }
-
-    public void OnTurn()
-    {
-        var now = loop.Now;
-        if (now < _nextSweep) return;
-        _nextSweep = now + loop.Ticks(TrafficSweep.Interval);
-        foreach (var relay in _watched) relay.Recount();
+        foreach (var relay in Watched) relay.Recount();
     }
 }
