@@ -35,6 +35,9 @@ internal static class OptionApplier
                     return new CommandLineResult.Error($"--grace: '{option.Value}' is not a whole number of seconds");
                 draft.Options = draft.Options with { GraceSeconds = grace };
                 return null;
+            case "no-sockmap":
+                draft.Options = draft.Options with { Sockmap = false };
+                return null;
             case "check":
                 // The parser turns the run into a check once every option is read.
                 return null;

@@ -51,6 +51,8 @@ public sealed record QuillOptions
     public bool Takeover { get; init; }
     /// <summary>--grace: seconds connections that cannot move (or, after QUIT, all) may take to finish.</summary>
     public int GraceSeconds { get; init; } = 30;
+    /// <summary>Kernel-side relaying of plain TCP connections (BPF sockmap) where the kernel allows; --no-sockmap: off.</summary>
+    public bool Sockmap { get; init; } = true;
 
     /// <summary>-C: the control port (a bare port means 127.0.0.1, where pen takes 0.0.0.0).</summary>
     public ListenSpec? Control { get; init; }

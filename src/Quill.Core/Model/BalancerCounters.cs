@@ -16,6 +16,8 @@ public sealed class BalancerCounters
     private long _tlsHandshakes;
     private long _httpRequests;
     private long _controlCommands;
+    private long _sockmapConnections;
+    private int _sockmapEnabled;
 
     /// <summary>TCP and TLS clients accepted (each starts one connection lifecycle).</summary>
     public long Accepted => Volatile.Read(ref _accepted);
@@ -29,6 +31,14 @@ public sealed class BalancerCounters
     public long HttpRequests => Volatile.Read(ref _httpRequests);
     /// <summary>Control commands run (-o, -F, the control port, include, HUP).</summary>
     public long ControlCommands => Volatile.Read(ref _controlCommands);
+
+    /// <summary>Plain TCP connections whose bytes the kernel relayed (sockmap), one or both ways.</summary>
+    public long SockmapConnections => Volatile.Read(ref _sockmapConnections);
+    /// <summary>The kernel relays plain connections (sockmap loaded at start-up and not turned off).</summary>
+    public bool SockmapEnabled => Volatile.Read(ref _sockmapEnabled) == 1;
+
+    public void SockmapConnectionJoined() => Interlocked.Increment(ref _sockmapConnections);
+    public void SockmapReady() => Volatile.Write(ref _sockmapEnabled, 1);
 
     public void ClientAccepted() => Interlocked.Increment(ref _accepted);
     public void ClientRefusedByAcl() => Interlocked.Increment(ref _refusedByAcl);

@@ -4,6 +4,7 @@ using Quill.Core.Proxy;
 using Quill.Net.Dummy;
 using Quill.Net.Engine;
 using Quill.Net.Listening;
+using Quill.Net.Sockmap;
 using Quill.Net.Takeover;
 using Quill.Net.Tls;
 
@@ -29,7 +30,8 @@ public sealed class TcpIntake : IDisposable
     private int _acceptFailing;
     private readonly TaskCompletionSource _accepting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public TcpIntake(ConnectionServices services, TimeProvider time, int connectionsMax, int multiAccept)
+    /// <param name="sockmap">Let the kernel relay plain connections where it allows (--no-sockmap: false).</param>
+    public TcpIntake(ConnectionServices services, TimeProvider time, int connectionsMax, int multiAccept, bool sockmap = false)
     {
         ArgumentNullException.ThrowIfNull(services);
         _services = services;
@@ -43,10 +45,18 @@ public sealed class TcpIntake : IDisposable
             services.Log.Write(0, $"the descriptor limit (ulimit -n) leaves room for {_descriptorBudget} connections at once, not -x {connectionsMax}; further clients wait");
         // One loop per core this process may run on (taskset and cgroup limits included), as pen would need one process each.
         _engine = new RelayEngine(_host, Environment.ProcessorCount, multiAccept,
-            e => services.Log.Write(0, $"connection ended with an error: {e.Message}"), time);
+            e => services.Log.Write(0, $"connection ended with an error: {e.Message}"), time, sockmap ? OpenSockmap(services, connectionsMax) : null);
     }
 
     public int OpenConnections => Volatile.Read(ref _open);
+
+    private static SockmapRelay? OpenSockmap(ConnectionServices services, int connectionsMax)
+    {
+        var sockmap = SockmapRelay.TryOpen(connectionsMax, services.Counters, out var refusal);
+        if (sockmap is null) services.Log.Write(0, $"sockmap: the kernel refused ({refusal}); the event loop relays every connection");
+        else if (services.Log.IsEnabled(1)) services.Log.Write(1, "sockmap: the kernel relays plain TCP connections");
+        return sockmap;
+    }
 
     /// <summary>Completes once every event loop accepts from the first listener.</summary>
     public Task Accepting => _accepting.Task;

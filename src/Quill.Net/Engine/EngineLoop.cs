@@ -1,3 +1,5 @@
+using Quill.Net.Sockmap;
+
 namespace Quill.Net.Engine;
 
 /// <summary>
@@ -9,11 +11,14 @@ internal sealed class EngineLoop : IDisposable
     [ThreadStatic]
     private static EngineLoop? t_current;
 
-    public EngineLoop(IRelayEngineHost host, int multiAccept, bool sharesListener, Action<Exception> onError, TimeProvider time)
+    public EngineLoop(IRelayEngineHost host, int multiAccept, bool sharesListener, Action<Exception> onError, TimeProvider time,
+        SockmapRelay? sockmap)
     {
         Loop = new EventLoop(onError, time);
         Intake = new ListenerIntake(Loop, host, multiAccept, sharesListener);
         Idle = new IdleSweep(Loop);
+        Kernel = new KernelCountSweep(Loop);
+        Sockmap = sockmap;
         Loop.Post(() => t_current = this);
     }
 
@@ -25,6 +30,12 @@ internal sealed class EngineLoop : IDisposable
     public ListenerIntake Intake { get; }
 
     public IdleSweep Idle { get; }
+
+    /// <summary>The relays whose bytes the kernel moves, whose counters are read from it once a second.</summary>
+    public KernelCountSweep Kernel { get; }
+
+    /// <summary>Kernel-side relaying, shared by every loop; null where the kernel refused it or it is turned off.</summary>
+    public SockmapRelay? Sockmap { get; }
 
     /// <summary>The relays open on this loop, so that a stop can close them.</summary>
     public HashSet<Relay> Live { get; } = [];

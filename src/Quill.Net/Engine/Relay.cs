@@ -2,6 +2,7 @@ using System.Net;
 using Quill.Core.Configuration;
 using Quill.Net.Connections;
 using Quill.Net.Interop;
+using Quill.Net.Sockmap;
 using Quill.Net.Takeover;
 
 namespace Quill.Net.Engine;
@@ -9,7 +10,8 @@ namespace Quill.Net.Engine;
 /// <summary>
 /// The event-loop transport of one client, its connector and relay: non-blocking connects to the servers its
 /// lifecycle asks for, then both directions relayed until each has passed on its EOF, or one socket fails, or close N.
-/// Everything here runs on the loop thread, except <see cref="Abort"/>.
+/// Where no byte needs to be seen (no filter, no PROXY header to send), the kernel relays them instead (sockmap) and
+/// the loop only passes on the ends. Everything here runs on the loop thread, except <see cref="Abort"/>.
 /// </summary>
 internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnectionRelay
 {
@@ -29,6 +31,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     private bool _timing;
     private bool _deferred;
     private MovedRelay? _carried;
+    private int _drainLooks;
 
     public Relay(EngineLoop home, PipePool pipes, int clientFd, ConnectionLifecycle lifecycle)
     {
@@ -103,6 +106,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         var toServer = _toServer = new RelayDirection(_client, _server, plan.FastClose.HasFlag(FastClose.Down), plan.Filter, plan.Traffic, toServer: true);
         var toClient = _toClient = new RelayDirection(_server, _client, plan.FastClose.HasFlag(FastClose.Up), null, plan.Traffic, toServer: false);
         (toServer.Opposite, toClient.Opposite) = (toClient, toServer);
+        if (_carried is null && plan.Filter is null && plan.Proxy is null) HandToKernel();
         if (plan.IdleTimeout > TimeSpan.Zero) _home.Idle.Watch(this);
         _server.Writable = true;
         if (_carried is { } carried)
@@ -123,11 +127,11 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     /// <summary>
     /// Takeover, old side (loop thread): takes a relaying plain connection out of this process without closing its
     /// sockets, with what it holds; its counters are brought up to date and it leaves the registry. Null when it
-    /// cannot move: still connecting, or a filter (-H, access log, dumps) holds state of its own.
+    /// cannot move: still connecting, a filter (-H, access log, dumps) holds state of its own, or the kernel relays it.
     /// </summary>
     internal MovedRelay? HandOver()
     {
-        if (_state != State.Relaying || _toServer!.Filtered || _toClient!.Filtered) return null;
+        if (_state != State.Relaying || _toServer!.Filtered || _toClient!.Filtered || InKernel) return null;
         _state = State.Closed;
         StopTiming();
         _home.Idle.Forget(this);
@@ -142,6 +146,23 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     }
 
     public void Refuse() => Close();
+
+    /// <summary>The kernel relays at least one direction.</summary>
+    public bool InKernel => _toClient is { InKernel: true };
+
+    /// <summary>
+    /// A kernel-relayed connection counts what the kernel moved since it last looked, and learns when bytes last
+    /// arrived (for idle_timeout).
+    /// </summary>
+    internal void Recount()
+    {
+        if (!InKernel || _state != State.Relaying) return;
+        _toServer!.Recount();
+        _toClient!.Recount();
+        var quiet = Math.Min(_toServer.KernelQuietMs, _toClient.KernelQuietMs);
+        if (quiet == uint.MaxValue) return;
+        LastActive = Math.Max(LastActive, _loop.Now - _loop.Ticks(TimeSpan.FromMilliseconds(quiet)));
+    }
 
     /// <summary>close N: closes the connection from any thread.</summary>
     public void Abort() => _loop.Post(Close);
@@ -184,6 +205,26 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         }
         _deferred = false;
         Run();
+    }
+
+    /// <summary>
+    /// Offers the connection to the kernel (sockmap), before anything was read from either socket. What it takes, the
+    /// loop no longer moves; when it takes both directions, epoll wakes the loop only for the ends.
+    /// </summary>
+    private void HandToKernel()
+    {
+        if (_home.Sockmap is not { } sockmap) return;
+        if (_toServer!.PrepareForKernel() is not { } up || _toClient!.PrepareForKernel() is not { } down) return;
+        var joined = sockmap.Join(_client.Fd, _server.Fd);
+        if (joined == SockmapJoin.None) return;
+        _toClient.HandToKernel(down);
+        if (joined == SockmapJoin.Both)
+        {
+            _toServer.HandToKernel(up);
+            _ = _loop.WatchEndsOnly(_client.Fd, _client.Slot, ClientTag);
+            _ = _loop.WatchEndsOnly(_server.Fd, _server.Slot, ServerTag);
+        }
+        _home.Kernel.Watch(this);
     }
 
     /// <summary>Registers the client: bytes it sends before the server is connected wait in the kernel until then.</summary>
@@ -278,8 +319,30 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
                 return;
             }
             // One pump's progress may have unblocked the other (its destination's buffer freed): go round once more.
-            if (up != PumpOutcome.Moved && down != PumpOutcome.Moved) return;
+            if (up != PumpOutcome.Moved && down != PumpOutcome.Moved)
+            {
+                if (_toServer.Draining || _toClient.Draining) LookAgainSoon();
+                else StopTiming();
+                return;
+            }
         }
+    }
+
+    /// <summary>
+    /// A FIN waits for the kernel to send the bytes before it, which its work queue does within microseconds unless the
+    /// destination is slow: look again on the next turns a few times, then every tick.
+    /// </summary>
+    private void LookAgainSoon()
+    {
+        const int quickLooks = 64;
+        if (_drainLooks++ < quickLooks)
+        {
+            if (!_deferred) _loop.Defer(this);
+            _deferred = true;
+            return;
+        }
+        if (!_timing) _loop.StartTiming(this);
+        _timing = true;
     }
 
     private void CloseServer()
@@ -304,6 +367,12 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         StopTiming();
         _home.Idle.Forget(this);
         _home.Live.Remove(this);
+        if (InKernel)
+        {
+            _toServer!.Recount();
+            _toClient!.Recount();
+            _home.Kernel.Forget(this);
+        }
         _toServer?.Release(_pipes);
         _toClient?.Release(_pipes);
         CloseServer();

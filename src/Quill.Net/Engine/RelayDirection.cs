@@ -1,6 +1,7 @@
 using System.Buffers;
 using Quill.Net.Connections;
 using Quill.Net.Interop;
+using Quill.Net.Sockmap;
 using Quill.Net.Takeover;
 
 namespace Quill.Net.Engine;
@@ -10,7 +11,9 @@ namespace Quill.Net.Engine;
 /// idle direction holds nothing; a read that fills the scratch means a bulk transfer, which then goes by splice(2)
 /// through a pooled pipe until a short read. Only what the destination refused stays behind (a rented buffer or
 /// the pipe), and nothing more is read until it has gone: backpressure. A direction with a filter (-H, the access log,
-/// -d 3 dumps) never splices: each read goes through the filter, whose output is sent instead.
+/// -d 3 dumps) never splices: each read goes through the filter, whose output is sent instead. A direction handed to
+/// the kernel (<see cref="HandToKernel"/>) moves nothing itself: it waits for the source's FIN, then for the kernel to
+/// have passed on every byte before it, and passes the FIN on as any other direction does.
 /// </summary>
 /// <param name="filter">Sees and may rewrite what passes (the client's direction only); null: bytes pass untouched.</param>
 /// <param name="traffic">Counts what the destination took.</param>
@@ -41,6 +44,8 @@ internal sealed unsafe class RelayDirection(
     private bool _eofSeen;
     private bool _destinationShut;
     private bool _filterEnded;
+    private SockmapLeg? _kernel;
+    private long _kernelReported;
 
     /// <summary>The source's EOF has been passed on (the destination shut for writing).</summary>
     public bool Finished { get; private set; }
@@ -51,9 +56,39 @@ internal sealed unsafe class RelayDirection(
     /// <summary>tcp_fastclose: this direction's EOF ends the whole connection.</summary>
     public bool CloseOnEof => closeOnEof;
 
+    /// <summary>The kernel relays this direction (sockmap).</summary>
+    public bool InKernel => _kernel is not null;
+
+    /// <summary>The source's FIN has come but the kernel still holds bytes sent before it: look again soon.</summary>
+    public bool Draining { get; private set; }
+
+    /// <summary>Milliseconds since data last arrived at a kernel-relayed source, as of the last <see cref="Recount"/>.</summary>
+    public uint KernelQuietMs => _kernel?.QuietMs ?? uint.MaxValue;
+
+    /// <summary>
+    /// What the destination has taken so far, read before the sockets join the sockhash: from then on the kernel may
+    /// send at any moment, and this is the mark its bytes are counted from.
+    /// </summary>
+    /// <returns>Null when the destination is not a TCP socket (a unix one): the kernel relays TCP only.</returns>
+    public SockmapLeg? PrepareForKernel() => SockmapLeg.Begin(destination.Fd);
+
+    /// <summary>From now on the kernel moves this direction's bytes; before anything was read from the source.</summary>
+    public void HandToKernel(SockmapLeg leg) => _kernel = leg;
+
+    /// <summary>A kernel-relayed direction counts what the kernel moved since it last looked.</summary>
+    public void Recount()
+    {
+        if (_kernel is null || source.Fd < 0) return;
+        var received = _kernel.Received(source.Fd, finReceived: _eofSeen || source.PeerClosed);
+        if (received <= _kernelReported) return;
+        Delivered(received - _kernelReported);
+        _kernelReported = received;
+    }
+
     /// <summary>Moves what it can without blocking.</summary>
     public PumpOutcome Pump(EventLoop loop, PipePool pipes)
     {
+        if (_kernel is not null && !_eofSeen && PumpInKernel() is { } outcome) return outcome;
         var budget = TurnBudget;
         var moved = false;
         while (true)
@@ -123,6 +158,21 @@ internal sealed unsafe class RelayDirection(
             budget -= read;
             moved = true;
         }
+    }
+
+    /// <summary>
+    /// The kernel moves the bytes, and epoll wakes quill only for the source's FIN or failure. Null once the FIN can be
+    /// passed on (every byte before it has reached the destination): <see cref="Pump"/> then does so.
+    /// </summary>
+    private PumpOutcome? PumpInKernel()
+    {
+        if (!source.Ending) return PumpOutcome.Waiting;
+        if (!source.PeerClosed) return PumpOutcome.Failed;
+        Draining = !_kernel!.Drained(source.Fd, destination.Fd);
+        if (Draining) return PumpOutcome.Waiting;
+        Recount();
+        _eofSeen = true;
+        return null;
     }
 
     /// <summary>A filter sees this direction's bytes: its state lives in this process, so the relay cannot move.</summary>

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Quill.Net.Connections;
 using Quill.Net.Interop;
 using Quill.Net.Listening;
+using Quill.Net.Sockmap;
 using Quill.Net.Takeover;
 
 namespace Quill.Net.Engine;
@@ -19,15 +20,19 @@ internal sealed class RelayEngine : IDisposable
     internal static readonly PipePool Pipes = new(capacity: 256, pipeCapacity: 1024 * 1024);
 
     private readonly EngineLoop[] _loops;
+    private readonly SockmapRelay? _sockmap;
     private int _nextAdoption;
 
     /// <param name="loops">How many loops (threads) share the listener; one per core the process may run on.</param>
-    public RelayEngine(IRelayEngineHost host, int loops, int multiAccept, Action<Exception> onError, TimeProvider time)
+    /// <param name="sockmap">Kernel-side relaying for plain connections, owned by the engine from now on; null: none.</param>
+    public RelayEngine(IRelayEngineHost host, int loops, int multiAccept, Action<Exception> onError, TimeProvider time,
+        SockmapRelay? sockmap = null)
     {
         ArgumentNullException.ThrowIfNull(host);
+        _sockmap = sockmap;
         _loops = new EngineLoop[Math.Max(1, loops)];
         for (var i = 0; i < _loops.Length; i++)
-            _loops[i] = new EngineLoop(host, Math.Max(1, multiAccept), _loops.Length > 1, onError, time);
+            _loops[i] = new EngineLoop(host, Math.Max(1, multiAccept), _loops.Length > 1, onError, time, sockmap);
     }
 
     public void Start()
@@ -161,5 +166,6 @@ internal sealed class RelayEngine : IDisposable
     public void Dispose()
     {
         foreach (var shard in _loops) shard.Dispose();
+        _sockmap?.Dispose();
     }
 }

@@ -15,19 +15,25 @@ internal static unsafe partial class Libc
 
     private const int EpollCtlAdd = 1;
     private const int EpollCtlDel = 2;
+    private const int EpollCtlMod = 3;
 
     /// <summary>epoll_event is packed to 12 bytes on x86-64 and naturally aligned (16) elsewhere.</summary>
     public static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
 
     public static int EpollCreate() => Check(epoll_create1(SockCloexec));
 
-    public static int EpollAdd(int epoll, int fd, uint events, ulong data)
+    public static int EpollAdd(int epoll, int fd, uint events, ulong data) => EpollControl(epoll, EpollCtlAdd, fd, events, data);
+
+    /// <summary>Changes what a registered descriptor is watched for.</summary>
+    public static int EpollModify(int epoll, int fd, uint events, ulong data) => EpollControl(epoll, EpollCtlMod, fd, events, data);
+
+    private static int EpollControl(int epoll, int operation, int fd, uint events, ulong data)
     {
         var e = stackalloc byte[16];
         *(uint*)e = events;
         *(ulong*)(e + 4) = data;
         if (EpollEventSize == 16) *(ulong*)(e + 8) = data;
-        return Check(epoll_ctl(epoll, EpollCtlAdd, fd, e));
+        return Check(epoll_ctl(epoll, operation, fd, e));
     }
 
     public static int EpollRemove(int epoll, int fd) => Check(epoll_ctl(epoll, EpollCtlDel, fd, null));

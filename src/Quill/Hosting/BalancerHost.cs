@@ -71,7 +71,7 @@ internal static class BalancerHost
             Time = time,
             Acls = acls,
         };
-        using var accepting = options.Udp ? null : new TcpIntake(services, time, options.ConnectionsMax, options.MultiAccept);
+        using var accepting = options.Udp ? null : new TcpIntake(services, time, options.ConnectionsMax, options.MultiAccept, options.Sockmap);
         using var trafficSweep = new TrafficSweep(connections, time);
         var runtime = new BalancerRuntime(listeners, connections, accepting, log, options.ListenBacklog, exit, operations);
         using var metrics = new QuillMetrics(state.Selector, state.Settings, connections, counters, time);

@@ -64,6 +64,10 @@ internal sealed class QuillMetrics : IDisposable
         Counter("quill_control_commands", "Control commands run (-o, -F, control port, include, HUP).", () => One(_counters.ControlCommands));
         Counter("quill_proxy_headers", "PROXY headers read from front balancers (accept_proxy), by result.",
             () => ByKey(_counters.ProxyHeaders(), "result"));
+        Gauge("quill_sockmap_enabled", "1 when the kernel relays plain TCP connections (BPF sockmap), 0 when the event loop does.",
+            () => One(_counters.SockmapEnabled ? 1 : 0));
+        Counter("quill_sockmap_connections", "Plain TCP connections whose bytes the kernel relayed (sockmap), one or both ways.",
+            () => One(_counters.SockmapConnections));
         Counter("quill_config_reloads", "Reloads of the -F file, by result.", () => ByKey(_counters.ConfigReloads(), "result"));
 
         // The process.

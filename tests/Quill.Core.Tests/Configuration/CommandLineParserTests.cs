@@ -525,6 +525,14 @@ public class CommandLineParserTests
     }
 
     [Fact]
+    public void Parse_NoSockmap_TurnsKernelRelayingOff()
+    {
+        Assert.True(Run("8080", "a:80").Sockmap);
+        Assert.False(Run("--no-sockmap", "8080", "a:80").Sockmap);
+        Assert.Equal("unknown option '--no-sockmap=yes'", Error("--no-sockmap=yes", "8080", "a:80"));
+    }
+
+    [Fact]
     public void Parse_Grace_DefaultsTo30AndRefusesNonNumbers()
     {
         Assert.Equal(30, Run("8080", "a:80").GraceSeconds);

@@ -132,8 +132,10 @@ public sealed class TakeoverTests(CertificateFixture certificates, ITestOutputHe
         {
             Listen = ListenAddress.Loopback(FreePorts.Next());
             Control = new IPEndPoint(IPAddress.Loopback, FreePorts.Next());
-            Arguments = ["-f", .. ControlledBalancer.AsRootOptions, "-p", _directory.File("quill.pid"), "-C", $"127.0.0.1:{Control.Port}",
-                .. extra, Listen.Argument, server];
+            // The connections that move are the event loop's: those the kernel relays (sockmap, the default) finish in
+            // the old process within --grace instead (see README, Kernel-side relaying).
+            Arguments = ["-f", "--no-sockmap", .. ControlledBalancer.AsRootOptions, "-p", _directory.File("quill.pid"),
+                "-C", $"127.0.0.1:{Control.Port}", .. extra, Listen.Argument, server];
         }
 
         public ListenAddress Listen { get; }

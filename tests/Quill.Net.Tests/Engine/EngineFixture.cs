@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Quill.Net.Connections;
 using Quill.Net.Engine;
 using Quill.Net.Listening;
+using Quill.Net.Sockmap;
 using Quill.Net.Tests.Connections;
 
 namespace Quill.Net.Tests.Engine;
@@ -23,12 +24,13 @@ internal sealed class EngineFixture : IRelayEngineHost, IDisposable
     private int _accepted;
     private int _closes;
 
-    public EngineFixture(EndPoint server, int loops = 2, TimeProvider? time = null)
-        : this([server], loops, time)
+    public EngineFixture(EndPoint server, int loops = 2, TimeProvider? time = null, bool sockmap = false)
+        : this([server], loops, time, sockmap)
     {
     }
 
-    public EngineFixture(IReadOnlyList<EndPoint> servers, int loops = 2, TimeProvider? time = null)
+    /// <param name="sockmap">The kernel relays plain connections (the test fails if it refuses).</param>
+    public EngineFixture(IReadOnlyList<EndPoint> servers, int loops = 2, TimeProvider? time = null, bool sockmap = false)
     {
         time ??= TimeProvider.System;
         Servers = new LoopbackServices(servers, time);
@@ -38,7 +40,10 @@ internal sealed class EngineFixture : IRelayEngineHost, IDisposable
             _closed.Release();
         };
         _listener = ConnectionListener.Open(new IPEndPoint(IPAddress.Loopback, 0), 128);
-        _engine = new RelayEngine(this, loops, multiAccept: 100, e => Errors.Enqueue(e), time);
+        var kernel = sockmap
+            ? SockmapRelay.TryOpen(100, Servers.Services.Counters, out var refusal) ?? throw new InvalidOperationException($"sockmap: {refusal}")
+            : null;
+        _engine = new RelayEngine(this, loops, multiAccept: 100, e => Errors.Enqueue(e), time, kernel);
         _engine.Start();
         _engine.Listen(_listener);
     }

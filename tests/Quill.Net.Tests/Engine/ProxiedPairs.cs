@@ -14,10 +14,10 @@ internal sealed class ProxiedPairs : IDisposable
     private readonly Socket _listener;
     private readonly List<Socket> _sockets = [];
 
-    private ProxiedPairs(Socket listener, TimeProvider? time)
+    private ProxiedPairs(Socket listener, TimeProvider? time, bool sockmap = false)
     {
         _listener = listener;
-        Engine = new EngineFixture(listener.LocalEndPoint!, loops: 1, time);
+        Engine = new EngineFixture(listener.LocalEndPoint!, loops: 1, time, sockmap);
     }
 
     public EngineFixture Engine { get; }
@@ -28,15 +28,17 @@ internal sealed class ProxiedPairs : IDisposable
     /// <summary>What the server's counters have heard of so far.</summary>
     public Traffic Counted => Engine.Servers.Counted(0);
 
-    public static ProxiedPairs Open(TimeProvider? time = null, IClientStreamFilters? filters = null)
+    /// <param name="sockmap">The kernel relays plain connections (BPF sockmap).</param>
+    public static ProxiedPairs Open(TimeProvider? time = null, IClientStreamFilters? filters = null, bool sockmap = false)
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(64);
-        return WithFilters(new ProxiedPairs(listener, time), filters);
+        return WithFilters(new ProxiedPairs(listener, time, sockmap), filters);
     }
 
-    public static ProxiedPairs OpenUnix(UnixDomainSocketEndPoint endPoint) => new(Loopback.ListenUnix(endPoint), null);
+    public static ProxiedPairs OpenUnix(UnixDomainSocketEndPoint endPoint, bool sockmap = false) =>
+        new(Loopback.ListenUnix(endPoint), null, sockmap);
 
     /// <summary>A new client through the engine, and the server's side of its connection; both closed at dispose.</summary>
     public async Task<(Socket Client, Socket Server)> ConnectAsync(int? receiveBuffer = null)

@@ -5,15 +5,18 @@ using Quill.Net.Connections;
 namespace Quill.Net.Tests.Engine;
 
 /// <summary>Bytes through the event-loop relay between real sockets: exact, with half-closes passed on, to the end.</summary>
-public sealed class RelayTransferTests
+public class RelayTransferTests
 {
+    /// <summary>The kernel relays plain connections (see <see cref="SockmapRelayTransferTests"/>).</summary>
+    protected virtual bool Sockmap => false;
+
     [Fact]
     public async Task Relay_20MBEachWaySimultaneously_ArrivesByteExact()
     {
         const int size = 20 * 1024 * 1024;
         var request = RandomBytes(size, seed: 1);
         var reply = RandomBytes(size, seed: 2);
-        using var pairs = ProxiedPairs.Open();
+        using var pairs = ProxiedPairs.Open(sockmap: Sockmap);
         var (client, server) = await pairs.ConnectAsync();
 
         var clientSends = Loopback.SendAllAsync(client, request, shutdown: true);
@@ -36,7 +39,7 @@ public sealed class RelayTransferTests
     [Fact]
     public async Task Relay_ClientHalfCloses_ServerRepliesAfterEof()
     {
-        using var pairs = ProxiedPairs.Open();
+        using var pairs = ProxiedPairs.Open(sockmap: Sockmap);
         var (client, server) = await pairs.ConnectAsync();
 
         await Loopback.SendAllAsync(client, "request"u8.ToArray(), shutdown: true);
@@ -51,7 +54,7 @@ public sealed class RelayTransferTests
     [Fact]
     public async Task Relay_ServerHalfCloses_ClientKeepsSending()
     {
-        using var pairs = ProxiedPairs.Open();
+        using var pairs = ProxiedPairs.Open(sockmap: Sockmap);
         var (client, server) = await pairs.ConnectAsync();
 
         await Loopback.SendAllAsync(server, "banner"u8.ToArray(), shutdown: true);
@@ -67,7 +70,7 @@ public sealed class RelayTransferTests
     public async Task Relay_BackendRepliesAndClosesAtOnce_100Times_NoByteLost()
     {
         var reply = RandomBytes(100_000, seed: 3);
-        using var pairs = ProxiedPairs.Open();
+        using var pairs = ProxiedPairs.Open(sockmap: Sockmap);
         for (var round = 1; round <= 100; round++)
         {
             var (client, server) = await pairs.ConnectAsync();
@@ -88,7 +91,7 @@ public sealed class RelayTransferTests
     [InlineData(false)]
     public async Task Relay_PeerResetsMidTransfer_ClosesBothWithoutAnError(bool clientResets)
     {
-        using var pairs = ProxiedPairs.Open();
+        using var pairs = ProxiedPairs.Open(sockmap: Sockmap);
         var (client, server) = await pairs.ConnectAsync();
         var (resetting, surviving) = clientResets ? (client, server) : (server, client);
         var flood = FloodAsync(surviving);
@@ -109,7 +112,7 @@ public sealed class RelayTransferTests
     public async Task Relay_UnixBackend_Forwards()
     {
         using var directory = new TempDirectory();
-        using var pairs = ProxiedPairs.OpenUnix(directory.SocketEndPoint("backend.sock"));
+        using var pairs = ProxiedPairs.OpenUnix(directory.SocketEndPoint("backend.sock"), Sockmap);
         var (client, server) = await pairs.ConnectAsync();
 
         await Loopback.SendAllAsync(client, "over unix"u8.ToArray(), shutdown: true);

@@ -1,0 +1,45 @@
+using Quill.Net.Interop;
+
+namespace Quill.Net.Sockmap;
+
+/// <summary>
+/// One direction of a connection the kernel relays, as quill sees it: the bytes taken from the source socket (its
+/// TCP_INFO bytes_received, less a FIN), and whether the destination socket has taken them all, which must be so
+/// before the source's FIN is passed on: the kernel sends redirected bytes from a work queue, after the FIN that
+/// followed them has already woken quill.
+/// </summary>
+internal sealed class SockmapLeg
+{
+    /// <summary>What the destination had taken when the leg began (an actively opened socket's SYN counts 1).</summary>
+    private readonly ulong _destinationBase;
+
+    private SockmapLeg(ulong destinationBase) => _destinationBase = destinationBase;
+
+    /// <summary>Bytes taken from the source so far, as of the last <see cref="Received"/>.</summary>
+    public long Counted { get; private set; }
+
+    /// <summary>Milliseconds since data last arrived at the source, as of the last <see cref="Received"/>.</summary>
+    public uint QuietMs { get; private set; }
+
+    /// <summary>Begins before either socket has moved a byte of this connection; null if the destination is not TCP.</summary>
+    public static SockmapLeg? Begin(int destinationFd) =>
+        Libc.TcpCounts(destinationFd, out var counts) ? new(counts.BytesAcked + (ulong)Libc.UnackedBytes(destinationFd)) : null;
+
+    /// <summary>Reads the source's counters; the bytes taken from it so far (what <see cref="Counted"/> then holds).</summary>
+    /// <param name="finReceived">The source's peer has shut down: its FIN is in bytes_received.</param>
+    public long Received(int sourceFd, bool finReceived)
+    {
+        if (!Libc.TcpCounts(sourceFd, out var counts)) return Counted;
+        var data = (long)counts.BytesReceived - (finReceived ? 1 : 0);
+        QuietMs = counts.LastDataReceivedMs;
+        return Counted = Math.Max(Counted, data);
+    }
+
+    /// <summary>Everything taken from the source (whose FIN has come) has reached the destination's send queue.</summary>
+    public bool Drained(int sourceFd, int destinationFd) =>
+        (long)(Delivered(destinationFd) - _destinationBase) >= Received(sourceFd, finReceived: true);
+
+    /// <summary>Bytes written to the socket: acknowledged ones plus those still queued.</summary>
+    private static ulong Delivered(int fd) =>
+        Libc.TcpCounts(fd, out var counts) ? counts.BytesAcked + (ulong)Libc.UnackedBytes(fd) : 0;
+}
