@@ -64,6 +64,8 @@ internal sealed class QuillMetrics : IDisposable
         Counter("quill_control_commands", "Control commands run (-o, -F, control port, include, HUP).", () => One(_counters.ControlCommands));
         Counter("quill_proxy_headers", "PROXY headers read from front balancers (accept_proxy), by result.",
             () => ByKey(_counters.ProxyHeaders(), "result"));
+        Counter("quill_peer_frames", "Client-table sync frames (peer, peer_listen), by result: sent, applied, older, unknown_server, bad, full_copy.",
+            () => ByKey(_counters.Peers(), "result"));
         Counter("quill_config_reloads", "Reloads of the -F file, by result.", () => ByKey(_counters.ConfigReloads(), "result"));
 
         // The process.
