@@ -28,6 +28,8 @@ command -v dpkg-shlibdeps >/dev/null || needed+=(dpkg-dev)
 command -v promtool >/dev/null || needed+=(prometheus)
 command -v chromium >/dev/null || needed+=(chromium)
 command -v jq >/dev/null || needed+=(jq)
+# The VRRP failover test (tests/Quill.EndToEnd.Tests/Peers) runs keepalived in namespaces it makes.
+[ -x /usr/sbin/keepalived ] || needed+=(keepalived)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing ${needed[*]}"

@@ -83,6 +83,20 @@ catch (SocketException e)
 }
 
 using var output = Console.OpenStandardOutput();
+if (commandLine.Command == "alive")
+{
+    // keepalived's vrrp_script reads the exit status: 0 only for quill's "alive: ..." answer.
+    var answer = Encoding.Latin1.GetString(reply.ToArray());
+    if (answer.StartsWith("alive:", StringComparison.Ordinal))
+    {
+        Console.Out.Write(answer);
+        return 0;
+    }
+
+    Console.Error.Write(answer.Length > 0 ? answer : "not alive: no answer\n");
+    return 1;
+}
+
 if (!commandLine.Json)
 {
     reply.Position = 0;

@@ -90,6 +90,12 @@ internal static class UsageText
           json servers|health|recent [S]|mode|status   a table command's answer as JSON
           control_mode MODE         octal mode of a unix -C socket [0600]
           reload                    check the whole -F file, then apply it in one step or not at all
+          alive                     "alive: ..." while listening with a server up, else the reason (quillctl: exit 1)
+
+        two quills sharing their client table (docs/ha.md), as -o/-O/-F or control commands:
+          peer_key FILE             the shared key that signs the sync, read from FILE (16 bytes or more)
+          peer_listen ADDR | no peer_listen   take a peer's client table at ADDR (as for -C) [off]
+          peer HOST:PORT | no peer [HOST:PORT]   send this client table to that peer's peer_listen [none]
 
         health checks, server states and slow start (penctl commands, for -o, -F and the control port;
         each also as "server N ..." for one server, where N must exist):

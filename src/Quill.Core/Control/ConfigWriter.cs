@@ -70,6 +70,9 @@ internal static class ConfigWriter
         foreach (var option in Tls.SslOptionWords.Of(context.Settings.SslOptions)) Line($"ssl_option {option}");
         if (context.Settings.OcspResponseFile is { } ocsp) Line($"ssl_ocsp_response {ocsp}");
         if (context.Runtime.WebListenText is { } web) Line($"web_listen {web}");
+        if (context.Settings.Peers.KeyFile is { } peerKey) Line($"peer_key {peerKey}");
+        if (context.Runtime.PeerListenText is { } peerListen) Line($"peer_listen {peerListen}");
+        foreach (var peer in context.Settings.Peers.Peers) Line($"peer {peer.Text}");
         if (context.Settings.WebAcl != 0) Line(Invariant($"web_acl {context.Settings.WebAcl}"));
         if (context.Settings.JsonAccessLog) Line("log_format json");
         if (context.Settings.RenegotiationIntervalSeconds != 3600)

@@ -81,6 +81,23 @@ public interface IBalancerRuntime
     {
     }
 
+    /// <summary>peer_listen: the address peers send their client tables to, as given, or null when closed.</summary>
+    string? PeerListenText => null;
+
+    /// <summary>Opens the peer listener at <paramref name="spec"/>; one already open closes.</summary>
+    /// <returns>Null on success, else a one-line reason; the old listener then stays.</returns>
+    string? TryPeerListen(ListenSpec spec) => "peer_listen is not available here";
+
+    /// <summary>no peer_listen: closes the peer listener, if open.</summary>
+    void ClosePeerListen()
+    {
+    }
+
+    /// <summary>peer or peer_key changed: links start, stop or reconnect to match <see cref="RuntimeSettings.Peers"/>.</summary>
+    void PeersChanged()
+    {
+    }
+
     /// <summary>What the live status page shows now (json status, /api/status); null where there is no balancer.</summary>
     Status.LiveStatus? LiveStatus() => null;
 

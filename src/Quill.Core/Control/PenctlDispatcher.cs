@@ -33,6 +33,8 @@ public sealed class PenctlDispatcher
         UnavailableCommands.Register(_commands);
         WebCommands.Register(_commands);
         JsonCommands.Register(_commands);
+        PeerCommands.Register(_commands);
+        AliveCommands.Register(_commands);
     }
 
     public ControlContext Context { get; }

@@ -90,6 +90,9 @@ public sealed class RuntimeSettings
     /// <summary>proxy, accept_proxy, accept_proxy_timeout: the PROXY protocol toward servers and from a front balancer.</summary>
     public Proxy.ProxySettings Proxy { get; } = new();
 
+    /// <summary>peer, peer_key: where the client table is sent and the key that signs it.</summary>
+    public Peers.PeerSettings Peers { get; } = new();
+
     /// <summary>geoip_path: the country database file or directory; null = pen's legacy files. Read at start.</summary>
     public string? GeoIpPath { get; set; }
 

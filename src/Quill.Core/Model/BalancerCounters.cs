@@ -10,6 +10,7 @@ public sealed class BalancerCounters
     private readonly Dictionary<string, long> _tlsFailures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _reloads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _proxyHeaders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _peers = new(StringComparer.Ordinal);
     private long _accepted;
     private long _refusedByAcl;
     private long _udpSessions;
@@ -60,15 +61,22 @@ public sealed class BalancerCounters
     /// (missing, malformed, oversized, or the sender closed first), a "timeout", or a sender the ACL "denied".</param>
     public void ProxyHeader(string result) => Add(_proxyHeaders, result);
 
+    /// <param name="result">What the client-table sync did with frames: "sent"; received and "applied", ignored as
+    /// "older" than what this table knows, or naming an "unknown_server"; "bad" (one per connection it ends); and
+    /// "full_copy", a whole table sent again because changes were dropped while a peer was slow.</param>
+    public void Peer(string result, long count = 1) => Add(_peers, result, count);
+
+    public KeyValuePair<string, long>[] Peers() => Read(_peers);
+
     public KeyValuePair<string, long>[] TlsFailures() => Read(_tlsFailures);
 
     public KeyValuePair<string, long>[] ProxyHeaders() => Read(_proxyHeaders);
 
     public KeyValuePair<string, long>[] ConfigReloads() => Read(_reloads);
 
-    private void Add(Dictionary<string, long> counts, string key)
+    private void Add(Dictionary<string, long> counts, string key, long count = 1)
     {
-        lock (_gate) counts[key] = counts.GetValueOrDefault(key) + 1;
+        lock (_gate) counts[key] = counts.GetValueOrDefault(key) + count;
     }
 
     private KeyValuePair<string, long>[] Read(Dictionary<string, long> counts)

@@ -55,6 +55,13 @@ public sealed class ClientTable
     /// <summary>-T: seconds after which a client is forgotten; 0 = never. May change at runtime.</summary>
     public int TrackingSeconds { get; set; }
 
+    /// <summary>
+    /// The peer sync's feed: told, under the table's lock, of each client whose server changes, and of a client
+    /// still using its server once <see cref="Peers.ClientChanges.Refresh"/> has passed since it was last told, so
+    /// a peer's last-use times stay near ours. Null without peers.
+    /// </summary>
+    public Peers.ClientChanges? Changes { get; set; }
+
     /// <summary>Slots in use (clients remembered, expired ones until their slot is taken again).</summary>
     public int Count
     {
@@ -199,10 +206,63 @@ public sealed class ClientTable
     {
         lock (Gate)
         {
-            if (IsCurrent(slot, generation))
+            if (!IsCurrent(slot, generation)) return;
+            ref var stored = ref _slots[slot];
+            var changed = stored.Server != server;
+            stored.Server = server;
+            if (Changes is { } changes && stored.Key.Family != System.Net.Sockets.AddressFamily.Unix)
             {
-                _slots[slot].Server = server;
+                if (changed || stored.LastTicks - stored.ToldTicks >= Peers.ClientChanges.Refresh.Ticks)
+                {
+                    stored.ToldTicks = stored.LastTicks;
+                    changes.Publish(new Peers.ClientChange(stored.Key, server));
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// A peer's assignment: the client uses <paramref name="server"/>, last seen at <paramref name="last"/>. Taken
+    /// unless this table knows the client from a later use (so two tables that both served it agree afterwards:
+    /// the newer use wins on both sides). A client not here is entered, with no connection counted. The peers are
+    /// not told (they sent it). Returns whether the table changed.
+    /// </summary>
+    public bool Apply(IPAddress client, int server, DateTimeOffset last)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var key = ClientKey.From(client);
+        lock (Gate)
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            var lastTicks = Math.Min(last.UtcTicks, now);
+            var present = _index.TryGetValue(key, out var i);
+            if (present && !IsExpired(_slots[i], now))
+            {
+                ref readonly var known = ref _slots[i];
+                if (known.Server != ServerIndex.None && known.LastTicks >= lastTicks) return false;
+                Unlink(i);
+            }
+            else
+            {
+                if (present)
+                {
+                    Unlink(i);
+                }
+                else
+                {
+                    i = TakeSlot();
+                    _index.Add(key, i);
+                }
+
+                Reset(ref _slots[i], key);
+            }
+
+            ref var slot = ref _slots[i];
+            slot.Server = server;
+            slot.LastTicks = lastTicks;
+            slot.ToldTicks = lastTicks;
+            PushMostRecent(i);
+            return true;
         }
     }
 
@@ -234,6 +294,7 @@ public sealed class ClientTable
         slot.Connects = 0;
         slot.SentToClient = 0;
         slot.ReceivedFromClient = 0;
+        slot.ToldTicks = 0;
         slot.Generation++;
     }
 
@@ -308,6 +369,7 @@ public sealed class ClientTable
         public long Connects;
         public long SentToClient;
         public long ReceivedFromClient;
+        public long ToldTicks;
         public int Server;
         public int Generation;
         public int Newer;

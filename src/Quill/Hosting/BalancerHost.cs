@@ -80,6 +80,8 @@ internal static class BalancerHost
             () => listeners.Text ?? options.Listen?.Text, time);
         using var web = new ObservationEndpoint(runtime.Live, exposition, acls, settings, log, time);
         runtime.Web = web;
+        await using var peers = new Peers.PeerSync(settings, state.Servers, state.Selector.Clients, counters, log, time);
+        runtime.Peers = peers;
         await using var control = new ControlPlane(options, state, settings, acls, runtime, time, log, counters);
 
         // pen's order: -o as parsed, the -F file, the control port, then the listener unless the file opened one;
@@ -143,7 +145,7 @@ internal static class BalancerHost
                 listeners.Replaced += intake.Listen;
                 var running = intake.RunAsync(listeners.Current!, exit.Token);
                 await using var takeovers = await TakeOverAsync(takeover, options, intake, state, log, graceful,
-                    new TakeoverHandover(listeners, control, web, intake, state, log)).ConfigureAwait(false);
+                    new TakeoverHandover(listeners, control, web, peers, intake, state, log)).ConfigureAwait(false);
                 await running.ConfigureAwait(false);
                 listeners.Replaced -= intake.Listen;
             }

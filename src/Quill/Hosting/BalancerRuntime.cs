@@ -115,6 +115,17 @@ internal sealed class BalancerRuntime(
 
     public void CloseWebListen() => Web?.Close();
 
+    /// <summary>The client-table sync (peer, peer_listen, peer_key).</summary>
+    public Peers.PeerSync? Peers { get; set; }
+
+    public string? PeerListenText => Peers?.ListenText;
+
+    public string? TryPeerListen(ListenSpec spec) => Peers is { } peers ? peers.TryListen(spec) : "peer_listen is not available here";
+
+    public void ClosePeerListen() => Peers?.CloseListen();
+
+    public void PeersChanged() => Peers?.Reconcile();
+
     public Core.Status.LiveStatus? LiveStatus() => Live?.Read();
 
     /// <summary>The idler pool, once the TCP balancer runs.</summary>

@@ -45,6 +45,18 @@ internal sealed class CheckingRuntime(QuillOptions options) : IBalancerRuntime
 
     public void CloseWebListen() => WebListenText = null;
 
+    /// <summary>peer_listen: resolved as the receiver would be, never opened.</summary>
+    public string? PeerListenText { get; private set; }
+
+    public string? TryPeerListen(ListenSpec spec)
+    {
+        var error = Unresolvable(spec);
+        if (error is null) PeerListenText = spec.Text;
+        return error;
+    }
+
+    public void ClosePeerListen() => PeerListenText = null;
+
     /// <summary>Why <paramref name="spec"/> could not be listened on, as far as can be told without opening it.</summary>
     private static string? Unresolvable(ListenSpec spec)
     {

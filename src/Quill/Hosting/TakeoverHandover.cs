@@ -12,7 +12,7 @@ namespace Quill.Hosting;
 /// there is the new one's); then every plain relay moves, sockets and unsent bytes, and last the counters and the
 /// client table. Until the new process says it has everything, this one keeps its listeners and can accept again.
 /// </summary>
-internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane control, ObservationEndpoint web, TcpIntake intake,
+internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane control, ObservationEndpoint web, Peers.PeerSync peers, TcpIntake intake,
     BalancerState state, DebugLog log)
 {
     /// <summary>Connections accepted just before accepting stopped may still be connecting to their server: they
@@ -25,12 +25,14 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
     {
         var stopped = false;
         Func<string?>? reopenWeb = null;
+        Func<string?>? reopenPeers = null;
         try
         {
             var (hello, _) = channel.Receive();
             Expect(hello, TakeoverMessage.Hello);
             // The web endpoint is not handed over: the new process opens it itself, before it asks for connections.
             reopenWeb = web.Release();
+            reopenPeers = peers.Release();
             var listener = listeners.Current ?? throw new IOException("takeover: no listener to hand over");
             var started = Stopwatch.GetTimestamp();
             int[] fds = control.ControlDescriptor is { } controlFd ? [listener.Descriptor, controlFd] : [listener.Descriptor];
@@ -78,6 +80,7 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
             log.Write(0, $"takeover failed, serving on: {e.Message}");
             if (stopped && listeners.Current is { } listener) intake.Listen(listener);
             if (reopenWeb?.Invoke() is { } webError) log.Write(0, $"web_listen: {webError}");
+            if (reopenPeers?.Invoke() is { } peerError) log.Write(0, $"peer_listen: {peerError}");
             return false;
         }
     }

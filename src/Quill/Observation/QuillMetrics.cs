@@ -68,6 +68,8 @@ internal sealed class QuillMetrics : IDisposable
             () => One(_counters.SockmapEnabled ? 1 : 0));
         Counter("quill_sockmap_connections", "Plain TCP connections whose bytes the kernel relayed (sockmap), one or both ways.",
             () => One(_counters.SockmapConnections));
+        Counter("quill_peer_frames", "Client-table sync frames (peer, peer_listen), by result: sent, applied, older, unknown_server, bad, full_copy.",
+            () => ByKey(_counters.Peers(), "result"));
         Counter("quill_config_reloads", "Reloads of the -F file, by result.", () => ByKey(_counters.ConfigReloads(), "result"));
 
         // The process.

@@ -43,8 +43,10 @@ internal sealed class StatusReports(ServerSelector selector, ConnectionRegistry 
     /// <summary>pen's text statistics, then accept_proxy's counters once it has seen a connection.</summary>
     public IReadOnlyList<string> RenderText()
     {
-        var text = TextStatistics.Render(Snapshot());
-        return ProxyHeaderLine() is { } proxy ? [.. text, proxy] : text;
+        List<string> text = [.. TextStatistics.Render(Snapshot())];
+        if (ProxyHeaderLine() is { } proxy) text.Add(proxy);
+        if (PeerLine() is { } peers) text.Add(peers);
+        return text;
     }
 
     /// <summary>accept_proxy's counts under the names metrics and scripts know; null until it has seen a connection,
@@ -56,6 +58,16 @@ internal sealed class StatusReports(ServerSelector selector, ConnectionRegistry 
         long Of(string result) => counts.FirstOrDefault(c => c.Key == result).Value;
         return string.Create(CultureInfo.InvariantCulture,
             $"proxy_headers_accepted {Of("accepted")} proxy_headers_invalid {Of("invalid")} proxy_header_timeouts {Of("timeout")} proxy_senders_denied {Of("denied")}");
+    }
+
+    /// <summary>The client-table sync's frame counts; null until it has sent or received one.</summary>
+    private string? PeerLine()
+    {
+        var counts = counters.Peers();
+        if (counts.Length == 0) return null;
+        long Of(string result) => counts.FirstOrDefault(c => c.Key == result).Value;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"peer_frames_sent {Of("sent")} peer_frames_applied {Of("applied")} peer_frames_older {Of("older")} peer_frames_unknown_server {Of("unknown_server")} peer_frames_bad {Of("bad")} peer_full_copies {Of("full_copy")}");
     }
 
     /// <summary>Rewrites the -w file from scratch; returns the page, or null when there is no -w file.</summary>

@@ -33,6 +33,24 @@ internal sealed class FakeRuntime : IBalancerRuntime
 
     public void CloseWebListen() => WebListen = null;
 
+    /// <summary>peer_listen: the spec last opened; null while closed.</summary>
+    public ListenSpec? PeerListen { get; private set; }
+
+    public string? PeerListenText => PeerListen?.Text;
+
+    public string? TryPeerListen(ListenSpec spec)
+    {
+        PeerListen = spec;
+        return null;
+    }
+
+    public void ClosePeerListen() => PeerListen = null;
+
+    /// <summary>How often peer or peer_key told the process to reconcile its links.</summary>
+    public int PeerChanges { get; private set; }
+
+    public void PeersChanged() => PeerChanges++;
+
     /// <summary>A listen address this fake refuses, as if it were in use.</summary>
     public string BusyListen { get; set; } = "127.0.0.1:1";
 

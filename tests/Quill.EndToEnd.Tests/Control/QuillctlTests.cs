@@ -52,6 +52,28 @@ public sealed class QuillctlTests
         }
     }
 
+    /// <summary>keepalived's vrrp_script reads only the exit status: 0 while quill can serve, 1 with the reason otherwise.</summary>
+    [Fact]
+    public async Task Alive_ExitsZeroOnlyWhileListeningWithAServerUp()
+    {
+        using var servers = NamedBackends.Start(2);
+        using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, [], servers.Specs);
+
+        var alive = await Penctl.RunQuillctlAsync(balancer.ControlText, "alive");
+        Assert.Equal(0, alive.ExitCode);
+        Assert.StartsWith("alive: listening on ", alive.Stdout);
+
+        await balancer.AskAsync("server 0 maint");
+        await balancer.AskAsync("server 1 maint");
+        var noServer = await Penctl.RunQuillctlAsync(balancer.ControlText, "alive");
+        Assert.Equal(new Penctl.Result(1, "", "not alive: no server available (2 configured, none up)\n"), noServer);
+
+        balancer.Process.Dispose();
+        var gone = await Penctl.RunQuillctlAsync(balancer.ControlText, "alive");
+        Assert.Equal(1, gone.ExitCode);
+        Assert.NotEmpty(gone.Stderr);
+    }
+
     [Fact]
     public async Task Json_ServersModeAndRecent()
     {

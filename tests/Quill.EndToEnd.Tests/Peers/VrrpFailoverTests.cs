@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using Quill.EndToEnd.Tests.Control;
+using Quill.EndToEnd.Tests.Harness;
+using Xunit.Abstractions;
+
+namespace Quill.EndToEnd.Tests.Peers;
+
+/// <summary>
+/// The setup docs/ha.md describes, for real: two quills sharing their client table, keepalived in each balancer's
+/// namespace moving a virtual address by VRRP and asking <c>quillctl ... alive</c> whether its quill can serve;
+/// two backends; a client with many addresses. The active quill is killed: the address moves (the time is printed), new
+/// connections succeed, and returning clients reach the backend they had before.
+/// </summary>
+[Collection(HeavyCollection.Name)]
+public sealed class VrrpFailoverTests(ITestOutputHelper output)
+{
+    private const int Port = 80;
+    private const int BackendPort = 8080;
+    private const int PeerPort = 7400;
+    private const string Control = "127.0.0.1:9000";
+    /// <summary>The issue's goal is 3 s, which an idle machine meets (script interval 1 s, advertisements every 0.2 s);
+    /// quillctl's start-up under a load of 60 on 2 cores took it to 7 s, so the assertion keeps a margin and the
+    /// test prints the figure.</summary>
+    private static readonly TimeSpan MoveLimit = TimeSpan.FromSeconds(15);
+
+    private const string Backend = """
+        import socket, sys
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((sys.argv[2], int(sys.argv[3]))); s.listen(512)
+        while True:
+            c, _ = s.accept()
+            try: c.sendall((sys.argv[1] + "\n").encode())
+            except OSError: pass
+            c.close()
+        """;
+
+    // One connection from each source address in turn; prints "source answer" (or "source error:...").
+    private const string Clients = """
+        import socket, sys
+        vip, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+        for i in range(1, count + 1):
+            source = "10.78.1.%d" % i
+            try:
+                c = socket.create_connection((vip, port), timeout=3, source_address=(source, 0))
+                answer = c.makefile().readline().strip(); c.close()
+            except OSError as e:
+                answer = "error:" + type(e).__name__
+            print(source, answer, flush=True)
+        """;
+
+    // Connects every 50 ms for the given seconds; prints "unix-time ok|fail".
+    private const string Probe = """
+        import socket, sys, time
+        vip, port, end = sys.argv[1], int(sys.argv[2]), time.time() + float(sys.argv[3])
+        while time.time() < end:
+            t = time.time()
+            try:
+                c = socket.create_connection((vip, port), timeout=0.3)
+                ok = c.makefile().readline().strip() != ""; c.close()
+            except OSError:
+                ok = False
+            print("%.3f %s" % (t, "ok" if ok else "fail"), flush=True)
+            time.sleep(0.05)
+        """;
+
+    [HaFact]
+    public async Task KillingTheActiveQuill_MovesTheAddress_AndReturningClientsKeepTheirBackend()
+    {
+        var clock = Stopwatch.StartNew();
+        using var files = new TempDirectory();
+        using var network = HaNetwork.Create();
+        var key = PeerQuill.WriteKey(files, "peer.key", "9e107d9d372bb6826bd81d3542a419d6");
+        network.Start(network.Be1, HaNetwork.Python, "-c", Backend, "be1", HaNetwork.Address("be1"), $"{BackendPort}");
+        network.Start(network.Be2, HaNetwork.Python, "-c", Backend, "be2", HaNetwork.Address("be2"), $"{BackendPort}");
+        var lb1 = StartQuill(network, files, network.Lb1, "lb1", "lb2", key);
+        var lb2 = StartQuill(network, files, network.Lb2, "lb2", "lb1", key);
+        foreach (var (ns, quill) in new[] { (network.Lb1, lb1), (network.Lb2, lb2) })
+        {
+            Assert.True(await Eventually.TrueAsync(() => IsAlive(network, ns), TimeSpan.FromSeconds(20)), $"quill in {ns} never alive: {network.OutputOf(quill)}");
+        }
+
+        var keepalived1 = StartKeepalived(network, files, network.Lb1, "lb1", "lb2", priority: 150);
+        var keepalived2 = StartKeepalived(network, files, network.Lb2, "lb2", "lb1", priority: 100);
+
+        Assert.True(await Eventually.TrueAsync(() => network.Holds(network.Lb1), TimeSpan.FromSeconds(20)),
+            $"lb1 never took the virtual address; keepalived lb2: {network.OutputOf(keepalived2)}; quill lb1: {network.OutputOf(lb1)}");
+        var before = await AskFromEverySourceAsync(network);
+        Assert.True(before.Count(a => a.Value is "be1" or "be2") == HaNetwork.ClientSources,
+            $"not every client got an answer before the failover; quill lb1: {network.OutputOf(lb1)}; answers: {string.Join(", ", before)}");
+        Assert.Contains("be1", before.Values);
+        Assert.Contains("be2", before.Values);
+        Assert.True(await Eventually.TrueAsync(() => KnownClients(network, network.Lb2) >= HaNetwork.ClientSources, TimeSpan.FromSeconds(20)),
+            "lb2's quill never learned lb1's clients");
+
+        var probe = network.Start(network.Client, HaNetwork.Python, "-c", Probe, HaNetwork.VirtualAddress, $"{Port}", "12");
+        await Task.Delay(500);
+        var killedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        lb1.Kill();
+        Assert.True(await Eventually.TrueAsync(() => network.Holds(network.Lb2), TimeSpan.FromSeconds(15)),
+            $"the address never moved to lb2; keepalived lb1: {network.OutputOf(keepalived1)}\nkeepalived lb2: {network.OutputOf(keepalived2)}");
+        await probe.WaitForExitAsync();
+        var servedAgainAt = network.OutputOf(probe).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' '))
+            .Where(words => words[1] == "ok" && double.Parse(words[0], CultureInfo.InvariantCulture) > killedAt)
+            .Select(words => double.Parse(words[0], CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(double.NaN).First();
+        var moved = TimeSpan.FromSeconds(servedAgainAt - killedAt);
+        output.WriteLine($"new connections succeeded again {moved.TotalMilliseconds:F0} ms after the active quill was killed");
+        Assert.True(moved < MoveLimit, $"served again after {moved.TotalMilliseconds:F0} ms (NaN: never); probe: {network.OutputOf(probe)}");
+
+        var after = await AskFromEverySourceAsync(network);
+        var same = before.Count(entry => after.GetValueOrDefault(entry.Key) == entry.Value);
+        output.WriteLine($"{same} of {before.Count} returning clients reached the same backend; the whole test took {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.True(same * 100 >= 99 * before.Count, $"only {same} of {before.Count} returning clients kept their backend: {string.Join(", ", after)}");
+    }
+
+    private static Process StartQuill(HaNetwork network, TempDirectory files, string ns, string self, string other, string key)
+    {
+        var config = files.File($"{self}.cfg");
+        File.WriteAllText(config,
+            $"peer_key {key}\npeer_listen {HaNetwork.Address(self)}:{PeerPort}\npeer {HaNetwork.Address(other)}:{PeerPort}\n");
+        // The two list the backends in different orders: the sync matches them by address.
+        string[] backends = self == "lb1"
+            ? [$"{HaNetwork.Address("be1")}:{BackendPort}", $"{HaNetwork.Address("be2")}:{BackendPort}"]
+            : [$"{HaNetwork.Address("be2")}:{BackendPort}", $"{HaNetwork.Address("be1")}:{BackendPort}"];
+        return network.Start(ns, [RepositoryLayout.QuillExecutable, "-f", "-u", "root", "-C", Control, "-F", config, $"0.0.0.0:{Port}", .. backends]);
+    }
+
+    private static Process StartKeepalived(HaNetwork network, TempDirectory files, string ns, string self, string other, int priority)
+    {
+        // The script's weight takes lb1 (150) below lb2 (100) as soon as its quill stops answering alive, and VRRPv3's
+        // short advertisement interval lets lb2 take over at the next one.
+        var config = files.File($"keepalived-{self}.conf");
+        File.WriteAllText(config, $$"""
+            global_defs {
+                script_user root
+                enable_script_security
+            }
+            vrrp_script quill_alive {
+                script "{{Penctl.QuillctlExecutable}} --timeout 5 {{Control}} alive"
+                interval 1
+                timeout 10
+                fall 1
+                rise 1
+                weight -100
+            }
+            vrrp_instance quill {
+                state BACKUP
+                interface eth0
+                virtual_router_id 78
+                version 3
+                priority {{priority}}
+                advert_int 0.2
+                unicast_src_ip {{HaNetwork.Address(self)}}
+                unicast_peer {
+                    {{HaNetwork.Address(other)}}
+                }
+                virtual_ipaddress {
+                    {{HaNetwork.VirtualAddress}}/16 dev eth0
+                }
+                track_script {
+                    quill_alive
+                }
+            }
+            """);
+        return network.Start(ns, HaNetwork.Keepalived, "--dont-fork", "--log-console", "--vrrp", "--use-file", config,
+            "--pid", files.File($"{self}.pid"), "--vrrp_pid", files.File($"{self}-vrrp.pid"), "--checkers_pid", files.File($"{self}-checkers.pid"));
+    }
+
+    private static async Task<Dictionary<string, string>> AskFromEverySourceAsync(HaNetwork network)
+    {
+        var (_, text) = await network.RunAsync(network.Client, HaNetwork.Python, "-c", Clients, HaNetwork.VirtualAddress, $"{Port}",
+            $"{HaNetwork.ClientSources}");
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' '))
+            .Where(words => words.Length == 2).ToDictionary(words => words[0], words => words[1]);
+    }
+
+    private static bool IsAlive(HaNetwork network, string ns) =>
+        network.RunAsync(ns, Penctl.QuillctlExecutable, Control, "alive").GetAwaiter().GetResult().ExitCode == 0;
+
+    /// <summary>Clients the quill in <paramref name="ns"/> remembers (recent), read through quillctl inside the namespace.</summary>
+    private static int KnownClients(HaNetwork network, string ns)
+    {
+        var (exitCode, text) = network.RunAsync(ns, Penctl.QuillctlExecutable, Control, "recent").GetAwaiter().GetResult();
+        return exitCode == 0 ? text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(line => line.Contains(" connects ", StringComparison.Ordinal)) : 0;
+    }
+}
