@@ -143,7 +143,7 @@ internal static class BalancerHost
                 listeners.Replaced += intake.Listen;
                 var running = intake.RunAsync(listeners.Current!, exit.Token);
                 await using var takeovers = await TakeOverAsync(takeover, options, intake, state, log, graceful,
-                    new TakeoverHandover(listeners, control, web, intake, state, log)).ConfigureAwait(false);
+                    new TakeoverHandover(listeners, control, web, intake, state, pidFile, log)).ConfigureAwait(false);
                 await running.ConfigureAwait(false);
                 listeners.Replaced -= intake.Listen;
             }

@@ -46,7 +46,9 @@ internal sealed class TakeoverClient : IDisposable
         try
         {
             channel.Send(TakeoverHandover.Message(TakeoverMessage.Hello, writer => writer.Write(1)), []);
+            TakeoverFailpoint.At("hello");
             var (message, fds) = channel.Receive();
+            TakeoverFailpoint.At("listeners");
             var reader = TakeoverHandover.Expect(message, TakeoverMessage.Listeners);
             var listenText = reader.ReadString();
             var hasControl = reader.ReadBoolean();
@@ -67,6 +69,7 @@ internal sealed class TakeoverClient : IDisposable
     public int TakeConnections(TcpIntake intake, BalancerState state)
     {
         _channel.Send(TakeoverHandover.Message(TakeoverMessage.Accepting, _ => { }), []);
+        TakeoverFailpoint.At("accepting");
         var relays = new List<MovedRelay>();
         try
         {
@@ -82,6 +85,7 @@ internal sealed class TakeoverClient : IDisposable
                 var reader = TakeoverHandover.Expect(message, TakeoverMessage.Relay);
                 if (fds.Length != 2) throw new IOException($"takeover: a relay came with {fds.Length} descriptors");
                 relays.Add(MovedRelay.Read(reader, fds[0], fds[1]));
+                TakeoverFailpoint.At("relay");
             }
         }
         catch
@@ -89,8 +93,18 @@ internal sealed class TakeoverClient : IDisposable
             foreach (var relay in relays) relay.CloseDescriptors();
             throw;
         }
+        try
+        {
+            TakeoverFailpoint.At("state");
+            // Done before relaying a byte: until the old process has it, it may take every relay back and carry on.
+            _channel.Send(TakeoverHandover.Message(TakeoverMessage.Done, _ => { }), []);
+        }
+        catch
+        {
+            foreach (var relay in relays) relay.CloseDescriptors();
+            throw;
+        }
         foreach (var relay in relays) intake.Adopt(relay);
-        _channel.Send(TakeoverHandover.Message(TakeoverMessage.Done, _ => { }), []);
         return relays.Count;
     }
 

@@ -6,7 +6,8 @@ namespace Quill.Hosting;
 
 /// <summary>
 /// Where a new quill started with --takeover finds the running one: a unix socket beside the pid file
-/// (<c>PIDFILE.takeover</c>, mode 0600, so only the same user or root can take the process's sockets). One takeover
+/// (<c>PIDFILE.takeover</c>, mode 0600, so only the same user or root can take the process's sockets; the peer's
+/// uid is checked too, should the mode have been widened: see <see cref="TakeoverPeer"/>). One takeover
 /// at a time; after one succeeds the socket closes (the new process opens its own) and the host drains.
 /// </summary>
 internal sealed class TakeoverServer : IAsyncDisposable
@@ -72,6 +73,12 @@ internal sealed class TakeoverServer : IAsyncDisposable
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 return;
+            }
+            if (TakeoverPeer.Refusal(peer) is { } refusal)
+            {
+                log.Write(0, $"takeover refused: {refusal}");
+                peer.Dispose();
+                continue;
             }
             log.Write(0, "takeover requested");
             using var channel = new TakeoverChannel(peer, ChannelTimeout);
