@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Quill.Diagnostics;
+using Quill.Net.Listening;
 using Quill.Net.Takeover;
 
 namespace Quill.Hosting;
@@ -34,14 +35,14 @@ internal sealed class TakeoverServer : IAsyncDisposable
     public static TakeoverServer Open(string pidFile, TakeoverHandover handover, Action takenOver, DebugLog log)
     {
         var path = PathFor(pidFile);
-        File.Delete(path);
         var listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
         try
         {
-            listener.Bind(new UnixDomainSocketEndPoint(path));
-            // Before listen(), so no one connects through a wider mode.
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            listener.Listen(1);
+            // The mode before listen(), so no one connects through a wider one.
+            UnixSocketFile.BindAndListen(listener, path, 1, bound =>
+            {
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(bound, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            });
         }
         catch
         {
