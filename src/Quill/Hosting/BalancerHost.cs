@@ -172,9 +172,9 @@ internal static class BalancerHost
         {
             try
             {
-                var moved = await Task.Factory.StartNew(() => takeover.TakeConnections(intake, state), CancellationToken.None,
+                var (moved, removed) = await Task.Factory.StartNew(() => takeover.TakeConnections(intake, state), CancellationToken.None,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
-                log.Write(0, $"took over: {moved} connections moved here");
+                log.Write(0, $"took over: {moved} connections moved here{(removed.Length > 0 ? $"; servers removed by a reload stay removed: {string.Join(' ', removed)}" : "")}");
             }
             catch (IOException e)
             {

@@ -65,12 +65,13 @@ internal sealed class TakeoverClient : IDisposable
     /// <summary>
     /// Tells the running quill this one accepts now, then takes its relays, counters and client table.
     /// </summary>
-    /// <returns>How many connections moved.</returns>
-    public int TakeConnections(TcpIntake intake, BalancerState state)
+    /// <returns>How many connections moved; the servers the running quill's reload had removed.</returns>
+    public (int Moved, int[] Removed) TakeConnections(TcpIntake intake, BalancerState state)
     {
         _channel.Send(TakeoverHandover.Message(TakeoverMessage.Accepting, _ => { }), []);
         TakeoverFailpoint.At("accepting");
         var relays = new List<MovedRelay>();
+        int[] removed;
         try
         {
             while (true)
@@ -79,7 +80,8 @@ internal sealed class TakeoverClient : IDisposable
                 if (message.Length > 0 && message[0] == (byte)TakeoverMessage.State)
                 {
                     // The client table first, so that each moved connection counts to its client's entry.
-                    TakeoverState.Apply(TakeoverHandover.Expect(message, TakeoverMessage.State), state.Selector);
+                    removed = TakeoverState.Apply(TakeoverHandover.Expect(message, TakeoverMessage.State), state.Selector,
+                        server => relays.Exists(relay => relay.Server == server));
                     break;
                 }
                 var reader = TakeoverHandover.Expect(message, TakeoverMessage.Relay);
@@ -105,7 +107,7 @@ internal sealed class TakeoverClient : IDisposable
             throw;
         }
         foreach (var relay in relays) intake.Adopt(relay);
-        return relays.Count;
+        return (relays.Count, removed);
     }
 
     public void Dispose() => _channel.Dispose();

@@ -38,6 +38,7 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
             var listener = listeners.Current ?? throw new IOException("takeover: no listener to hand over");
             var started = Stopwatch.GetTimestamp();
             int[] fds = control.ControlDescriptor is { } controlFd ? [listener.Descriptor, controlFd] : [listener.Descriptor];
+            var removed = TakeoverState.Removed(state.Selector);
             channel.Send(Message(TakeoverMessage.Listeners, writer =>
             {
                 writer.Write(listeners.Text ?? "");
@@ -62,7 +63,7 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
                 if (connecting == 0) break;
                 await Task.Delay(PassInterval).ConfigureAwait(false);
             }
-            channel.Send(Message(TakeoverMessage.State, writer => TakeoverState.Write(writer, state.Selector)), []);
+            channel.Send(Message(TakeoverMessage.State, writer => TakeoverState.Write(writer, state.Selector, removed)), []);
             var (done, _) = channel.Receive();
             Expect(done, TakeoverMessage.Done);
             // The new process relays them now, with descriptors of its own.

@@ -86,6 +86,43 @@ public sealed class TakeoverTests(CertificateFixture certificates, ITestOutputHe
         output.WriteLine($"old process exited {clock.ElapsedMilliseconds} ms after its last TLS connection closed");
     }
 
+    [Fact]
+    public async Task A_server_a_reload_removed_stays_removed_after_a_takeover_until_its_moved_connection_ends()
+    {
+        using var servers = NamedBackends.Start(2, holdOpen: true);
+        using var directory = new TempDirectory();
+        var file = directory.File("quill.cfg");
+        await File.WriteAllTextAsync(file, $"roundrobin\nserver 0 address 127.0.0.1 port {servers[0].Port}\nserver 1 address 127.0.0.1 port {servers[1].Port}\n");
+        using var run = await TakeoverRun.StartAsync([], "-F", file);
+        using var held = new HeldConnections();
+        var greetings = new[] { await held.OpenAsync(run.Listen.Endpoint), await held.OpenAsync(run.Listen.Endpoint) };
+        var onServer1 = held.Sockets[Array.IndexOf(greetings, "s1")];
+        await File.WriteAllTextAsync(file, $"roundrobin\nserver 0 address 127.0.0.1 port {servers[0].Port}\n");
+        Assert.Equal($"reload: {file} applied, servers removed: 1\n", await run.AskAsync("reload"));
+        var removedLine = $"1 addr 127.0.0.1 port {servers[1].Port} state removed ";
+        Assert.Contains(removedLine, await run.AskAsync("health"));
+
+        run.TakeOver();
+        Assert.Equal(0, await run.Old.WaitForExitAsync(OldExitLimit));
+        Assert.Contains("taken over: 2 connections moved", run.Old.StandardError);
+        // The handed configuration names server 1 (write does while it has a connection): it comes over removed.
+        Assert.Contains(removedLine, await run.AskAsync("health"));
+        Assert.Contains("\"state\":\"removed\"", await run.AskAsync("json servers"));
+        using (var fresh = new HeldConnections())
+        {
+            for (var i = 0; i < 4; i++)
+                Assert.Equal("s0", await fresh.OpenAsync(run.Listen.Endpoint));
+        }
+
+        await onServer1.SendAsync(Encoding.ASCII.GetBytes("still here\n"), SocketFlags.None);
+        Assert.Equal("still here", await LoopbackClient.ReadLineAsync(onServer1));
+        onServer1.Shutdown(SocketShutdown.Send);
+        var listed = await Eventually.ValueAsync(() => run.AskAsync("servers"),
+            r => r.Contains("\n1 addr 0.0.0.0 port 0 ", StringComparison.Ordinal));
+        Assert.Contains("\n1 addr 0.0.0.0 port 0 conn 0 ", listed, StringComparison.Ordinal);
+        Assert.Equal(1, servers[1].Accepted);
+    }
+
     private static async Task<SslStream> OpenTlsAsync(EndPoint endpoint)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
