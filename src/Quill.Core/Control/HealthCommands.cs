@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Quill.Core.Health;
 using Quill.Core.Model;
+using Quill.Core.Status;
 
 namespace Quill.Core.Control;
 
@@ -163,7 +164,7 @@ internal static class HealthCommands
             var s = servers[i];
             var last = s.Health.LastCheckAt?.ToUnixTimeSeconds() ?? 0;
             text.Append(CultureInfo.InvariantCulture,
-                $"{i} addr {ServerCommands.AddressText(s.EndPoint)} port {s.Port} state {context.Selector.Availability(i).Word()} check {s.Health.LastResult} last {last}\n");
+                $"{i} addr {ServerCommands.AddressText(s.EndPoint)} port {s.Port} state {ServerCondition.Word(s, context.Selector.Availability(i))} check {s.Health.LastResult} last {last}\n");
         }
 
         return new ControlReply(text.ToString(), false);

@@ -323,6 +323,26 @@ public sealed class ServerSelector
     }
 
     /// <summary>
+    /// Takeover: the servers a reload removed in the previous process stay removed here (the configuration it handed
+    /// over names them, as <c>write</c> does while they have connections). A slot that connections moving here still
+    /// hold (<paramref name="arriving"/>) empties when the last of them ends; any other empties now.
+    /// </summary>
+    public void KeepRemoved(IEnumerable<int> removed, Func<int, bool> arriving)
+    {
+        ArgumentNullException.ThrowIfNull(removed);
+        ArgumentNullException.ThrowIfNull(arriving);
+        lock (_gate)
+        {
+            foreach (var i in removed)
+            {
+                if (Servers[i] is not { IsUsed: true } server || !ServerIndex.IsRegular(i)) continue;
+                server.Removed = true;
+                if (server.Connections == 0 && !arriving(i)) Servers.Retire(i);
+            }
+        }
+    }
+
+    /// <summary>
     /// Counts one active check of <paramref name="server"/>. A server that comes back up after <c>rise</c> passes is
     /// cleared of a passive blacklisting too, without waiting out -b. True when the verdict changed.
     /// </summary>

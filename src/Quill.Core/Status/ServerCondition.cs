@@ -17,6 +17,13 @@ public static class ServerCondition
     {
         ArgumentNullException.ThrowIfNull(server);
         if (!server.IsUsed) return "unused";
-        return server.Removed ? "removed" : server.Availability(now, blacklistTime).Word();
+        return Word(server, server.Availability(now, blacklistTime));
+    }
+
+    /// <summary>The word for a server whose <paramref name="availability"/> was read already (health, USR1, the HTML page).</summary>
+    public static string Word(ServerState server, ServerAvailability availability)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return server.Removed ? "removed" : availability.Word();
     }
 }

@@ -8,7 +8,7 @@ public sealed record StatusSnapshot
     /// <summary>Local time of the report.</summary>
     public required DateTimeOffset Now { get; init; }
     public required IReadOnlyList<ServerState> Servers { get; init; }
-    /// <summary>Each server's state (up, down, blacklisted, draining, maint), in the same order.</summary>
+    /// <summary>Each server's state (up, down, blacklisted, draining, maint), in the same order; a removed server is told by its own flag.</summary>
     public required IReadOnlyList<Health.ServerAvailability> States { get; init; }
     /// <summary>pen's "current": the last server a connection was given to.</summary>
     public required int Current { get; init; }
@@ -19,8 +19,10 @@ public sealed record StatusSnapshot
     /// <summary>The connection slot given out most recently (pen's "last").</summary>
     public required int LastConnection { get; init; }
 
-    /// <summary>The state word of server <paramref name="index"/>; "up" when the table grew after the states were read.</summary>
-    internal string StateWord(int index) => Health.ServerAvailabilityWords.Word(index < States.Count ? States[index] : Health.ServerAvailability.Up);
+    /// <summary>The state word of server <paramref name="index"/> ("removed" after a reload took it away); "up" when the table
+    /// grew after the states were read.</summary>
+    internal string StateWord(int index) =>
+        ServerCondition.Word(Servers[index], index < States.Count ? States[index] : Health.ServerAvailability.Up);
 
     internal string TimeText => Now.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -17,7 +17,7 @@ public sealed class ConnectionListener : IDisposable
         _socket = socket;
         _unixPath = unixPath;
         _noDelay = noDelay;
-        LocalEndPoint = socket.LocalEndPoint!;
+        LocalEndPoint = unixPath is null ? socket.LocalEndPoint! : new UnixDomainSocketEndPoint(unixPath);
     }
 
     /// <summary>Binds and listens. An existing unix socket file is replaced, as pen does.</summary>
@@ -45,7 +45,8 @@ public sealed class ConnectionListener : IDisposable
     public static ConnectionListener FromDescriptor(int fd)
     {
         var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
-        return new ConnectionListener(socket, (socket.LocalEndPoint as UnixDomainSocketEndPoint)?.ToString(), noDelay: false);
+        var unixPath = socket.LocalEndPoint is UnixDomainSocketEndPoint bound ? UnixSocketFile.PathOf(bound.ToString()) : null;
+        return new ConnectionListener(socket, unixPath, noDelay: false);
     }
 
     /// <summary>
@@ -118,12 +119,10 @@ public sealed class ConnectionListener : IDisposable
     private static ConnectionListener OpenUnix(UnixDomainSocketEndPoint endPoint, int backlog)
     {
         var path = endPoint.ToString();
-        TryDelete(path);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            socket.Bind(endPoint);
-            socket.Listen(backlog);
+            UnixSocketFile.BindAndListen(socket, path, backlog);
             return new ConnectionListener(socket, path, noDelay: false);
         }
         catch

@@ -28,7 +28,7 @@ internal sealed class ServiceListener : IDisposable
         int maxSessions, TimeProvider time)
     {
         (_listener, _unixSocketPath, _session, _maxSessions, _time) = (listener, unixSocketPath, session, maxSessions, time);
-        LocalEndPoint = listener.LocalEndPoint!;
+        LocalEndPoint = unixSocketPath is null ? listener.LocalEndPoint! : new UnixDomainSocketEndPoint(unixSocketPath);
         AcceptLoop = AcceptLoopAsync();
     }
 
@@ -55,20 +55,23 @@ internal sealed class ServiceListener : IDisposable
         {
             // ReuseAddress is left alone: .NET already sets SO_REUSEADDR on Linux, and the option would
             // add SO_REUSEPORT, letting a second balancer share the port instead of failing.
-            if (unixSocketPath is not null)
+            if (unixSocketPath is null)
             {
-                File.Delete(unixSocketPath);
+                listener.Bind(endPoint);
+                listener.Listen(backlog);
+            }
+            else
+            {
                 if (unixAccess is { } early) Check(Libc.Fchmod((int)listener.Handle, early.Mode), "cannot set the mode of", unixSocketPath);
+                UnixSocketFile.BindAndListen(listener, unixSocketPath, backlog, bound =>
+                {
+                    if (unixAccess is not { } access) return;
+                    // The umask narrowed the mode at bind; the mode asked for is set exactly.
+                    Check(Libc.Chmod(bound, access.Mode), "cannot set the mode of", unixSocketPath);
+                    if (access.Owner is { } owner)
+                        Check(Libc.Lchown(bound, owner.User, owner.Group), "cannot give the -u user", unixSocketPath);
+                });
             }
-            listener.Bind(endPoint);
-            if (unixSocketPath is not null && unixAccess is { } access)
-            {
-                // The umask narrowed the mode at bind; the mode asked for is set exactly.
-                Check(Libc.Chmod(unixSocketPath, access.Mode), "cannot set the mode of", unixSocketPath);
-                if (access.Owner is { } owner)
-                    Check(Libc.Lchown(unixSocketPath, owner.User, owner.Group), "cannot give the -u user", unixSocketPath);
-            }
-            listener.Listen(backlog);
         }
         catch
         {
@@ -82,7 +85,7 @@ internal sealed class ServiceListener : IDisposable
     public static ServiceListener Adopt(int fd, int maxSessions, TimeProvider time, Func<Socket, CancellationToken, Task> session)
     {
         var listener = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
-        var path = listener.LocalEndPoint is UnixDomainSocketEndPoint ? FileSystemPath(listener.LocalEndPoint) : null;
+        var path = listener.LocalEndPoint is UnixDomainSocketEndPoint bound && FileSystemPath(bound) is { } name ? UnixSocketFile.PathOf(name) : null;
         return new ServiceListener(listener, path, session, maxSessions, time);
     }
 

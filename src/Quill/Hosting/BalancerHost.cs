@@ -145,7 +145,7 @@ internal static class BalancerHost
                 listeners.Replaced += intake.Listen;
                 var running = intake.RunAsync(listeners.Current!, exit.Token);
                 await using var takeovers = await TakeOverAsync(takeover, options, intake, state, log, graceful,
-                    new TakeoverHandover(listeners, control, web, peers, intake, state, log)).ConfigureAwait(false);
+                    new TakeoverHandover(listeners, control, web, peers, intake, state, pidFile, log)).ConfigureAwait(false);
                 await running.ConfigureAwait(false);
                 listeners.Replaced -= intake.Listen;
             }
@@ -174,9 +174,9 @@ internal static class BalancerHost
         {
             try
             {
-                var moved = await Task.Factory.StartNew(() => takeover.TakeConnections(intake, state), CancellationToken.None,
+                var (moved, removed) = await Task.Factory.StartNew(() => takeover.TakeConnections(intake, state), CancellationToken.None,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
-                log.Write(0, $"took over: {moved} connections moved here");
+                log.Write(0, $"took over: {moved} connections moved here{(removed.Length > 0 ? $"; servers removed by a reload stay removed: {string.Join(' ', removed)}" : "")}");
             }
             catch (IOException e)
             {

@@ -36,6 +36,22 @@ internal sealed class PidFile : IDisposable
         Libc.close(_directory);
     }
 
+    /// <summary>
+    /// A takeover failed after the new process wrote its pid here: the file names this process again, so the unit and
+    /// the next takeover find the one that serves. False when it cannot be written (after -u, say).
+    /// </summary>
+    public unsafe bool Reclaim()
+    {
+        if (ReadBack() == OwnPid) return true;
+        var fd = Libc.openat(_directory, _name, Libc.OWrOnly | Libc.OTrunc | Libc.OCloexec);
+        if (fd < 0) return false;
+        var text = Encoding.ASCII.GetBytes(OwnPid);
+        nint written;
+        fixed (byte* start = text) written = Libc.write(fd, start, (nuint)text.Length);
+        Libc.close(fd);
+        return written == text.Length;
+    }
+
     /// <summary>The file's text now, or null when it cannot be read.</summary>
     private unsafe string? ReadBack()
     {

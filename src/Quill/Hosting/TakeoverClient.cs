@@ -46,7 +46,9 @@ internal sealed class TakeoverClient : IDisposable
         try
         {
             channel.Send(TakeoverHandover.Message(TakeoverMessage.Hello, writer => writer.Write(1)), []);
+            TakeoverFailpoint.At("hello");
             var (message, fds) = channel.Receive();
+            TakeoverFailpoint.At("listeners");
             var reader = TakeoverHandover.Expect(message, TakeoverMessage.Listeners);
             var listenText = reader.ReadString();
             var hasControl = reader.ReadBoolean();
@@ -63,11 +65,13 @@ internal sealed class TakeoverClient : IDisposable
     /// <summary>
     /// Tells the running quill this one accepts now, then takes its relays, counters and client table.
     /// </summary>
-    /// <returns>How many connections moved.</returns>
-    public int TakeConnections(TcpIntake intake, BalancerState state)
+    /// <returns>How many connections moved; the servers the running quill's reload had removed.</returns>
+    public (int Moved, int[] Removed) TakeConnections(TcpIntake intake, BalancerState state)
     {
         _channel.Send(TakeoverHandover.Message(TakeoverMessage.Accepting, _ => { }), []);
+        TakeoverFailpoint.At("accepting");
         var relays = new List<MovedRelay>();
+        int[] removed;
         try
         {
             while (true)
@@ -76,12 +80,14 @@ internal sealed class TakeoverClient : IDisposable
                 if (message.Length > 0 && message[0] == (byte)TakeoverMessage.State)
                 {
                     // The client table first, so that each moved connection counts to its client's entry.
-                    TakeoverState.Apply(TakeoverHandover.Expect(message, TakeoverMessage.State), state.Selector);
+                    removed = TakeoverState.Apply(TakeoverHandover.Expect(message, TakeoverMessage.State), state.Selector,
+                        server => relays.Exists(relay => relay.Server == server));
                     break;
                 }
                 var reader = TakeoverHandover.Expect(message, TakeoverMessage.Relay);
                 if (fds.Length != 2) throw new IOException($"takeover: a relay came with {fds.Length} descriptors");
                 relays.Add(MovedRelay.Read(reader, fds[0], fds[1]));
+                TakeoverFailpoint.At("relay");
             }
         }
         catch
@@ -89,9 +95,19 @@ internal sealed class TakeoverClient : IDisposable
             foreach (var relay in relays) relay.CloseDescriptors();
             throw;
         }
+        try
+        {
+            TakeoverFailpoint.At("state");
+            // Done before relaying a byte: until the old process has it, it may take every relay back and carry on.
+            _channel.Send(TakeoverHandover.Message(TakeoverMessage.Done, _ => { }), []);
+        }
+        catch
+        {
+            foreach (var relay in relays) relay.CloseDescriptors();
+            throw;
+        }
         foreach (var relay in relays) intake.Adopt(relay);
-        _channel.Send(TakeoverHandover.Message(TakeoverMessage.Done, _ => { }), []);
-        return relays.Count;
+        return (relays.Count, removed);
     }
 
     public void Dispose() => _channel.Dispose();

@@ -10,10 +10,13 @@ namespace Quill.Hosting;
 /// The running quill's side of a takeover, in order: the listeners and the runtime configuration go to the new
 /// process; once it accepts, this one stops calling accept (the queue is the same kernel object, so whatever waits
 /// there is the new one's); then every plain relay moves, sockets and unsent bytes, and last the counters and the
-/// client table. Until the new process says it has everything, this one keeps its listeners and can accept again.
+/// client table. Until the new process says it has everything, this one keeps its listeners and its own descriptors of
+/// every relay it sent: should the new process fail at any step (exit, SIGKILL, silence past the timeout), this one
+/// accepts again and carries on those relays itself, from exactly where it stopped (the new one relays nothing before
+/// it has said Done).
 /// </summary>
-internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane control, ObservationEndpoint web, Peers.PeerSync peers, TcpIntake intake,
-    BalancerState state, DebugLog log)
+internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane control, ObservationEndpoint web, Peers.PeerSync peers,
+    TcpIntake intake, BalancerState state, PidFile? pidFile, DebugLog log)
 {
     /// <summary>Connections accepted just before accepting stopped may still be connecting to their server: they
     /// move once connected, looked at this often, this many times; any left then drain here.</summary>
@@ -26,6 +29,7 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
         var stopped = false;
         Func<string?>? reopenWeb = null;
         Func<string?>? reopenPeers = null;
+        var handed = new List<MovedRelay>();
         try
         {
             var (hello, _) = channel.Receive();
@@ -36,6 +40,7 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
             var listener = listeners.Current ?? throw new IOException("takeover: no listener to hand over");
             var started = Stopwatch.GetTimestamp();
             int[] fds = control.ControlDescriptor is { } controlFd ? [listener.Descriptor, controlFd] : [listener.Descriptor];
+            var removed = TakeoverState.Removed(state.Selector);
             channel.Send(Message(TakeoverMessage.Listeners, writer =>
             {
                 writer.Write(listeners.Text ?? "");
@@ -53,23 +58,18 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
             for (var pass = 0; pass < MaxPasses; pass++)
             {
                 var (batch, connecting) = await intake.HandOver().ConfigureAwait(false);
-                try
-                {
-                    foreach (var relay in batch)
-                        channel.Send(Message(TakeoverMessage.Relay, relay.Write), [relay.ClientFd, relay.ServerFd]);
-                }
-                finally
-                {
-                    // The new process holds its own descriptors now (or the connections are lost with the channel).
-                    foreach (var relay in batch) relay.CloseDescriptors();
-                }
+                handed.AddRange(batch);
+                foreach (var relay in batch)
+                    channel.Send(Message(TakeoverMessage.Relay, relay.Write), [relay.ClientFd, relay.ServerFd]);
                 moved += batch.Count;
                 if (connecting == 0) break;
                 await Task.Delay(PassInterval).ConfigureAwait(false);
             }
-            channel.Send(Message(TakeoverMessage.State, writer => TakeoverState.Write(writer, state.Selector)), []);
+            channel.Send(Message(TakeoverMessage.State, writer => TakeoverState.Write(writer, state.Selector, removed)), []);
             var (done, _) = channel.Receive();
             Expect(done, TakeoverMessage.Done);
+            // The new process relays them now, with descriptors of its own.
+            foreach (var relay in handed) relay.CloseDescriptors();
             await control.AbandonControlPortAsync().ConfigureAwait(false);
             listener.Abandon();
             log.Write(0, $"taken over: {moved} connections moved in {Stopwatch.GetElapsedTime(moving).TotalMilliseconds:F0} ms (the new process accepted {accepted.TotalMilliseconds:F0} ms after it got the listeners); {intake.OpenConnections} stay here until they end (--grace)");
@@ -77,8 +77,11 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
         }
         catch (IOException e)
         {
-            log.Write(0, $"takeover failed, serving on: {e.Message}");
             if (stopped && listeners.Current is { } listener) intake.Listen(listener);
+            foreach (var relay in handed) intake.Adopt(relay);
+            var pidWritten = pidFile?.Reclaim() != false;
+            log.Write(0, $"takeover failed, serving on{(handed.Count > 0 ? $" with the {handed.Count} connections it was handing over" : "")}: {e.Message}");
+            if (!pidWritten) log.Write(0, "takeover failed: cannot write this process's pid into the pid file again");
             if (reopenWeb?.Invoke() is { } webError) log.Write(0, $"web_listen: {webError}");
             if (reopenPeers?.Invoke() is { } peerError) log.Write(0, $"peer_listen: {peerError}");
             return false;

@@ -1,12 +1,14 @@
 using System.Net.Sockets;
 using Quill.Diagnostics;
+using Quill.Net.Listening;
 using Quill.Net.Takeover;
 
 namespace Quill.Hosting;
 
 /// <summary>
 /// Where a new quill started with --takeover finds the running one: a unix socket beside the pid file
-/// (<c>PIDFILE.takeover</c>, mode 0600, so only the same user or root can take the process's sockets). One takeover
+/// (<c>PIDFILE.takeover</c>, mode 0600, so only the same user or root can take the process's sockets; the peer's
+/// uid is checked too, should the mode have been widened: see <see cref="TakeoverPeer"/>). One takeover
 /// at a time; after one succeeds the socket closes (the new process opens its own) and the host drains.
 /// </summary>
 internal sealed class TakeoverServer : IAsyncDisposable
@@ -33,14 +35,14 @@ internal sealed class TakeoverServer : IAsyncDisposable
     public static TakeoverServer Open(string pidFile, TakeoverHandover handover, Action takenOver, DebugLog log)
     {
         var path = PathFor(pidFile);
-        File.Delete(path);
         var listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
         try
         {
-            listener.Bind(new UnixDomainSocketEndPoint(path));
-            // Before listen(), so no one connects through a wider mode.
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            listener.Listen(1);
+            // The mode before listen(), so no one connects through a wider one.
+            UnixSocketFile.BindAndListen(listener, path, 1, bound =>
+            {
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(bound, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            });
         }
         catch
         {
@@ -72,6 +74,12 @@ internal sealed class TakeoverServer : IAsyncDisposable
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 return;
+            }
+            if (TakeoverPeer.Refusal(peer) is { } refusal)
+            {
+                log.Write(0, $"takeover refused: {refusal}");
+                peer.Dispose();
+                continue;
             }
             log.Write(0, "takeover requested");
             using var channel = new TakeoverChannel(peer, ChannelTimeout);

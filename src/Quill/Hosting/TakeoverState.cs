@@ -6,11 +6,20 @@ namespace Quill.Hosting;
 
 /// <summary>
 /// The takeover's last message: each server's byte counters and the client table (with each client's server, so
-/// sticky clients keep it), as they stand once the last relay has been counted.
+/// sticky clients keep it), as they stand once the last relay has been counted; then the servers a reload removed,
+/// which the handed configuration still names (a process of the previous version sends none).
 /// </summary>
 internal static class TakeoverState
 {
-    public static void Write(BinaryWriter writer, ServerSelector selector)
+    /// <summary>The servers a reload has removed, read with the configuration handed over: handing their connections
+    /// over empties their slots here before the last message goes.</summary>
+    public static int[] Removed(ServerSelector selector)
+    {
+        var servers = selector.Servers.Regular;
+        return [.. Enumerable.Range(0, servers.Count).Where(i => servers[i].Removed)];
+    }
+
+    public static void Write(BinaryWriter writer, ServerSelector selector, int[] removed)
     {
         var servers = selector.Servers.Regular;
         writer.Write(servers.Count);
@@ -32,10 +41,14 @@ internal static class TakeoverState
             writer.Write(client.SentToClient);
             writer.Write(client.ReceivedFromClient);
         }
+        writer.Write(removed.Length);
+        foreach (var index in removed) writer.Write(index);
     }
 
-    /// <summary>Adds what the previous process counted to this one's servers and client table.</summary>
-    public static void Apply(BinaryReader reader, ServerSelector selector)
+    /// <summary>Adds what the previous process counted to this one's servers and client table, and removes what it had removed.</summary>
+    /// <param name="arriving">Whether a connection moving here holds server N (its slot stays until that one ends).</param>
+    /// <returns>The servers removed.</returns>
+    public static int[] Apply(BinaryReader reader, ServerSelector selector, Func<int, bool> arriving)
     {
         var servers = reader.ReadInt32();
         for (var i = 0; i < servers; i++) selector.AddMovedCounters(i, reader.ReadInt64(), reader.ReadInt64());
@@ -47,5 +60,10 @@ internal static class TakeoverState
             var last = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
             selector.Clients.Merge(new ClientEntry(-1, address, last, reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64()));
         }
+        if (reader.BaseStream.Position == reader.BaseStream.Length) return [];
+        var removed = new int[reader.ReadInt32()];
+        for (var i = 0; i < removed.Length; i++) removed[i] = reader.ReadInt32();
+        selector.KeepRemoved(removed, arriving);
+        return removed;
     }
 }

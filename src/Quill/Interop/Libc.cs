@@ -9,7 +9,9 @@ namespace Quill.Interop;
 internal static partial class Libc
 {
     public const int ORdOnly = 0;
+    public const int OWrOnly = 1;
     public const int ORdWr = 2;
+    public const int OTrunc = 0x200;
     public const int ODirectory = 0x10000;
     public const int OCloexec = 0x80000;
     public const int OPath = 0x200000;
@@ -55,6 +57,9 @@ internal static partial class Libc
     public static unsafe partial nint read(int fd, byte* buffer, nuint count);
 
     [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -77,6 +82,9 @@ internal static partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setuid(uint uid);
+
+    [LibraryImport("libc")]
+    public static partial uint geteuid();
 
     /// <summary>openlog keeps the ident pointer, so the caller must keep the memory alive for the process's life.</summary>
     [LibraryImport("libc")]

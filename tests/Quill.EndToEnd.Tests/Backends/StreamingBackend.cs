@@ -10,7 +10,8 @@ namespace Quill.EndToEnd.Tests.Backends;
 /// 'P' (ping) gets "pong" and a close; 'S' (stream) gets <see cref="FirstPart"/> bytes at once, then, when the test
 /// calls <see cref="ReleaseSecondParts"/>, <see cref="SecondPart"/> more and a FIN; 'E' (early FIN) gets both parts and
 /// the FIN at once. Meanwhile everything the client sends is read to its EOF. The SHA-256 of both directions is kept
-/// by id, to compare with the client's.
+/// by id, to compare with the client's. 'C' (continuous) echoes everything back until the client's EOF. Each ping's
+/// id is remembered, so a test can tell which of several backends a client reached.
 /// </summary>
 internal sealed class StreamingBackend : IDisposable
 {
@@ -20,6 +21,7 @@ internal sealed class StreamingBackend : IDisposable
     private readonly SocketAcceptor _acceptor;
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<int, TaskCompletionSource<(string Received, string Sent)>> _digests = new();
+    private readonly ConcurrentDictionary<int, bool> _pings = new();
 
     public StreamingBackend() => _acceptor = new SocketAcceptor([new IPEndPoint(IPAddress.Loopback, 0)], ServeAsync);
 
@@ -34,6 +36,9 @@ internal sealed class StreamingBackend : IDisposable
     }
 
     public void ReleaseSecondParts() => _release.TrySetResult();
+
+    /// <summary>Whether ping <paramref name="id"/> came here.</summary>
+    public bool Pinged(int id) => _pings.ContainsKey(id);
 
     /// <summary>SHA-256 (hex) of what stream <paramref name="id"/> received and sent, once both directions ended.</summary>
     public Task<(string Received, string Sent)> DigestsAsync(int id) => Digest(id).Task;
@@ -52,13 +57,19 @@ internal sealed class StreamingBackend : IDisposable
             if (read == 0) return;
             got += read;
         }
+        var id = BitConverter.ToInt32(header, 1);
         if (header[0] == (byte)'P')
         {
+            _pings[id] = true;
             await socket.SendAsync("pong"u8.ToArray(), stopping);
             socket.Shutdown(SocketShutdown.Send);
             return;
         }
-        var id = BitConverter.ToInt32(header, 1);
+        if (header[0] == (byte)'C')
+        {
+            await EchoAsync(socket, stopping);
+            return;
+        }
         var receiving = ReceiveAllAsync(socket, stopping);
         using var sent = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var first = Bytes(id, 0, FirstPart);
@@ -70,6 +81,14 @@ internal sealed class StreamingBackend : IDisposable
         await socket.SendAsync(second, stopping);
         socket.Shutdown(SocketShutdown.Send);
         Digest(id).TrySetResult((await receiving, Convert.ToHexString(sent.GetHashAndReset())));
+    }
+
+    private static async Task EchoAsync(Socket socket, CancellationToken stopping)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, stopping)) > 0) await socket.SendAsync(buffer.AsMemory(0, read), stopping);
+        socket.Shutdown(SocketShutdown.Send);
     }
 
     private static async Task<string> ReceiveAllAsync(Socket socket, CancellationToken stopping)

@@ -60,13 +60,23 @@ internal static class ListeningSockets
         foreach (var line in File.ReadLines("/proc/net/unix").Skip(1))
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length > 7 && fields[7] == path
+            if (fields.Length > 7 && BoundAt(fields[7], path)
                 && (int.Parse(fields[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture) & UnixAcceptingFlag) != 0
                 && owned(fields[6]))
                 return true;
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether a unix socket bound to <paramref name="name"/> serves <paramref name="path"/>: quill binds PATH.PID and
+    /// renames it onto the path once listening, and /proc/net/unix goes on naming the socket by the name it was bound
+    /// to; the file must be there too.
+    /// </summary>
+    private static bool BoundAt(string name, string path) =>
+        name == path
+        || name.Length > path.Length + 1 && name.StartsWith(path + ".", StringComparison.Ordinal)
+            && !name.AsSpan(path.Length + 1).ContainsAnyExceptInRange('0', '9') && File.Exists(path);
 
     /// <summary>The inode numbers of the sockets a process holds, from its /proc/PID/fd links ("socket:[N]").</summary>
     public static HashSet<string> SocketInodes(int pid)

@@ -12,11 +12,15 @@ internal sealed class PingLoop : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _succeeded;
+    private int _refused;
     private readonly List<string> _failures = [];
 
     public PingLoop(EndPoint balancer) => _loop = Task.Run(() => RunAsync(balancer));
 
     public int Succeeded => Volatile.Read(ref _succeeded);
+
+    /// <summary>Connection attempts refused (no socket listened): the one failure no takeover step may cause.</summary>
+    public int Refused => Volatile.Read(ref _refused);
 
     public IReadOnlyList<string> Failures
     {
@@ -60,6 +64,7 @@ internal sealed class PingLoop : IAsyncDisposable
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
+                if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused }) Interlocked.Increment(ref _refused);
                 Fail($"ping {id}: {e.Message}");
             }
             await Task.Delay(1);

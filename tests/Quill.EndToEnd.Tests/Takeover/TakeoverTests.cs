@@ -25,58 +25,42 @@ public sealed class TakeoverTests(CertificateFixture certificates, ITestOutputHe
     public async Task Live_connections_move_byte_exact_and_no_new_client_is_refused()
     {
         using var backend = new StreamingBackend();
-        using var run = await Running.StartAsync(backend.Spec);
-        var streams = new List<LongLivedStream>();
-        try
+        using var run = await TakeoverRun.StartAsync([backend.Spec]);
+        using var streams = await HeldStreams.OpenAsync(run.Listen.Endpoint, 6);
+        // Every stream relayed by the old process before the takeover comes.
+        await run.WaitForServerConnectionsAsync(streams.Count);
+
+        PingLoop pings;
+        long pingsBefore;
+        await using (pings = new PingLoop(run.Listen.Endpoint))
         {
-            var shapes = Enum.GetValues<StreamShape>();
-            for (var id = 0; id < 2 * shapes.Length; id++)
-                streams.Add(await LongLivedStream.OpenAsync(run.Listen.Endpoint, id, shapes[id % shapes.Length], lazyReader: id >= shapes.Length));
-            // Every stream relayed by the old process before the takeover comes.
-            await run.WaitForServerConnectionsAsync(streams.Count);
+            await pings.WaitForAsync(50);
+            var clock = Stopwatch.StartNew();
+            run.TakeOver();
+            Assert.Equal(0, await run.Old.WaitForExitAsync(OldExitLimit));
+            output.WriteLine($"takeover with {streams.Count} live connections: old process gone after {clock.ElapsedMilliseconds} ms");
+            // The ping loop's one connection may be in flight at the handover and move with the streams.
+            var moved = Regex.Match(run.Old.StandardError, @"taken over: (\d+) connections moved");
+            Assert.True(moved.Success, run.Old.StandardError);
+            Assert.InRange(int.Parse(moved.Groups[1].Value), streams.Count, streams.Count + 1);
+            pingsBefore = pings.Succeeded;
+            await pings.WaitForAsync(50);
 
-            PingLoop pings;
-            long pingsBefore;
-            await using (pings = new PingLoop(run.Listen.Endpoint))
-            {
-                await pings.WaitForAsync(50);
-                var clock = Stopwatch.StartNew();
-                using var next = run.TakeOver();
-                Assert.Equal(0, await run.Old.WaitForExitAsync(OldExitLimit));
-                output.WriteLine($"takeover with {streams.Count} live connections: old process gone after {clock.ElapsedMilliseconds} ms");
-                // The ping loop's one connection may be in flight at the handover and move with the streams.
-                var moved = Regex.Match(run.Old.StandardError, @"taken over: (\d+) connections moved");
-                Assert.True(moved.Success, run.Old.StandardError);
-                Assert.InRange(int.Parse(moved.Groups[1].Value), streams.Count, streams.Count + 1);
-                pingsBefore = pings.Succeeded;
-                await pings.WaitForAsync(50);
+            backend.ReleaseSecondParts();
+            await streams.FinishByteExactAsync(backend);
+            await DisposeAsync(pings);
+            Assert.Empty(pings.Failures);
+            output.WriteLine($"{pings.Succeeded} new connections, {pingsBefore} before the old process exited, none refused or reset");
 
-                backend.ReleaseSecondParts();
-                foreach (var stream in streams)
-                {
-                    var (sent, received, length) = await stream.FinishAsync().WaitAsync(TimeSpan.FromSeconds(20));
-                    var (backendReceived, backendSent) = await backend.DigestsAsync(stream.Id).WaitAsync(TimeSpan.FromSeconds(20));
-                    Assert.True(sent == backendReceived, $"stream {stream.Id} ({stream.Shape}): the server got other bytes than the client sent");
-                    Assert.True(backendSent == received, $"stream {stream.Id} ({stream.Shape}): the client got {length} bytes, not what the server sent");
-                }
-                await DisposeAsync(pings);
-                Assert.Empty(pings.Failures);
-                output.WriteLine($"{pings.Succeeded} new connections, {pingsBefore} before the old process exited, none refused or reset");
-
-                // The new process's counters carry on from the old one's: every byte of every connection, counted once.
-                var toServer = streams.Count * LongLivedStream.BytesToServer + 5L * pings.Succeeded;
-                var toClient = streams.Count * (long)(StreamingBackend.FirstPart + StreamingBackend.SecondPart) + 4L * pings.Succeeded;
-                var servers = await Eventually.ValueAsync(() => next.AskAsync("servers"),
-                    reply => reply.Contains($"sx {toServer} rx {toClient}", StringComparison.Ordinal));
-                Assert.Contains($"conn 0 ", servers);
-                Assert.Contains($"sx {toServer} rx {toClient}", servers);
-                var recent = await next.AskAsync("recent");
-                Assert.Equal($"127.0.0.1 connects {streams.Count + pings.Succeeded} sx {toClient} rx {toServer}\n", recent);
-            }
-        }
-        finally
-        {
-            foreach (var stream in streams) stream.Dispose();
+            // The new process's counters carry on from the old one's: every byte of every connection, counted once.
+            var toServer = streams.Count * LongLivedStream.BytesToServer + 5L * pings.Succeeded;
+            var toClient = streams.Count * (long)(StreamingBackend.FirstPart + StreamingBackend.SecondPart) + 4L * pings.Succeeded;
+            var servers = await Eventually.ValueAsync(() => run.AskAsync("servers"),
+                reply => reply.Contains($"sx {toServer} rx {toClient}", StringComparison.Ordinal));
+            Assert.Contains($"conn 0 ", servers);
+            Assert.Contains($"sx {toServer} rx {toClient}", servers);
+            var recent = await run.AskAsync("recent");
+            Assert.Equal($"127.0.0.1 connects {streams.Count + pings.Succeeded} sx {toClient} rx {toServer}\n", recent);
         }
     }
 
@@ -84,11 +68,11 @@ public sealed class TakeoverTests(CertificateFixture certificates, ITestOutputHe
     public async Task A_tls_connection_drains_on_the_old_process_which_then_exits()
     {
         using var backend = new EchoBackend();
-        using var run = await Running.StartAsync(backend.Spec, "-d", "--grace", "20", "-E", certificates.Set.ServerCertificate, "-K", certificates.Set.ServerKey);
+        using var run = await TakeoverRun.StartAsync([backend.Spec], "-d", "--grace", "20", "-E", certificates.Set.ServerCertificate, "-K", certificates.Set.ServerKey);
         using var tls = await OpenTlsAsync(run.Listen.Endpoint);
         await EchoAsync(tls, "before");
 
-        using var next = run.TakeOver();
+        run.TakeOver();
         Assert.True(await Eventually.TrueAsync(() => run.Old.StandardError.Contains("taken over: 0 connections moved", StringComparison.Ordinal), TimeSpan.FromSeconds(20)),
             run.Old.StandardError);
         // New clients go to the new process; the old one keeps the TLS connection it holds.
@@ -100,6 +84,43 @@ public sealed class TakeoverTests(CertificateFixture certificates, ITestOutputHe
         tls.Dispose();
         Assert.Equal(0, await run.Old.WaitForExitAsync(TimeSpan.FromSeconds(15)));
         output.WriteLine($"old process exited {clock.ElapsedMilliseconds} ms after its last TLS connection closed");
+    }
+
+    [Fact]
+    public async Task A_server_a_reload_removed_stays_removed_after_a_takeover_until_its_moved_connection_ends()
+    {
+        using var servers = NamedBackends.Start(2, holdOpen: true);
+        using var directory = new TempDirectory();
+        var file = directory.File("quill.cfg");
+        await File.WriteAllTextAsync(file, $"roundrobin\nserver 0 address 127.0.0.1 port {servers[0].Port}\nserver 1 address 127.0.0.1 port {servers[1].Port}\n");
+        using var run = await TakeoverRun.StartAsync([], "-F", file);
+        using var held = new HeldConnections();
+        var greetings = new[] { await held.OpenAsync(run.Listen.Endpoint), await held.OpenAsync(run.Listen.Endpoint) };
+        var onServer1 = held.Sockets[Array.IndexOf(greetings, "s1")];
+        await File.WriteAllTextAsync(file, $"roundrobin\nserver 0 address 127.0.0.1 port {servers[0].Port}\n");
+        Assert.Equal($"reload: {file} applied, servers removed: 1\n", await run.AskAsync("reload"));
+        var removedLine = $"1 addr 127.0.0.1 port {servers[1].Port} state removed ";
+        Assert.Contains(removedLine, await run.AskAsync("health"));
+
+        run.TakeOver();
+        Assert.Equal(0, await run.Old.WaitForExitAsync(OldExitLimit));
+        Assert.Contains("taken over: 2 connections moved", run.Old.StandardError);
+        // The handed configuration names server 1 (write does while it has a connection): it comes over removed.
+        Assert.Contains(removedLine, await run.AskAsync("health"));
+        Assert.Contains("\"state\":\"removed\"", await run.AskAsync("json servers"));
+        using (var fresh = new HeldConnections())
+        {
+            for (var i = 0; i < 4; i++)
+                Assert.Equal("s0", await fresh.OpenAsync(run.Listen.Endpoint));
+        }
+
+        await onServer1.SendAsync(Encoding.ASCII.GetBytes("still here\n"), SocketFlags.None);
+        Assert.Equal("still here", await LoopbackClient.ReadLineAsync(onServer1));
+        onServer1.Shutdown(SocketShutdown.Send);
+        var listed = await Eventually.ValueAsync(() => run.AskAsync("servers"),
+            r => r.Contains("\n1 addr 0.0.0.0 port 0 ", StringComparison.Ordinal));
+        Assert.Contains("\n1 addr 0.0.0.0 port 0 conn 0 ", listed, StringComparison.Ordinal);
+        Assert.Equal(1, servers[1].Accepted);
     }
 
     private static async Task<SslStream> OpenTlsAsync(EndPoint endpoint)
@@ -121,74 +142,4 @@ public sealed class TakeoverTests(CertificateFixture certificates, ITestOutputHe
     }
 
     private static async Task DisposeAsync(IAsyncDisposable disposable) => await disposable.DisposeAsync();
-
-    /// <summary>A quill started with -p and a control port, and the arguments to start its successor with.</summary>
-    private sealed class Running : IDisposable
-    {
-        private readonly TempDirectory _directory = new();
-        private readonly List<BalancerProcess> _processes = [];
-
-        private Running(string server, string[] extra)
-        {
-            Listen = ListenAddress.Loopback(FreePorts.Next());
-            Control = new IPEndPoint(IPAddress.Loopback, FreePorts.Next());
-            // The connections that move are the event loop's: those the kernel relays (sockmap, the default) finish in
-            // the old process within --grace instead (see README, Kernel-side relaying).
-            Arguments = ["-f", "--no-sockmap", .. ControlledBalancer.AsRootOptions, "-p", _directory.File("quill.pid"),
-                "-C", $"127.0.0.1:{Control.Port}", .. extra, Listen.Argument, server];
-        }
-
-        public ListenAddress Listen { get; }
-        public IPEndPoint Control { get; }
-        public string[] Arguments { get; }
-        public BalancerProcess Old => _processes[0];
-
-        public static async Task<Running> StartAsync(string server, params string[] extra)
-        {
-            var running = new Running(server, extra);
-            try
-            {
-                var old = BalancerProcess.Launch(BalancerKind.Quill, running.Arguments);
-                running._processes.Add(old);
-                await old.WaitUntilListeningAsync(running.Listen);
-                await old.WaitUntilListeningAsync(running.Control);
-                // The takeover socket opens once the listener accepts.
-                Assert.True(await Eventually.TrueAsync(() => File.Exists(running._directory.File("quill.pid.takeover"))));
-                return running;
-            }
-            catch
-            {
-                running.Dispose();
-                throw;
-            }
-        }
-
-        public async Task WaitForServerConnectionsAsync(int count)
-        {
-            var servers = await Eventually.ValueAsync(() => Penctl.AskAsync(Control, "servers"),
-                reply => reply.Contains($"conn {count} ", StringComparison.Ordinal));
-            Assert.Contains($"conn {count} ", servers);
-        }
-
-        /// <summary>Starts the successor with the same arguments and --takeover; its control port is the same.</summary>
-        public Successor TakeOver()
-        {
-            var next = BalancerProcess.Launch(BalancerKind.Quill, ["--takeover", .. Arguments]);
-            _processes.Add(next);
-            return new Successor(next, Control);
-        }
-
-        public void Dispose()
-        {
-            foreach (var process in _processes) process.Dispose();
-            _directory.Dispose();
-        }
-    }
-
-    private sealed class Successor(BalancerProcess process, IPEndPoint control) : IDisposable
-    {
-        public Task<string> AskAsync(string command) => Penctl.AskAsync(control, command);
-
-        public void Dispose() => process.Dispose();
-    }
 }

@@ -44,6 +44,41 @@ public sealed class ConnectionListenerTests
     }
 
     [Fact]
+    public void Abandon_UnixPath_LeavesTheFileToTheListenerAdoptedFromIt()
+    {
+        using var directory = new TempDirectory();
+        var path = Path.Combine(directory.Path, "quill.sock");
+        var first = ConnectionListener.Open(new UnixDomainSocketEndPoint(path), backlog: 50);
+        // Passed as a takeover passes it (SCM_RIGHTS): the receiver knows the socket only by what getsockname says.
+        using var sender = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+        using var receiver = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+        var pair = Path.Combine(directory.Path, "pair");
+        receiver.Bind(new UnixDomainSocketEndPoint(pair));
+        receiver.Listen(1);
+        sender.Connect(new UnixDomainSocketEndPoint(pair));
+        using var accepted = receiver.Accept();
+        Assert.Equal(1, Interop.Libc.SendWithDescriptors((int)sender.Handle, "l"u8, [first.Descriptor]));
+        var fds = new List<int>();
+        Assert.Equal(1, Interop.Libc.ReceiveWithDescriptors((int)accepted.Handle, new byte[1], fds));
+        var handed = Assert.Single(fds);
+
+        first.Abandon();
+        Assert.True(File.Exists(path));
+
+        using (var adopted = ConnectionListener.FromDescriptor(handed))
+            Assert.Equal(path, adopted.LocalEndPoint.ToString());
+        Assert.False(File.Exists(path));
+    }
+
+    [Theory]
+    [InlineData("/run/quill/quill.ctl.4242", "/run/quill/quill.ctl")]
+    [InlineData("/run/quill/quill.ctl", "/run/quill/quill.ctl")]
+    [InlineData("/run/quill.1.77", "/run/quill.1")]
+    [InlineData("/run/quill.", "/run/quill.")]
+    public void PathOf_BoundName_DropsThePidSuffix(string bound, string path) =>
+        Assert.Equal(path, UnixSocketFile.PathOf(bound));
+
+    [Fact]
     public void Open_PortInUse_ThrowsAddressAlreadyInUse()
     {
         using var first = ConnectionListener.Open(new IPEndPoint(IPAddress.Loopback, 0), backlog: 50);

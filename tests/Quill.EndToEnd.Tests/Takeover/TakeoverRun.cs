@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using Quill.EndToEnd.Tests.Control;
+using Quill.EndToEnd.Tests.Harness;
+
+namespace Quill.EndToEnd.Tests.Takeover;
+
+/// <summary>A quill started with -p and a control port, the arguments to start its successors with, and every process started.</summary>
+internal sealed class TakeoverRun : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly List<BalancerProcess> _processes = [];
+
+    private TakeoverRun(IEnumerable<string> servers, string[] extra)
+    {
+        Listen = ListenAddress.Loopback(FreePorts.Next());
+        Control = new IPEndPoint(IPAddress.Loopback, FreePorts.Next());
+        PidFile = _directory.File("quill.pid");
+        // The connections that move are the event loop's: those the kernel relays (sockmap, the default) finish in
+        // the old process within --grace instead (see README, Kernel-side relaying).
+        Arguments = ["-f", "--no-sockmap", .. ControlledBalancer.AsRootOptions, "-p", PidFile, "-C", $"127.0.0.1:{Control.Port}",
+            .. extra, Listen.Argument, .. servers];
+    }
+
+    public ListenAddress Listen { get; }
+    public IPEndPoint Control { get; }
+    public string PidFile { get; }
+    public string TakeoverSocket => PidFile + ".takeover";
+    public string[] Arguments { get; }
+    public BalancerProcess Old => _processes[0];
+
+    /// <summary>The process started last: the one serving after a successful takeover.</summary>
+    public BalancerProcess Newest => _processes[^1];
+
+    /// <param name="extra">Options placed before the listen address.</param>
+    public static async Task<TakeoverRun> StartAsync(IReadOnlyList<string> servers, params string[] extra)
+    {
+        var run = new TakeoverRun(servers, extra);
+        try
+        {
+            var old = BalancerProcess.Launch(BalancerKind.Quill, run.Arguments);
+            run._processes.Add(old);
+            await run.WaitUntilTakeoverReadyAsync(old);
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    public async Task WaitForServerConnectionsAsync(int count)
+    {
+        var servers = await Eventually.ValueAsync(() => Penctl.AskAsync(Control, "servers"),
+            reply => reply.Contains($"conn {count} ", StringComparison.Ordinal));
+        Assert.Contains($"conn {count} ", servers);
+    }
+
+    public Task<string> AskAsync(string command) => Penctl.AskAsync(Control, command);
+
+    /// <summary>Starts a successor with the same arguments and --takeover; its control port is the same.</summary>
+    /// <param name="environment">Added to its environment (QUILL_TAKEOVER_FAIL for the failure tests).</param>
+    public BalancerProcess TakeOver(IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var next = BalancerProcess.Launch(BalancerKind.Quill, ["--takeover", .. Arguments], environment);
+        _processes.Add(next);
+        return next;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="process"/> listens on the client and control ports and has opened the takeover
+    /// socket (the last step of its start, and of a takeover: the previous process's file is replaced then).
+    /// </summary>
+    public async Task WaitUntilTakeoverReadyAsync(BalancerProcess process)
+    {
+        await process.WaitUntilListeningAsync(Listen);
+        await process.WaitUntilListeningAsync(Control);
+        Assert.True(await Eventually.TrueAsync(() => ListeningSockets.IsListeningIn(process.Pid, new UnixDomainSocketEndPoint(TakeoverSocket))),
+            $"pid {process.Pid} has not opened {TakeoverSocket}:\n{process.StandardError}");
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _processes) process.Dispose();
+        _directory.Dispose();
+    }
+}
