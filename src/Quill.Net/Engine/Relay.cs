@@ -100,8 +100,9 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             return;
         }
         _state = State.Relaying;
-        var toServer = _toServer = new RelayDirection(_client, _server, plan.FastClose.HasFlag(FastClose.Down), plan.Filter, plan.Traffic, toServer: true);
-        var toClient = _toClient = new RelayDirection(_server, _client, plan.FastClose.HasFlag(FastClose.Up), null, plan.Traffic, toServer: false);
+        var toServer = _toServer = new RelayDirection(_client, _server, plan.FastClose.HasFlag(FastClose.Down), plan.Filter, null, plan.Traffic, toServer: true);
+        var toClient = _toClient = new RelayDirection(_server, _client, plan.FastClose.HasFlag(FastClose.Up), null, plan.Responses, plan.Traffic,
+            toServer: false);
         (toServer.Opposite, toClient.Opposite) = (toClient, toServer);
         if (plan.IdleTimeout > TimeSpan.Zero) _home.Idle.Watch(this);
         _server.Writable = true;
