@@ -3,7 +3,9 @@
 
 Scenarios: close (HTTP, new connection per request), keepalive (HTTP keep-alive), bulk (one
 iperf3 stream), idle (many idle connections, then RSS), startup (exec until the port accepts) and
-keepalive_xff (the same load as keepalive, against the balancer in HTTP mode adding X-Forwarded-For).
+keepalive_xff (the same load as keepalive, against the balancer in HTTP mode adding X-Forwarded-For) and
+keepalive_scrape (the same load as keepalive while a scraper GETs the balancer's /metrics every
+--scrape-interval seconds, a new connection each time).
 The balancer's CPU is the utime+stime delta of its process tree around the measured window.
 Run it on core 0 (taskset -c 0): wrk and iperf3 inherit that; only the balancer uses core 1.
 """
@@ -16,7 +18,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 
 import idle
 import procstat
@@ -76,6 +80,48 @@ def scenario_http(args, close):
         metrics["cpu_s"] = cpu
         metrics["cpu_util"] = cpu / elapsed
         metrics["cpu_us_per_req"] = cpu / metrics["requests"] * 1e6 if metrics["requests"] else None
+    return metrics
+
+
+class Scraper(threading.Thread):
+    """GETs http://127.0.0.1:PORT/metrics every interval (from the start of one to the next), as Prometheus does."""
+
+    def __init__(self, port, interval):
+        super().__init__(daemon=True)
+        self.port, self.interval = port, interval
+        self.stop = threading.Event()
+        self.latencies_ms, self.failures, self.bytes = [], 0, 0
+
+    def run(self):
+        next_at = time.monotonic()
+        while not self.stop.is_set():
+            t0 = time.monotonic()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=5) as answer:
+                    body = answer.read()
+                if not body.startswith(b"#"):
+                    raise ValueError("not a Prometheus exposition")
+                self.latencies_ms.append((time.monotonic() - t0) * 1e3)
+                self.bytes = len(body)
+            except (OSError, ValueError):
+                self.failures += 1
+            next_at += self.interval
+            self.stop.wait(max(0.0, next_at - time.monotonic()))
+
+
+def scenario_http_scraped(args):
+    scraper = Scraper(args.scrape_port, args.scrape_interval)
+    scraper.start()
+    try:
+        metrics = scenario_http(args, False)
+    finally:
+        scraper.stop.set()
+        scraper.join(timeout=10)
+    lat = sorted(scraper.latencies_ms)
+    if not lat:
+        raise RuntimeError(f"no scrape of :{args.scrape_port}/metrics succeeded ({scraper.failures} failed)")
+    metrics.update({"scrapes": len(lat), "scrape_failures": scraper.failures, "scrape_bytes": scraper.bytes,
+                    "scrape_p50_ms": statistics.median(lat), "scrape_max_ms": lat[-1]})
     return metrics
 
 
@@ -161,7 +207,8 @@ def scenario_startup(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("scenario", choices=["close", "keepalive", "bulk", "idle", "startup", "keepalive_xff", "close_proxy"])
+    p.add_argument("scenario", choices=["close", "keepalive", "bulk", "idle", "startup", "keepalive_xff", "close_proxy",
+                                       "keepalive_scrape"])
     p.add_argument("--target", required=True)
     p.add_argument("--rep", type=int, required=True)
     p.add_argument("--port", type=int, required=True)
@@ -171,6 +218,8 @@ def main():
     p.add_argument("--count", type=int, default=9000, help="idle connections")
     p.add_argument("--runs", type=int, default=5, help="starts for the startup scenario")
     p.add_argument("--log", default="/dev/null", help="startup: where the target's output goes")
+    p.add_argument("--scrape-port", type=int, default=None, help="keepalive_scrape: the balancer's /metrics port")
+    p.add_argument("--scrape-interval", type=float, default=0.1, help="keepalive_scrape: seconds between scrapes")
     p.epilog = "startup takes the target's command line after --"
     own, sep, target_argv = [], False, []
     for word in sys.argv[1:]:
@@ -185,6 +234,7 @@ def main():
     run = {"close": lambda: scenario_http(args, True), "close_proxy": lambda: scenario_http(args, True),
            "keepalive": lambda: scenario_http(args, False),
            "keepalive_xff": lambda: scenario_http(args, False),
+           "keepalive_scrape": lambda: scenario_http_scraped(args),
            "bulk": lambda: scenario_bulk(args), "idle": lambda: scenario_idle(args),
            "startup": lambda: scenario_startup(args)}[args.scenario]
     record = {"rep": args.rep, "target": args.target, "scenario": args.scenario}

@@ -4,7 +4,9 @@
 # stream) or http (scenario f: quill and pen with -H, haproxy mode http with option forwardfor,
 # nginx http proxy setting X-Forwarded-For), so every target adds the client's address, or proxy
 # (scenario a2: as tcp, sending a PROXY protocol v2 header first; quill with proxy v2, haproxy with
-# send-proxy-v2; the others have no v2 sender and skip it).
+# send-proxy-v2; the others have no v2 sender and skip it), or scrape (scenario b2: as tcp, with a Prometheus
+# /metrics endpoint on SCRAPE_PORT; quill with --web-listen, haproxy with its prometheus-exporter service; pen and
+# nginx have none and skip it).
 
 ALL_TARGETS=(quill pen haproxy nginx direct)
 
@@ -16,12 +18,16 @@ target_index() {
 }
 
 # target_argv NAME PORT BACKEND1 BACKEND2 DIR [MODE]: set TARGET_ARGV to the command that runs
-# NAME in the foreground in MODE (tcp, the default, http or proxy), writing any config it needs into DIR.
+# NAME in the foreground in MODE (tcp, the default, http, proxy or scrape), writing any config it needs into DIR.
 target_argv() {
     local name=$1 port=$2 b1=$3 b2=$4 dir=$5 mode=${6:-tcp}
-    local extra=() send_proxy=""
+    local extra=() send_proxy="" scrape=""
     [[ $mode == http ]] && extra=(-H)
     [[ $mode == proxy ]] && extra=(-o "proxy v2") send_proxy=send-proxy-v2
+    if [[ $mode == scrape ]]; then
+        extra=(--web-listen "127.0.0.1:$SCRAPE_PORT")
+        printf -v scrape 'frontend prometheus\n    mode http\n    bind 127.0.0.1:%s\n    http-request use-service prometheus-exporter if { path /metrics }\n' "$SCRAPE_PORT"
+    fi
     mkdir -p "$dir"
     case $name in
         quill)
@@ -29,8 +35,10 @@ target_argv() {
         pen)
             TARGET_ARGV=(pen -f -r -x 10000 "${extra[@]}" "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
         haproxy)
-            render "$CONF_DIR/haproxy-${mode/proxy/tcp}.cfg.tmpl" "$dir/haproxy.cfg" PORT="$port" BACKEND1="$b1" BACKEND2="$b2" \
-                SEND_PROXY="$send_proxy"
+            local template=tcp
+            [[ $mode == http ]] && template=http
+            render "$CONF_DIR/haproxy-$template.cfg.tmpl" "$dir/haproxy.cfg" PORT="$port" BACKEND1="$b1" BACKEND2="$b2" \
+                SEND_PROXY="$send_proxy" SCRAPE="$scrape"
             TARGET_ARGV=(haproxy -db -f "$dir/haproxy.cfg") ;;
         nginx)
             if [[ $mode == http ]]; then
@@ -47,7 +55,7 @@ target_argv() {
     esac
 }
 
-# start_target NAME PORT BACKEND1 BACKEND2 [MODE]: start NAME on core 1 in MODE (tcp, http or proxy) and
+# start_target NAME PORT BACKEND1 BACKEND2 [MODE]: start NAME on core 1 in MODE (tcp, http, proxy or scrape) and
 # wait until PORT accepts. Sets TARGET_PID and TARGET_PORT; for direct, TARGET_PID is empty and
 # TARGET_PORT is BACKEND1. On failure it stops what it started, sets TARGET_ERROR and returns 1.
 start_target() {
