@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks quill beside pen, haproxy, nginx and direct, on loopback only: as TCP balancers
-# (scenarios a-e), adding X-Forwarded-For to keep-alive HTTP (f) and terminating TLS (g).
+# (scenarios a-e), adding X-Forwarded-For to keep-alive HTTP (f), terminating TLS (g), and keep-alive while
+# /metrics is scraped every 100 ms (b2).
 # Usage: bench/run.sh [--quick] [--reps N] [--targets "quill pen ..."]
 # Writes bench/results/latest.{md,json,csv,png}. See bench/README.md.
 set -euo pipefail
@@ -29,8 +30,8 @@ done
 
 # Every port is PORT_BASE + a fixed offset; BENCH_PORT_BASE moves them all (below 32768, the
 # start of Linux's ephemeral range). Targets use +301.., their bulk instances +401.., their
-# start-up runs +501.., their HTTP-mode instances (scenario f) +601.., proxy-mode (a2) +701.. and
-# TLS instances (g) +801.. and +811.. (see lib/scenarios.sh).
+# start-up runs +501.., their HTTP-mode instances (scenario f) +601.., proxy-mode (a2) +701.., TLS instances (g)
+# +801.. and +811.., scrape-mode (b2) +821.. with /metrics on +901.. (see lib/scenarios.sh).
 PORT_BASE=${BENCH_PORT_BASE:-27000}
 [[ $PORT_BASE =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 32000)) ||
     { echo "run.sh: BENCH_PORT_BASE must be a number from 1024 to 32000, not '$PORT_BASE'" >&2; exit 2; }
@@ -63,7 +64,8 @@ taskset -cp 0 $$ >/dev/null
 for port in "$BACKEND1" "$BACKEND2" "$PROXY_BACKEND1" "$PROXY_BACKEND2" "$IPERF_PORT" $(seq $((PORT_BASE + 301)) $((PORT_BASE + 305))) \
     $(seq $((PORT_BASE + 401)) $((PORT_BASE + 405))) $(seq $((PORT_BASE + 501)) $((PORT_BASE + 505))) \
     $(seq $((PORT_BASE + 601)) $((PORT_BASE + 605))) $(seq $((PORT_BASE + 701)) $((PORT_BASE + 705))) \
-    $(seq $((PORT_BASE + 801)) $((PORT_BASE + 805))) $(seq $((PORT_BASE + 811)) $((PORT_BASE + 815))); do
+    $(seq $((PORT_BASE + 801)) $((PORT_BASE + 805))) $(seq $((PORT_BASE + 811)) $((PORT_BASE + 815))) \
+    $(seq $((PORT_BASE + 821)) $((PORT_BASE + 825))) $(seq $((PORT_BASE + 901)) $((PORT_BASE + 905))); do
     port_accepts "$port" && die "port $port is already in use on 127.0.0.1"
 done
 

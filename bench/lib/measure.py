@@ -4,8 +4,10 @@
 Scenarios: close (HTTP, new connection per request), keepalive (HTTP keep-alive), bulk (one
 iperf3 stream), idle (many idle connections, then RSS), startup (exec until the port accepts) and
 keepalive_xff (the same load as keepalive, against the balancer in HTTP mode adding X-Forwarded-For);
-for scenario g, against a balancer terminating TLS: tls_handshake (openssl s_time, a full TLS 1.3
-handshake and one request per connection), tls_keepalive (wrk over https) and tls_bulk (one curl download).
+keepalive_scrape (the same load as keepalive while a scraper GETs the balancer's /metrics every
+--scrape-interval seconds, a new connection each time); for scenario g, against a balancer terminating TLS:
+tls_handshake (openssl s_time, a full TLS 1.3 handshake and one request per connection), tls_keepalive (wrk
+over https) and tls_bulk (one curl download).
 The balancer's CPU is the utime+stime delta of its process tree around the measured window.
 Run it on core 0 (taskset -c 0): wrk and iperf3 inherit that; only the balancer uses core 1.
 """
@@ -18,7 +20,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 
 import idle
 import procstat
@@ -93,6 +97,48 @@ def scenario_http(args, close, scheme="http"):
         metrics["cpu_s"] = cpu
         metrics["cpu_util"] = cpu / elapsed
         metrics["cpu_us_per_req"] = cpu / metrics["requests"] * 1e6 if metrics["requests"] else None
+    return metrics
+
+
+class Scraper(threading.Thread):
+    """GETs http://127.0.0.1:PORT/metrics every interval (from the start of one to the next), as Prometheus does."""
+
+    def __init__(self, port, interval):
+        super().__init__(daemon=True)
+        self.port, self.interval = port, interval
+        self.stop = threading.Event()
+        self.latencies_ms, self.failures, self.bytes = [], 0, 0
+
+    def run(self):
+        next_at = time.monotonic()
+        while not self.stop.is_set():
+            t0 = time.monotonic()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=5) as answer:
+                    body = answer.read()
+                if not body.startswith(b"#"):
+                    raise ValueError("not a Prometheus exposition")
+                self.latencies_ms.append((time.monotonic() - t0) * 1e3)
+                self.bytes = len(body)
+            except (OSError, ValueError):
+                self.failures += 1
+            next_at += self.interval
+            self.stop.wait(max(0.0, next_at - time.monotonic()))
+
+
+def scenario_http_scraped(args):
+    scraper = Scraper(args.scrape_port, args.scrape_interval)
+    scraper.start()
+    try:
+        metrics = scenario_http(args, False)
+    finally:
+        scraper.stop.set()
+        scraper.join(timeout=10)
+    lat = sorted(scraper.latencies_ms)
+    if not lat:
+        raise RuntimeError(f"no scrape of :{args.scrape_port}/metrics succeeded ({scraper.failures} failed)")
+    metrics.update({"scrapes": len(lat), "scrape_failures": scraper.failures, "scrape_bytes": scraper.bytes,
+                    "scrape_p50_ms": statistics.median(lat), "scrape_max_ms": lat[-1]})
     return metrics
 
 
@@ -230,7 +276,8 @@ def scenario_startup(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("scenario", choices=["close", "keepalive", "bulk", "idle", "startup", "keepalive_xff", "close_proxy",
-                                        "tls_handshake_ecdsa", "tls_handshake_rsa", "tls_keepalive", "tls_bulk"])
+                                        "tls_handshake_ecdsa", "tls_handshake_rsa", "tls_keepalive", "tls_bulk",
+                                        "keepalive_scrape"])
     p.add_argument("--target", required=True)
     p.add_argument("--rep", type=int, required=True)
     p.add_argument("--port", type=int, required=True)
@@ -240,6 +287,8 @@ def main():
     p.add_argument("--count", type=int, default=9000, help="idle connections")
     p.add_argument("--runs", type=int, default=5, help="starts for the startup scenario")
     p.add_argument("--log", default="/dev/null", help="startup: where the target's output goes")
+    p.add_argument("--scrape-port", type=int, default=None, help="keepalive_scrape: the balancer's /metrics port")
+    p.add_argument("--scrape-interval", type=float, default=0.1, help="keepalive_scrape: seconds between scrapes")
     p.epilog = "startup takes the target's command line after --"
     own, sep, target_argv = [], False, []
     for word in sys.argv[1:]:
@@ -254,6 +303,7 @@ def main():
     run = {"close": lambda: scenario_http(args, True), "close_proxy": lambda: scenario_http(args, True),
            "keepalive": lambda: scenario_http(args, False),
            "keepalive_xff": lambda: scenario_http(args, False),
+           "keepalive_scrape": lambda: scenario_http_scraped(args),
            "bulk": lambda: scenario_bulk(args), "idle": lambda: scenario_idle(args),
            "startup": lambda: scenario_startup(args),
            "tls_handshake_ecdsa": lambda: scenario_tls_handshake(args),

@@ -2,7 +2,8 @@
 # to $RAW (see lib/measure.py). Ports: main instance PORT_BASE+300+i, bulk instance
 # PORT_BASE+400+i, start-up runs PORT_BASE+500+i, HTTP-mode instance (scenario f)
 # PORT_BASE+600+i, proxy-mode instance (scenario a2) PORT_BASE+700+i, TLS instances (scenario g) PORT_BASE+800+i
-# (ECDSA) and PORT_BASE+810+i (RSA), where i is the target's index.
+# (ECDSA) and PORT_BASE+810+i (RSA), scrape-mode instance (scenario b2) PORT_BASE+820+i with its /metrics on
+# PORT_BASE+900+i, where i is the target's index.
 
 measure() {
     taskset -c 0 python3 "$LIB_DIR/measure.py" "$@" >>"$RAW"
@@ -26,7 +27,8 @@ run_target_rep() {
     local name=$1 rep=$2 i
     i=$(target_index "$name")
     local main_port=$((PORT_BASE + 300 + i)) bulk_port=$((PORT_BASE + 400 + i)) start_port=$((PORT_BASE + 500 + i))
-    local http_port=$((PORT_BASE + 600 + i)) proxy_port=$((PORT_BASE + 700 + i))
+    local http_port=$((PORT_BASE + 600 + i)) proxy_port=$((PORT_BASE + 700 + i)) scrape_port=$((PORT_BASE + 820 + i))
+    SCRAPE_PORT=$((PORT_BASE + 900 + i))
 
     log "rep $rep: $name"
     local pid_args
@@ -79,6 +81,20 @@ run_target_rep() {
             stop_target
         else
             failed "$name" "$rep" close_proxy
+        fi
+    fi
+
+    # b2 last: b's load while a Prometheus scraper reads the balancer's /metrics every 100 ms (quill's
+    # web_listen, haproxy's prometheus-exporter); the scrapes' CPU counts in the balancer's.
+    if [[ $name == quill || $name == haproxy ]]; then
+        if start_target "$name" "$scrape_port" "$BACKEND1" "$BACKEND2" scrape; then
+            pid_args=(--target "$name" --rep "$rep" --port "$TARGET_PORT" --pid "$TARGET_PID")
+            warm_up
+            measure keepalive_scrape "${pid_args[@]}" --conns 100 --seconds "$HTTP_SECONDS" \
+                --scrape-port "$SCRAPE_PORT" --scrape-interval 0.1
+            stop_target
+        else
+            failed "$name" "$rep" keepalive_scrape
         fi
     fi
 

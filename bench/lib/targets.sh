@@ -4,9 +4,11 @@
 # stream) or http (scenario f: quill and pen with -H, haproxy mode http with option forwardfor,
 # nginx http proxy setting X-Forwarded-For), so every target adds the client's address, or proxy
 # (scenario a2: as tcp, sending a PROXY protocol v2 header first; quill with proxy v2, haproxy with
-# send-proxy-v2; the others have no v2 sender and skip it), or tls-ecdsa / tls-rsa (scenario g: TLS 1.3
+# send-proxy-v2; the others have no v2 sender and skip it), tls-ecdsa / tls-rsa (scenario g: TLS 1.3
 # terminated with the certificate in $TLS_DIR/KEY.crt and .key, plain to the backends; haproxy bind ... ssl,
-# nginx stream listen ... ssl, quill and pen -E/-K).
+# nginx stream listen ... ssl, quill and pen -E/-K), or scrape (scenario b2: as tcp, with a Prometheus
+# /metrics endpoint on SCRAPE_PORT; quill with --web-listen, haproxy with its prometheus-exporter service; pen and
+# nginx have none and skip it).
 
 ALL_TARGETS=(quill pen haproxy nginx direct)
 
@@ -18,12 +20,16 @@ target_index() {
 }
 
 # target_argv NAME PORT BACKEND1 BACKEND2 DIR [MODE]: set TARGET_ARGV to the command that runs
-# NAME in the foreground in MODE (tcp, the default, http, proxy, tls-ecdsa or tls-rsa), writing any config it needs into DIR.
+# NAME in the foreground in MODE (tcp, the default, http, proxy, tls-ecdsa, tls-rsa or scrape), writing any config it needs into DIR.
 target_argv() {
     local name=$1 port=$2 b1=$3 b2=$4 dir=$5 mode=${6:-tcp}
-    local extra=() send_proxy="" cert="" key=""
+    local extra=() send_proxy="" cert="" key="" scrape=""
     [[ $mode == http ]] && extra=(-H)
     [[ $mode == proxy ]] && extra=(-o "proxy v2") send_proxy=send-proxy-v2
+    if [[ $mode == scrape ]]; then
+        extra=(--web-listen "127.0.0.1:$SCRAPE_PORT")
+        printf -v scrape 'frontend prometheus\n    mode http\n    bind 127.0.0.1:%s\n    http-request use-service prometheus-exporter if { path /metrics }\n' "$SCRAPE_PORT"
+    fi
     if [[ $mode == tls-* ]]; then
         cert=$TLS_DIR/${mode#tls-}.crt key=$TLS_DIR/${mode#tls-}.key
         extra=(-E "$cert" -K "$key")
@@ -36,10 +42,11 @@ target_argv() {
         pen)
             TARGET_ARGV=(pen -f -r -x 10000 "${extra[@]}" "127.0.0.1:$port" "127.0.0.1:$b1" "127.0.0.1:$b2") ;;
         haproxy)
-            local template=${mode/proxy/tcp}
+            local template=tcp
+            [[ $mode == http ]] && template=http
             [[ $mode == tls-* ]] && template=tls && cat "$cert" "$key" >"$dir/cert.pem"
             render "$CONF_DIR/haproxy-$template.cfg.tmpl" "$dir/haproxy.cfg" PORT="$port" BACKEND1="$b1" BACKEND2="$b2" \
-                SEND_PROXY="$send_proxy" CERT="$dir/cert.pem"
+                SEND_PROXY="$send_proxy" CERT="$dir/cert.pem" SCRAPE="$scrape"
             TARGET_ARGV=(haproxy -db -f "$dir/haproxy.cfg") ;;
         nginx)
             if [[ $mode == http ]]; then

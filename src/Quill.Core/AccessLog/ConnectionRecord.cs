@@ -29,6 +29,8 @@ public sealed record ConnectionRecord
     public string? TlsServerName { get; init; }
     public string? HttpMethod { get; init; }
     public string? HttpPath { get; init; }
+    /// <summary>The status code of the server's answer to the request, when it came and could be read.</summary>
+    public int? HttpStatus { get; init; }
 
     /// <summary>One JSON object and a newline; only ASCII (everything else is escaped).</summary>
     public string ToJsonLine()
@@ -53,6 +55,7 @@ public sealed record ConnectionRecord
             if (TlsServerName is not null) json.WriteString("tls_sni", TlsServerName);
             if (HttpMethod is not null) json.WriteString("method", HttpMethod);
             if (HttpPath is not null) json.WriteString("path", HttpPath);
+            if (HttpStatus is { } status) json.WriteNumber("status", status);
             json.WriteEndObject();
         }
         return Encoding.ASCII.GetString(buffer.WrittenSpan) + "\n";

@@ -44,6 +44,8 @@ internal static class OptionApplier
             case "web-listen" when option.Value is { } address:
                 // The same as -o 'web_listen ADDR', so the address is read by one parser whichever way it comes.
                 return ApplyCommand('o', $"web_listen {address}", draft);
+            case "syslog-facility" when option.Value is { } facility:
+                return ApplyCommand('o', $"syslog_facility {facility}", draft);
             default:
                 return new CommandLineResult.Error($"unknown option '{option.Display}'");
         }

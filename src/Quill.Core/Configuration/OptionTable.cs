@@ -7,7 +7,7 @@ internal static class OptionTable
     public const string GetoptString = "B:C:F:O:S:T:b:c:e:i:j:l:m:o:p:q:t:u:w:x:DHNPQWXUadfhnrsE:K:G:A:ZRL:";
 
     /// <summary>quill's own long options that take a value (--name VALUE or --name=VALUE).</summary>
-    public static readonly IReadOnlySet<string> LongOptionsWithValue = new HashSet<string>(StringComparer.Ordinal) { "web-listen", "grace" };
+    public static readonly IReadOnlySet<string> LongOptionsWithValue = new HashSet<string>(StringComparer.Ordinal) { "web-listen", "grace", "syslog-facility" };
 
     /// <summary>The listen spec used by --demo when none is given.</summary>
     public const string DemoListen = "8080";

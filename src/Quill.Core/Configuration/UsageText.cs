@@ -70,6 +70,8 @@ internal static class UsageText
                         connections (BPF sockmap) where it allows, and says once at start if it refuses
           --web-listen ADDR  read-only web endpoint (/ status page, /api/status, /metrics) at ADDR, as for -C
                         (a bare port is 127.0.0.1 only); the same as -o 'web_listen ADDR'
+          --syslog-facility NAME  the daemon's syslog facility (user, daemon, local0-7, ...) [user];
+                        the same as -o 'syslog_facility NAME'
           --help, -?    show this text
           --version     show the version
 
@@ -87,6 +89,10 @@ internal static class UsageText
           web_listen ADDR | no web_listen   the read-only web endpoint (as --web-listen) [off]
           web_acl N                 only readers ACL N permits may read it [0]
           log_format json|pen       the access log's lines: one JSON object, or pen's format [pen]
+          syslog_facility NAME      the daemon's syslog facility: kern, user, mail, daemon, auth, syslog, lpr,
+                                    news, uucp, cron, authpriv, ftp, ntp, audit, alert, cron2, local0-7 [user]
+          stderr_format pen|short|timed   debug lines on stderr: pen's, or with the level first as <N>
+                                    (short: no time) [short for the systemd journal, else pen]
           json servers|health|recent [S]|mode|status   a table command's answer as JSON
           control_mode MODE         octal mode of a unix -C socket [0600]
           reload                    check the whole -F file, then apply it in one step or not at all

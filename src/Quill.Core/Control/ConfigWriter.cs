@@ -75,6 +75,8 @@ internal static class ConfigWriter
         foreach (var peer in context.Settings.Peers.Peers) Line($"peer {peer.Text}");
         if (context.Settings.WebAcl != 0) Line(Invariant($"web_acl {context.Settings.WebAcl}"));
         if (context.Settings.JsonAccessLog) Line("log_format json");
+        if (context.Runtime.SyslogFacility != SyslogFacility.User) Line($"syslog_facility {SyslogFacility.NameOf(context.Runtime.SyslogFacility)}");
+        if (context.Runtime.StderrFormatChoice is { } stderr) Line($"stderr_format {StderrFormats.Word(stderr)}");
         if (context.Settings.RenegotiationIntervalSeconds != 3600)
             Line(Invariant($"ssl_client_renegotiation_interval {context.Settings.RenegotiationIntervalSeconds}"));
         return text.ToString();

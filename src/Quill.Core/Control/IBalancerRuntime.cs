@@ -14,6 +14,16 @@ public interface IBalancerRuntime
     /// <summary>-d / debug: the debug level in force now.</summary>
     int DebugLevel { get; set; }
 
+    /// <summary>syslog_facility: the facility code of the daemon's syslog records (<see cref="Configuration.SyslogFacility"/>).</summary>
+    int SyslogFacility { get; set; }
+
+    /// <summary>stderr_format F: how debug lines on stderr look from now on; null (the default) lets quill choose
+    /// by what stderr is (short for the systemd journal, else pen). <c>write</c> saves only a choice.</summary>
+    StderrFormat? StderrFormatChoice { get; set; }
+
+    /// <summary>How debug lines on stderr look now.</summary>
+    StderrFormat StderrFormat { get; }
+
     /// <summary>-x / conn_max: simultaneous connections allowed now.</summary>
     int ConnectionsMax { get; }
 

@@ -24,6 +24,7 @@ public sealed class PenctlDispatcher
         ProcessCommands.Register(_commands);
         FileCommands.Register(_commands);
         ReportingCommands.Register(_commands);
+        DebugOutputCommands.Register(_commands);
         ProtocolCommands.Register(_commands);
         TlsCommands.Register(_commands);
         GeoIpCommands.Register(_commands);

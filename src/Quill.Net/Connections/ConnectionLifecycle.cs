@@ -14,7 +14,8 @@ namespace Quill.Net.Connections;
 ///   Start          choose a server (selection, client_acl, client table), list the connection
 ///   → connector    connect, and on each ConnectFailed blacklist and fail over (then emergency, abuse)
 ///   → Connected    clear the blacklisting, decide the relay plan (-H, access log, dumps, idle_timeout, fastclose,
-///                  the PROXY header: once per server socket, so each failover attempt gets its own)
+///                  the PROXY header: once per server socket, so each failover attempt gets its own; with the JSON
+///                  log and -H, a watcher of the answers' status)
 ///   → relay        bytes both ways, counted as they pass (ReportTraffic)
 ///   → Ended        server and client counters, the registry, the debug messages
 /// </code>
@@ -141,7 +142,12 @@ public sealed class ConnectionLifecycle : IListedConnection
         // A UDP session that failed over is connected again and keeps counting where it was.
         var traffic = _traffic ?? new TrafficCounter(ReportTraffic);
         Volatile.Write(ref _traffic, traffic);
-        _relay!.Start(new RelayPlan(filter, Settings.IdleTimeout, Settings.FastClose, traffic) { Proxy = ProxyAnnouncement() });
+        _relay!.Start(new RelayPlan(filter, Settings.IdleTimeout, Settings.FastClose, traffic)
+        {
+            Proxy = ProxyAnnouncement(),
+            // Only where the log follows requests (-H): the answers' status lines, matched to them in order.
+            Responses = _logger is { } logger && Settings.HttpHeaders && _kind != ConnectionKind.Udp ? new Http.HttpResponseWatcher(logger.Response) : null,
+        });
     }
 
     /// <summary>

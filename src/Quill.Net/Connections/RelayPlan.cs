@@ -11,4 +11,7 @@ public sealed record RelayPlan(IClientStreamFilter? Filter, TimeSpan IdleTimeout
 {
     /// <summary>The PROXY header to send the server before anything else; null: none.</summary>
     public Proxy.ProxyAnnouncement? Proxy { get; init; }
+
+    /// <summary>Sees what the server answers (the HTTP status for the JSON access log); null: nothing watches.</summary>
+    public IServerStreamObserver? Responses { get; init; }
 }

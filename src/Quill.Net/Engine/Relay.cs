@@ -103,8 +103,9 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             return;
         }
         _state = State.Relaying;
-        var toServer = _toServer = new RelayDirection(_client, _server, plan.FastClose.HasFlag(FastClose.Down), plan.Filter, plan.Traffic, toServer: true);
-        var toClient = _toClient = new RelayDirection(_server, _client, plan.FastClose.HasFlag(FastClose.Up), null, plan.Traffic, toServer: false);
+        var toServer = _toServer = new RelayDirection(_client, _server, plan.FastClose.HasFlag(FastClose.Down), plan.Filter, null, plan.Traffic, toServer: true);
+        var toClient = _toClient = new RelayDirection(_server, _client, plan.FastClose.HasFlag(FastClose.Up), null, plan.Responses, plan.Traffic,
+            toServer: false);
         (toServer.Opposite, toClient.Opposite) = (toClient, toServer);
         if (_carried is null && plan.Filter is null && plan.Proxy is null) HandToKernel();
         if (plan.IdleTimeout > TimeSpan.Zero) _home.Idle.Watch(this);

@@ -11,15 +11,18 @@ namespace Quill.Net.Engine;
 /// idle direction holds nothing; a read that fills the scratch means a bulk transfer, which then goes by splice(2)
 /// through a pooled pipe until a short read. Only what the destination refused stays behind (a rented buffer or
 /// the pipe), and nothing more is read until it has gone: backpressure. A direction with a filter (-H, the access log,
-/// -d 3 dumps) never splices: each read goes through the filter, whose output is sent instead. A direction handed to
+/// -d 3 dumps) never splices: each read goes through the filter, whose output is sent instead; nor does one with an
+/// observer (the HTTP status for the JSON access log), which sees each read before it is sent. A direction handed to
 /// the kernel (<see cref="HandToKernel"/>) moves nothing itself: it waits for the source's FIN, then for the kernel to
 /// have passed on every byte before it, and passes the FIN on as any other direction does.
 /// </summary>
 /// <param name="filter">Sees and may rewrite what passes (the client's direction only); null: bytes pass untouched.</param>
+/// <param name="observer">Sees what passes, unchanged (the server's direction only); null: nothing watches.</param>
 /// <param name="traffic">Counts what the destination took.</param>
 /// <param name="toServer">Which way <paramref name="traffic"/> counts this direction.</param>
 internal sealed unsafe class RelayDirection(
-    RelayEnd source, RelayEnd destination, bool closeOnEof, IClientStreamFilter? filter, TrafficCounter traffic, bool toServer)
+    RelayEnd source, RelayEnd destination, bool closeOnEof, IClientStreamFilter? filter, IServerStreamObserver? observer,
+    TrafficCounter traffic, bool toServer)
 {
     /// <summary>Bytes one turn moves before other connections get theirs.</summary>
     private const long TurnBudget = 1024 * 1024;
@@ -175,8 +178,8 @@ internal sealed unsafe class RelayDirection(
         return null;
     }
 
-    /// <summary>A filter sees this direction's bytes: its state lives in this process, so the relay cannot move.</summary>
-    public bool Filtered => filter is not null;
+    /// <summary>A filter or an observer sees this direction's bytes: its state lives in this process, so the relay cannot move.</summary>
+    public bool Filtered => filter is not null || observer is not null;
 
     /// <summary>
     /// Takeover: what this direction holds, for the next process; the pipe is read empty (a pipe is readable like a
@@ -236,13 +239,17 @@ internal sealed unsafe class RelayDirection(
         // A short read emptied the socket (the kernel copies all it has queued): the next edge says when there is more.
         if (read == EventLoop.ScratchSize)
         {
-            if (filter is null) StartBulk();
+            if (!Filtered) StartBulk();
         }
         else if (source.PeerClosed) _eofSeen = true;
         else if (!source.Ending) source.Readable = false;
 
         var data = new ReadOnlySpan<byte>(scratch, (int)read);
-        if (filter is null) return Send(data) is var sent and < 0 ? sent : read;
+        if (filter is null)
+        {
+            observer?.OnServerData(data);
+            return Send(data) is var sent and < 0 ? sent : read;
+        }
         var output = loop.FilterOutput;
         output.ResetWrittenCount();
         filter.OnClientData(data, output);

@@ -16,14 +16,15 @@ internal static class StreamCopier
     /// <summary>Copies until the source's EOF (passed on by <paramref name="endDestination"/>) or a failure.</summary>
     /// <param name="endDestination">Passes the EOF on: a TCP half-close, or close_notify and then one.</param>
     /// <param name="filter">Rewrites each chunk before it is written (client to server only); null: bytes as they are.</param>
+    /// <param name="observer">Sees each chunk, unchanged, before it is written (server to client only); null: nothing watches.</param>
     /// <param name="count">Told of the bytes each write delivered (the connection's traffic counter).</param>
     /// <param name="idle">Told of every chunk and of the EOF (idle_timeout); null when there is none.</param>
     /// <param name="close">Closes the whole connection: on a failure, and on EOF with <paramref name="closeOnEof"/>.</param>
     /// <param name="closeOnEof">tcp_fastclose for this direction: the EOF ends the whole connection.</param>
     /// <returns>True when the direction ended with an EOF rather than an error.</returns>
     public static async Task<bool> CopyAsync(
-        Stream source, Stream destination, Func<ValueTask> endDestination, IClientStreamFilter? filter, Action<long> count,
-        IdleWatch? idle, Action close, bool closeOnEof)
+        Stream source, Stream destination, Func<ValueTask> endDestination, IClientStreamFilter? filter, IServerStreamObserver? observer,
+        Action<long> count, IdleWatch? idle, Action close, bool closeOnEof)
     {
         var filtered = filter is null ? null : new PooledBufferWriter(ArrayPool<byte>.Shared, ChunkSize);
         var ended = false;
@@ -61,6 +62,7 @@ internal static class StreamCopier
                         filter!.OnClientData(outgoing.Span, filtered);
                         outgoing = filtered.WrittenMemory;
                     }
+                    observer?.OnServerData(outgoing.Span);
                     if (!outgoing.IsEmpty)
                     {
                         await destination.WriteAsync(outgoing).ConfigureAwait(false);

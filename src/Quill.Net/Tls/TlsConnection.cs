@@ -96,9 +96,9 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
                 Finish();
                 return;
             }
-            var toServer = StreamCopier.CopyAsync(ssl, server, EndServer, plan.Filter, plan.Traffic.ToServer, idle, CloseSockets,
+            var toServer = StreamCopier.CopyAsync(ssl, server, EndServer, plan.Filter, null, plan.Traffic.ToServer, idle, CloseSockets,
                 plan.FastClose.HasFlag(Core.Configuration.FastClose.Down));
-            var toClient = StreamCopier.CopyAsync(server, ssl, EndClientAsync, null, plan.Traffic.ToClient, idle, CloseSockets,
+            var toClient = StreamCopier.CopyAsync(server, ssl, EndClientAsync, null, plan.Responses, plan.Traffic.ToClient, idle, CloseSockets,
                 plan.FastClose.HasFlag(Core.Configuration.FastClose.Up));
             await toServer.ConfigureAwait(false);
             await toClient.ConfigureAwait(false);

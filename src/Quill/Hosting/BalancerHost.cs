@@ -26,8 +26,8 @@ internal static class BalancerHost
     {
         var log = new DebugLog(options.DebugLevel, time) { ToSyslog = Daemon.IsChild };
         foreach (var notice in options.Notices) Console.Error.WriteLine(notice);
-        if (options.Takeover && options.PidFile is null) return Fail("--takeover needs -p: the running quill is found through its pid file");
-        if (options.Takeover && options.Udp) return Fail("--takeover works for TCP only, not with -U");
+        if (options.Takeover && options.PidFile is null) return Fail(log, "--takeover needs -p: the running quill is found through its pid file");
+        if (options.Takeover && options.Udp) return Fail(log, "--takeover works for TCP only, not with -U");
         TakeoverClient? takeover;
         try
         {
@@ -35,7 +35,7 @@ internal static class BalancerHost
         }
         catch (IOException e)
         {
-            return Fail(e.Message);
+            return Fail(log, e.Message);
         }
         using var handing = takeover;
 
@@ -49,7 +49,7 @@ internal static class BalancerHost
         }
         catch (ArgumentException e)
         {
-            return Fail(e.Message);
+            return Fail(log, e.Message);
         }
 
         // The exit command stops the balancer the way TERM does.
@@ -93,15 +93,15 @@ internal static class BalancerHost
         }
         if (exit.IsCancellationRequested) return 0;
         if (takeover is not null) control.ApplyHandedConfiguration(takeover.Configuration);
-        if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(geoError);
-        if (control.OpenControlPort(time, privileges?.Owner, takeover?.ControlFd) is { } controlError) return Fail(controlError);
+        if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(log, geoError);
+        if (control.OpenControlPort(time, privileges?.Owner, takeover?.ControlFd) is { } controlError) return Fail(log, controlError);
         await using var health = HealthChecking.Start(state, settings, log, time, exit.Token);
         if (options.Udp)
         {
             return options.Listen is { } udpListen
                 ? await UdpHost.RunAsync(options, services, settings, udpListen, log, time, exit.Token,
                     () => operations.Start(options, privileges)).ConfigureAwait(false)
-                : Fail(NoListenAddress);
+                : Fail(log, NoListenAddress);
         }
         var intake = accepting ?? throw new InvalidOperationException("a TCP balancer without its intake");
         try
@@ -113,10 +113,10 @@ internal static class BalancerHost
         }
         catch (ArgumentException e)
         {
-            return Fail(e.Message);
+            return Fail(log, e.Message);
         }
         if (takeover is not null) listeners.Replace(takeover.Listener, takeover.ListenText);
-        else if (listeners.Current is null && OpenListener(options, listeners) is { } listenError) return Fail(listenError);
+        else if (listeners.Current is null && OpenListener(options, listeners) is { } listenError) return Fail(log, listenError);
 
         PidFile? pidFile;
         try
@@ -125,7 +125,7 @@ internal static class BalancerHost
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            return Fail(e.Message);
+            return Fail(log, e.Message);
         }
 
         using var idlers = new IdlerPool(state.Selector, settings, () => TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), log);
@@ -176,7 +176,7 @@ internal static class BalancerHost
             {
                 var (moved, removed) = await Task.Factory.StartNew(() => takeover.TakeConnections(intake, state), CancellationToken.None,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
-                log.Write(0, $"took over: {moved} connections moved here{(removed.Length > 0 ? $"; servers removed by a reload stay removed: {string.Join(' ', removed)}" : "")}");
+                log.Notice($"took over: {moved} connections moved here{(removed.Length > 0 ? $"; servers removed by a reload stay removed: {string.Join(' ', removed)}" : "")}");
             }
             catch (IOException e)
             {
@@ -260,9 +260,9 @@ internal static class BalancerHost
             await Task.Delay(TimeSpan.FromMilliseconds(10), time).ConfigureAwait(false);
     }
 
-    private static int Fail(string message)
+    private static int Fail(DebugLog log, string message)
     {
-        Console.Error.WriteLine($"quill: {message}");
+        log.Fatal(message);
         return 1;
     }
 }

@@ -64,6 +64,20 @@ internal sealed class BalancerRuntime(
         set => log.Level = value;
     }
 
+    public int SyslogFacility
+    {
+        get => log.Facility;
+        set => log.Facility = value;
+    }
+
+    public StderrFormat? StderrFormatChoice
+    {
+        get => log.StderrFormatChoice;
+        set => log.StderrFormatChoice = value;
+    }
+
+    public StderrFormat StderrFormat => log.StderrFormat;
+
     public int ConnectionsMax => connections.Capacity;
 
     public void GrowConnections(int connectionsMax)

@@ -16,6 +16,12 @@ internal sealed class CheckingRuntime(QuillOptions options) : IBalancerRuntime
 
     public int DebugLevel { get; set; } = options.DebugLevel;
 
+    public int SyslogFacility { get; set; } = Core.Configuration.SyslogFacility.User;
+
+    public StderrFormat? StderrFormatChoice { get; set; }
+
+    public StderrFormat StderrFormat => StderrFormatChoice ?? StderrFormat.Pen;
+
     public int ConnectionsMax { get; private set; } = options.ConnectionsMax;
 
     public void GrowConnections(int connectionsMax) => ConnectionsMax = Math.Max(ConnectionsMax, connectionsMax);

@@ -72,7 +72,7 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
             foreach (var relay in handed) relay.CloseDescriptors();
             await control.AbandonControlPortAsync().ConfigureAwait(false);
             listener.Abandon();
-            log.Write(0, $"taken over: {moved} connections moved in {Stopwatch.GetElapsedTime(moving).TotalMilliseconds:F0} ms (the new process accepted {accepted.TotalMilliseconds:F0} ms after it got the listeners); {intake.OpenConnections} stay here until they end (--grace)");
+            log.Notice($"taken over: {moved} connections moved in {Stopwatch.GetElapsedTime(moving).TotalMilliseconds:F0} ms (the new process accepted {accepted.TotalMilliseconds:F0} ms after it got the listeners); {intake.OpenConnections} stay here until they end (--grace)");
             return true;
         }
         catch (IOException e)

@@ -81,7 +81,7 @@ internal sealed class TakeoverServer : IAsyncDisposable
                 peer.Dispose();
                 continue;
             }
-            log.Write(0, "takeover requested");
+            log.Notice("takeover requested");
             using var channel = new TakeoverChannel(peer, ChannelTimeout);
             // The channel blocks: off the thread pool's async workers.
             if (!await Task.Factory.StartNew(() => handover.RunAsync(channel), CancellationToken.None,

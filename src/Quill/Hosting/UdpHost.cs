@@ -21,15 +21,15 @@ internal static class UdpHost
         ListenSpec listenSpec, DebugLog log, TimeProvider time, CancellationToken stopping, Func<PidFile?> startOperations)
     {
         if (options.Tls.Enabled)
-            return Fail("-E (TLS) cannot be used with -U (UDP)");
+            return Fail(log, "-E (TLS) cannot be used with -U (UDP)");
         if (options.Servers.FirstOrDefault(s => s.IsUnix) is { } unix)
-            return Fail($"-U: server '{unix.Text}' is a unix socket; UDP needs host:port servers");
+            return Fail(log, $"-U: server '{unix.Text}' is a unix socket; UDP needs host:port servers");
 
         UdpIntake intake;
         try
         {
             if (EndPointResolver.ResolveListen(listenSpec) is not IPEndPoint listen)
-                return Fail($"-U: listen address '{listenSpec.Text}' is a unix socket; UDP needs [host:]port");
+                return Fail(log, $"-U: listen address '{listenSpec.Text}' is a unix socket; UDP needs [host:]port");
             var intakeOptions = new UdpIntakeOptions
             {
                 IdleTimeout = settings.IdleTimeoutSeconds > 0 ? TimeSpan.FromSeconds(settings.IdleTimeoutSeconds) : UdpIntakeOptions.DefaultIdleTimeout,
@@ -39,11 +39,11 @@ internal static class UdpHost
         }
         catch (ArgumentException e)
         {
-            return Fail(e.Message);
+            return Fail(log, e.Message);
         }
         catch (SocketException e)
         {
-            return Fail($"cannot listen on {listenSpec.Text} (UDP): {SocketErrorText.Describe(e.SocketErrorCode)}");
+            return Fail(log, $"cannot listen on {listenSpec.Text} (UDP): {SocketErrorText.Describe(e.SocketErrorCode)}");
         }
 
         PidFile? pidFile;
@@ -54,7 +54,7 @@ internal static class UdpHost
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             intake.Dispose();
-            return Fail(e.Message);
+            return Fail(log, e.Message);
         }
 
         using (intake)
@@ -69,9 +69,9 @@ internal static class UdpHost
         return 0;
     }
 
-    private static int Fail(string message)
+    private static int Fail(DebugLog log, string message)
     {
-        Console.Error.WriteLine($"quill: {message}");
+        log.Fatal(message);
         return 1;
     }
 }

@@ -21,8 +21,6 @@ internal static partial class Libc
 
     public const int LogPid = 0x01;
     public const int LogUser = 1 << 3;
-    public const int LogErr = 3;
-    public const int LogDebug = 7;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setsid();

@@ -93,7 +93,7 @@ internal sealed class StatusReports(ServerSelector selector, ConnectionRegistry 
     {
         lock (_writing)
         {
-            foreach (var message in RenderText()) log.Write(0, message);
+            foreach (var message in RenderText()) log.Notice(message);
         }
 
         try

@@ -3,7 +3,7 @@ using Quill.Interop;
 
 namespace Quill.Operations;
 
-/// <summary>The daemon's debug output: syslog, facility user, ident "quill", one record per line.</summary>
+/// <summary>The daemon's debug output: syslog, ident "quill", one record per line, at the facility and severity given.</summary>
 internal static class Syslog
 {
     private static IntPtr s_ident;
@@ -16,9 +16,11 @@ internal static class Syslog
         Libc.openlog(s_ident, Libc.LogPid, Libc.LogUser);
     }
 
-    public static void Write(int priority, string message)
+    /// <param name="facility">A facility code (0-23), as syslog_facility sets it.</param>
+    /// <param name="severity">A syslog severity (0-7).</param>
+    public static void Write(int facility, int severity, string message)
     {
         foreach (var line in message.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            Libc.syslog(Libc.LogUser | priority, "%s", line);
+            Libc.syslog((facility << 3) | severity, "%s", line);
     }
 }

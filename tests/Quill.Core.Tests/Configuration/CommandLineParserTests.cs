@@ -462,6 +462,12 @@ public class CommandLineParserTests
     }
 
     [Fact]
+    public void Parse_SyslogFacility_IsTheSyslogFacilityCommand()
+    {
+        Assert.Equal(["syslog_facility daemon"], Run(["--syslog-facility", "daemon", "8080"]).Commands);
+    }
+
+    [Fact]
     public void Parse_WebListenWithoutAddress_IsRefused()
     {
         Assert.Equal("option '--web-listen' requires an argument", Error("--web-listen"));

@@ -9,6 +9,9 @@ internal sealed class FakeRuntime : IBalancerRuntime
 {
     public int ProcessId => 4242;
     public int DebugLevel { get; set; }
+    public int SyslogFacility { get; set; } = Quill.Core.Configuration.SyslogFacility.User;
+    public StderrFormat? StderrFormatChoice { get; set; }
+    public StderrFormat StderrFormat => StderrFormatChoice ?? StderrFormat.Pen;
     public int ConnectionsMax { get; private set; } = 4;
     public string? ListenText { get; private set; } = "127.0.0.1:8080";
     public List<string> Listened { get; } = [];

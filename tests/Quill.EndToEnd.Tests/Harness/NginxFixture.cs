@@ -32,12 +32,15 @@ internal sealed class NginxFixture : IDisposable
 
     public IEnumerable<string> Specs => Ports.Select(port => $"127.0.0.1:{port}");
 
-    public static async Task<NginxFixture> StartAsync(params string[] bodies)
+    public static Task<NginxFixture> StartAsync(params string[] bodies) => StartAsync(bodies, "");
+
+    /// <param name="locations">nginx location blocks each server has besides "/" (which answers its body).</param>
+    public static async Task<NginxFixture> StartAsync(string[] bodies, string locations)
     {
         var directory = Directory.CreateTempSubdirectory("quill-e2e-nginx-").FullName;
         var ports = bodies.Select(_ => FreePorts.Next()).ToArray();
         var config = Path.Combine(directory, "nginx.conf");
-        await File.WriteAllTextAsync(config, Config(directory, ports, bodies)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(config, Config(directory, ports, bodies, locations)).ConfigureAwait(false);
 
         var process = NginxProcess.Start(directory, config);
         var fixture = new NginxFixture(directory, process, ports, bodies);
@@ -66,13 +69,14 @@ internal sealed class NginxFixture : IDisposable
         }
     }
 
-    private static string Config(string directory, int[] ports, string[] bodies)
+    private static string Config(string directory, int[] ports, string[] bodies, string locations)
     {
         var servers = string.Concat(ports.Zip(bodies, (port, body) => string.Create(CultureInfo.InvariantCulture,
             $$"""
                 server {
                     listen 127.0.0.1:{{port}};
                     location / { default_type text/plain; return 200 "{{body}}\n"; }
+                    {{locations}}
                 }
 
             """)));

@@ -84,6 +84,27 @@ public sealed class JsonTests
         Assert.Single(fields.Select(f => f.Split('\t')[4]).Distinct());
     }
 
+    /// <summary>
+    /// With -H the log reads each answer's status line: nginx answers 200, a 404 of its own, and a gzip answer in
+    /// chunks (no Content-Length), all on one keep-alive connection, so each next status line is found past a body.
+    /// </summary>
+    [ToolFact(Jq)]
+    public async Task JsonAccessLog_WithH_HasEachAnswersStatus()
+    {
+        using var nginx = await NginxFixture.StartAsync(["found"],
+            """location = /missing { return 404; } location = /gzip { gzip on; gzip_types text/plain; gzip_min_length 1; default_type text/plain; return 200 "a gzipped body, sent in chunks"; }""");
+        using var directory = new TempDirectory();
+        var log = directory.File("access.log");
+        using var quill = await ObservedBalancer.StartAsync(["-H", "-o", "log_format json", "-l", log], [.. nginx.Specs]);
+
+        await CurlAsync(["--compressed"], $"http://{quill.Listen}/one", $"http://{quill.Listen}/missing",
+            $"http://{quill.Listen}/gzip", $"http://{quill.Listen}/two");
+        await Eventually.LinesAsync(log, 4);
+
+        Assert.Equal(["GET\t/one\t200", "GET\t/missing\t404", "GET\t/gzip\t200", "GET\t/two\t200"],
+            await JqLinesAsync(log, "[.method, .path, .status] | @tsv"));
+    }
+
     private static async Task<string> JqAsync(string control, string command, string filter)
     {
         var reply = await Penctl.RunQuillctlAsync("--json", control, command);
@@ -101,10 +122,12 @@ public sealed class JsonTests
     }
 
     /// <summary>Fetches the URLs with one curl and returns, per transfer, the bytes it sent and received (headers included).</summary>
-    private static async Task<(long Sent, long Received)[]> CurlAsync(params string[] urls)
+    private static Task<(long Sent, long Received)[]> CurlAsync(params string[] urls) => CurlAsync([], urls);
+
+    private static async Task<(long Sent, long Received)[]> CurlAsync(string[] options, params string[] urls)
     {
         var curl = await ObservedBalancer.RunAsync(Curl.Executable,
-            ["--silent", "--noproxy", "*", "--max-time", "10", "--write-out", "%{size_request} %{size_header} %{size_download}\\n",
+            [.. options, "--silent", "--noproxy", "*", "--max-time", "10", "--write-out", "%{size_request} %{size_header} %{size_download}\\n",
                 .. urls.SelectMany(url => new[] { "--output", "/dev/null", url })]);
         Assert.True(curl.ExitCode == 0, curl.Stderr);
         return curl.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>

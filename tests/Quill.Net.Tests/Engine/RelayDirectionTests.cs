@@ -48,7 +48,7 @@ public sealed class RelayDirectionTests
             _sourceEnd = new RelayEnd((int)source.Handle);
             Traffic = new TrafficCounter(() => { });
             _direction = new RelayDirection(
-                _sourceEnd, new RelayEnd((int)destination.Handle), closeOnEof: false, filter: null, Traffic, toServer: true);
+                _sourceEnd, new RelayEnd((int)destination.Handle), closeOnEof: false, filter: null, observer: null, Traffic, toServer: true);
         }
 
         public Socket Writer { get; }
