@@ -10,7 +10,9 @@
 # 1. CPU of each quill over a window (utime+stime from /proc/PID/stat), with the threads that used it (schedstat)
 #    and how often its threads were woken (voluntary context switches).
 # 2. The data path: wrk -t1 -c8 -d8s --latency through each in turn, ROUNDS rounds, every other quill stopped with
-#    SIGSTOP (so no checks run beside a "none" round), 2 s after switching.
+#    SIGSTOP (so no checks run beside a "none" round), 2 s after switching; and once more through "none" with "http"
+#    left running beside it ("none+beside"): what the checks cost the servers and the kernel, outside the checking
+#    process, since the one nginx answers both the checks and the data path.
 # Prints markdown tables on stdout; progress on stderr.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -58,6 +60,7 @@ if [[ -n ${QUILL_BASE:-} ]]; then
 fi
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }                 # process CPU, 1/100 s
+system_cpu() { awk '{print $15}' "/proc/$1/stat"; }                 # of which in the kernel
 wakeups() { cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt/ {n += $2} END {print n}'; }
 threads() { # PID: "name=ns ..." per thread name, summed, from schedstat
     local task
@@ -73,26 +76,26 @@ control() { # NAME COMMAND: the control port's reply
 
 log "quills started; waiting 25 s before the CPU window"
 sleep 25
-declare -A CPU0 WAKE0 THREADS0
+declare -A CPU0 SYS0 WAKE0 THREADS0
 for name in "${NAMES[@]}"; do
-    CPU0[$name]=$(cpu "${PID[$name]}") WAKE0[$name]=$(wakeups "${PID[$name]}") THREADS0[$name]=$(threads "${PID[$name]}")
+    CPU0[$name]=$(cpu "${PID[$name]}") SYS0[$name]=$(system_cpu "${PID[$name]}") WAKE0[$name]=$(wakeups "${PID[$name]}") THREADS0[$name]=$(threads "${PID[$name]}")
 done
 log "CPU window: $WINDOW s"
 sleep "$WINDOW"
 echo "## CPU over $WINDOW s (machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
-echo "| quill | CPU | % of a core | per check | thread wake-ups/s | CPU by thread (ms/s) |"
-echo "|---|---|---|---|---|---|"
+echo "| quill | CPU | of which kernel | % of a core | per check | thread wake-ups/s | CPU by thread (ms/s) |"
+echo "|---|---|---|---|---|---|---|"
 for name in "${NAMES[@]}"; do
     pid=${PID[$name]}
-    used=$(($(cpu "$pid") - CPU0[$name]))
+    used=$(($(cpu "$pid") - CPU0[$name])) kernel=$(($(system_cpu "$pid") - SYS0[$name]))
     woken=$((($(wakeups "$pid") - WAKE0[$name]) / WINDOW))
     by_thread=$(join <(echo "${THREADS0[$name]}") <(threads "$pid") \
         | awk -v w="$WINDOW" '{ms = ($3 - $2) / w / 1e6; if (ms >= 0.1) printf "%s %.1f, ", $1, ms}' | sed 's/, $//')
     per_check=""
     [[ $name == none ]] || per_check=$(awk -v u="$used" -v w="$WINDOW" 'BEGIN {printf "%.0f µs", u * 10000 / (w * 1000)}')
-    awk -v n="$name" -v u="$used" -v w="$WINDOW" -v p="$per_check" -v k="$woken" -v t="$by_thread" \
-        'BEGIN {printf "| %s | %.2f s | %.1f %% | %s | %d | %s |\n", n, u / 100, u / w, p, k, t}'
+    awk -v n="$name" -v u="$used" -v s="$kernel" -v w="$WINDOW" -v p="$per_check" -v k="$woken" -v t="$by_thread" \
+        'BEGIN {printf "| %s | %.2f s | %.2f s | %.1f %% | %s | %d | %s |\n", n, u / 100, s / 100, u / w, p, k, t}'
 done
 echo
 for name in "${NAMES[@]}"; do
@@ -104,12 +107,14 @@ echo
 
 log "data path: $ROUNDS rounds of wrk -t1 -c8 -d8s through ${NAMES[*]}"
 declare -A RESULTS
+COLUMNS=("${NAMES[@]}" none+beside)
 for ((round = 1; round <= ROUNDS; round++)); do
-    for name in "${NAMES[@]}"; do
+    for name in "${COLUMNS[@]}"; do
         for other in "${NAMES[@]}"; do kill -STOP "${PID[$other]}"; done
-        kill -CONT "${PID[$name]}"
+        kill -CONT "${PID[${name%+beside}]}"
+        [[ $name == *+beside ]] && kill -CONT "${PID[http]}"
         sleep 2
-        out=$(wrk -t1 -c8 -d8s --latency "http://127.0.0.1:${PORT[$name]}/")
+        out=$(wrk -t1 -c8 -d8s --latency "http://127.0.0.1:${PORT[${name%+beside}]}/")
         rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
         p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
         p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -122,10 +127,10 @@ for name in "${NAMES[@]}"; do kill -CONT "${PID[$name]}"; done
 
 echo "## Data path: wrk -t1 -c8 -d8s --latency, $ROUNDS rounds"
 echo
-printf '| round |'; printf ' %s |' "${NAMES[@]}"; echo
-printf '|---|'; printf -- '---|%.0s' "${NAMES[@]}"; echo
+printf '| round |'; printf ' %s |' "${COLUMNS[@]}"; echo
+printf '|---|'; printf -- '---|%.0s' "${COLUMNS[@]}"; echo
 for ((round = 1; round <= ROUNDS; round++)); do
     printf '| %d |' "$round"
-    for name in "${NAMES[@]}"; do printf ' %s |' "${RESULTS[$round,$name]}"; done
+    for name in "${COLUMNS[@]}"; do printf ' %s |' "${RESULTS[$round,$name]}"; done
     echo
 done
