@@ -17,9 +17,6 @@ public sealed class ProxyTlvTests
     private const byte TypeCrc32c = 0x03;
     private const int Inet4Tlvs = 16 + 12;
 
-    private static readonly string[] OnlyHaproxy =
-        ["-o", $"acl 1 permit {HaproxyFront.Source}", "-o", "acl 1 deny 0.0.0.0 0.0.0.0", "-o", "accept_proxy 1"];
-
     [Security.ToolFact(HaproxyFront.Executable)]
     public async Task HaproxysCrc32c_IsChecked_AHeaderItDoesNotMatchIsRefused()
     {
@@ -29,7 +26,7 @@ public sealed class ProxyTlvTests
 
         using var backend = NamedBackend.OnLoopback("s0");
         var listen = ListenAddress.Loopback(FreePorts.Next());
-        using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, OnlyHaproxy, backend.Spec);
+        using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, AcceptProxyTests.OnlyHaproxy, backend.Spec);
 
         using (var sender = await LoopbackClient.ConnectAsync(listen.Endpoint, HaproxyFront.Source))
         {
