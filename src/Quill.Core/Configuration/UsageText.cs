@@ -81,7 +81,7 @@ internal static class UsageText
         Options must come before the listen address.
 
         PROXY protocol, as -o/-O/-F or control commands:
-          proxy v1|v2|off           header sent first to servers [off]; server N proxy v1|v2|off for one
+          proxy v1|v2|off           header sent first to servers [off]; server N proxy v1|v2|off|default for one
           accept_proxy ACL|off      read a PROXY v1/v2 header from senders ACL permits [off]
           accept_proxy_timeout MS   time for a sender's whole header [3000]
 
@@ -113,6 +113,8 @@ internal static class UsageText
           check_tls on|off    run checks inside TLS [off]
           slowstart SECONDS   ramp a server that came back up to its full share [0]
           server N drain|maint|up   no new clients / no new connections / back to normal
+          server N SETTING default  drop server N's own check, check_interval, check_timeout, rise, fall,
+                              check_tls or slowstart: the global default applies again
           health              one line per server: N addr A port P state S check C last T
 
         example:

@@ -9,12 +9,16 @@ namespace Quill.Core.Control;
 /// <summary>
 /// Active health checks, server states and slow start: <c>server N check tcp|http PATH [STATUS]|send STRING expect
 /// STRING|off</c>, <c>server N check_interval|check_timeout MS</c>, <c>server N rise|fall N</c>, <c>server N check_tls
-/// on|off</c>, <c>server N slowstart SECONDS</c>, <c>server N drain|maint|up</c>; the same settings without
-/// <c>server N</c> as global defaults (without a value they show it); and <c>health</c>, one line per server.
+/// on|off</c>, <c>server N slowstart SECONDS</c>, <c>server N drain|maint|up</c>; <c>server N SETTING default</c> drops
+/// the server's own value so the global default applies again; the same settings without <c>server N</c> as global
+/// defaults (without a value they show it); and <c>health</c>, one line per server.
 /// Registered after <see cref="ServerCommands"/>: <c>server N</c> lines with these words come here, the rest go on there.
 /// </summary>
 internal static class HealthCommands
 {
+    /// <summary>In place of a server's value: follow the global default (<c>server N rise default</c>).</summary>
+    public const string DefaultWord = "default";
+
     private static readonly string[] SettingWords = ["check", "check_interval", "check_timeout", "rise", "fall", "check_tls", "slowstart"];
     private static readonly Dictionary<string, AdminState> AdminWords = new(StringComparer.Ordinal)
     {
@@ -87,9 +91,33 @@ internal static class HealthCommands
 
         var name = $"server {index} {words[2]}";
         if (words.Length == 3) return ControlReply.Error($"{name}: missing value");
+        if (words[3] == DefaultWord)
+        {
+            if (words.Length > 4) return ControlReply.Error($"{name}: unexpected argument '{words[4]}'");
+            FollowDefault(servers[index].HealthSettings, words[2]);
+            context.Selection.NotifyHealthChanged();
+            return ControlReply.None;
+        }
+
         return Apply(context, servers[index].HealthSettings, name, words[2], words.AsSpan(3)) is { } refusal
             ? ControlReply.Error(refusal)
             : ControlReply.None;
+    }
+
+    /// <summary>Drops a server's own value of <paramref name="word"/>: the global default applies again, and <c>write</c>
+    /// no longer names it.</summary>
+    private static void FollowDefault(HealthSettings own, string word)
+    {
+        switch (word)
+        {
+            case "check": own.Check = null; break;
+            case "check_interval": own.IntervalMs = null; break;
+            case "check_timeout": own.TimeoutMs = null; break;
+            case "rise": own.Rise = null; break;
+            case "fall": own.Fall = null; break;
+            case "check_tls": own.Tls = null; break;
+            default: own.SlowStartSeconds = null; break;
+        }
     }
 
     private static ControlReply Global(ControlContext context, string[] words)

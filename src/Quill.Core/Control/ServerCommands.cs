@@ -6,7 +6,7 @@ using Quill.Core.Model;
 namespace Quill.Core.Control;
 
 /// <summary><c>servers</c> and <c>server N [acl A] [address A] [port P] [max M] [hard H] [blacklist T] [weight W] [prio P]
-/// [proxy v1|v2|off]</c>.</summary>
+/// [proxy v1|v2|off|default]</c> (<c>default</c>: no value of its own, the global <c>proxy</c> applies).</summary>
 internal static class ServerCommands
 {
     /// <summary>A typo such as "server 80000" should not create eighty thousand unused slots.</summary>
@@ -63,6 +63,7 @@ internal static class ServerCommands
         var values = new Dictionary<string, int>(StringComparer.Ordinal);
         string? address = null;
         Proxy.ProxyVersion? proxy = null;
+        var proxyGiven = false;
         for (var i = 2; i < words.Length; i += 2)
         {
             var key = words[i];
@@ -84,9 +85,16 @@ internal static class ServerCommands
 
             if (key == "proxy")
             {
+                proxyGiven = true;
+                if (words[i + 1] == HealthCommands.DefaultWord)
+                {
+                    proxy = null;
+                    continue;
+                }
+
                 if (!Proxy.ProxyVersionWords.TryParse(words[i + 1], out var version))
                 {
-                    return ControlReply.Error($"server: proxy expects v1, v2 or off, not '{words[i + 1]}'");
+                    return ControlReply.Error($"server: proxy expects v1, v2, off or default, not '{words[i + 1]}'");
                 }
 
                 proxy = version;
@@ -124,7 +132,7 @@ internal static class ServerCommands
         context.Selector.ChangeServer(index, ServerState.Unused, server =>
         {
             Apply(server, endPoint, values);
-            if (proxy is { } version) server.Proxy = version;
+            if (proxyGiven) server.Proxy = proxy;
         });
         if (values.TryGetValue("blacklist", out var seconds))
         {

@@ -5,17 +5,17 @@ using Quill.Core.Selection;
 namespace Quill.Core.Health;
 
 /// <summary>
-/// The one scheduler of every server's active checks: a single loop that looks over the server table every
-/// <see cref="Tick"/> (or sleeps until a health setting changes when nothing is checked) and starts the checks that
-/// are due, each an asynchronous probe on non-blocking sockets; no thread or timer per server. A check starts
-/// <c>check_interval</c> after the previous one started, never while it still runs; the first checks of a server are
-/// spread over one interval by its index, so a thousand servers are not checked in one burst. Results go to the
-/// selector (rise, fall, up and down); settings are read afresh at every look, so a command counts at once.
+/// The one scheduler of every server's active checks: the check loop calls <see cref="LookOnce"/> every
+/// <see cref="Tick"/> (or waits for <see cref="SettingsChanged"/> when nothing is checked), and it starts the checks
+/// that are due, each handed to the probe; no thread or timer per server. A check starts <c>check_interval</c> after
+/// the previous one started, never while it still runs; the first checks of a server are spread over one interval by
+/// its index, so a thousand servers are not checked in one burst. Results go to the selector (rise, fall, up and down);
+/// settings are read afresh at every look, so a command counts at once. Not thread-safe: the looks and the probe's
+/// results all run on the check loop's one thread.
 /// </summary>
 public sealed class HealthMonitor
 {
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan IdleLook = TimeSpan.FromSeconds(1);
     private const double Spread = 0.6180339887498949;
 
     private readonly ServerSelector _selector;
@@ -25,7 +25,6 @@ public sealed class HealthMonitor
     private readonly TimeProvider _time;
     private readonly Action<int, string> _log;
     private Schedule[] _schedules = [];
-    private volatile TaskCompletionSource _wake = NewWake();
 
     /// <param name="source">The <c>source</c> address as it stands, read at every check.</param>
     /// <param name="log">Debug messages (level, text): a server going down or coming up, at level 0.</param>
@@ -41,28 +40,16 @@ public sealed class HealthMonitor
         (_selector, _selection, _source, _probe, _time, _log) = (selector, selection, source, probe, time, log);
     }
 
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>A health setting changed: a loop that waits because nothing was checked looks again.</summary>
+    public event Action SettingsChanged
     {
-        _selection.HealthChanged += Wake;
-        try
-        {
-            while (!stopping.IsCancellationRequested)
-            {
-                var wake = _wake;
-                var pause = LookOnce(stopping) ? Tick : IdleLook;
-                await Task.WhenAny(Task.Delay(pause, _time, stopping), wake.Task).ConfigureAwait(false);
-                if (wake.Task.IsCompleted) _wake = NewWake();
-            }
-        }
-        finally
-        {
-            _selection.HealthChanged -= Wake;
-        }
+        add => _selection.HealthChanged += value;
+        remove => _selection.HealthChanged -= value;
     }
 
     /// <summary>One look over the table: starts the checks that are due and forgets servers whose checks were turned
     /// off. True when any server is checked.</summary>
-    public bool LookOnce(CancellationToken stopping)
+    public bool LookOnce()
     {
         var servers = _selector.Servers.Regular;
         if (_schedules.Length < servers.Count) Grow(servers.Count);
@@ -83,10 +70,10 @@ public sealed class HealthMonitor
             any = true;
             var interval = (long)(health.IntervalMs * _time.TimestampFrequency / 1000.0);
             if (schedule.NextDue == 0) schedule.NextDue = now + (long)(interval * ((i * Spread) % 1.0));
-            if (now < schedule.NextDue || Volatile.Read(ref schedule.InFlight)) continue;
+            if (now < schedule.NextDue || schedule.InFlight) continue;
             schedule.NextDue = now + interval;
             schedule.InFlight = true;
-            _ = CheckAsync(i, server, schedule, health, stopping);
+            Start(i, server, schedule, health);
         }
 
         return any;
@@ -99,46 +86,26 @@ public sealed class HealthMonitor
         _selector.ForgetChecks(server);
     }
 
-    private async Task CheckAsync(int index, ServerState server, Schedule schedule, EffectiveHealth health, CancellationToken stopping)
+    private void Start(int index, ServerState server, Schedule schedule, EffectiveHealth health)
     {
         var endPoint = server.EndPoint;
         var started = _time.GetTimestamp();
-        try
-        {
-            CheckOutcome outcome;
-            using (var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(health.TimeoutMs), _time))
-            using (var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token))
-            {
-                try
-                {
-                    // WaitAsync: the timeout holds even for a probe that would not stop when told.
-                    outcome = await _probe.CheckAsync(new CheckTarget(endPoint, health.Check, health.Tls, _source()), either.Token)
-                        .WaitAsync(either.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-                {
-                    outcome = CheckOutcome.Fail("timeout");
-                }
-            }
+        _probe.Start(new CheckTarget(endPoint, health.Check, health.Tls, _source()), TimeSpan.FromMilliseconds(health.TimeoutMs),
+            outcome => Finish(index, server, schedule, health.Check, endPoint, started, outcome));
+    }
 
-            // A result for settings or an address that changed meanwhile says nothing about the server as it is now.
-            var current = server.HealthSettings.Over(_selection.Health);
-            if (stopping.IsCancellationRequested || !ReferenceEquals(server.EndPoint, endPoint) || current.Check != health.Check)
-                return;
-            server.Statistics.Checked(outcome.Result, _time.GetElapsedTime(started));
-            if (_selector.RecordCheck(server, outcome.Passed, outcome.Result, current.Rise, current.Fall))
-                _log(0, server.Health.CheckedDown
-                    ? $"server {index} is down: {current.Fall} checks failed in a row, the last {outcome.Result}"
-                    : $"server {index} is up: {current.Rise} checks passed in a row");
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // Stopping: no verdict.
-        }
-        finally
-        {
-            Volatile.Write(ref schedule.InFlight, false);
-        }
+    private void Finish(int index, ServerState server, Schedule schedule, HealthCheck check, EndPoint endPoint, long started,
+        CheckOutcome outcome)
+    {
+        schedule.InFlight = false;
+        // A result for settings or an address that changed meanwhile says nothing about the server as it is now.
+        var current = server.HealthSettings.Over(_selection.Health);
+        if (!ReferenceEquals(server.EndPoint, endPoint) || current.Check != check) return;
+        server.Statistics.Checked(outcome.Result, _time.GetElapsedTime(started));
+        if (_selector.RecordCheck(server, outcome.Passed, outcome.Result, current.Rise, current.Fall))
+            _log(0, server.Health.CheckedDown
+                ? $"server {index} is down: {current.Fall} checks failed in a row, the last {outcome.Result}"
+                : $"server {index} is up: {current.Rise} checks passed in a row");
     }
 
     private void Grow(int count)
@@ -148,10 +115,6 @@ public sealed class HealthMonitor
         for (var i = _schedules.Length; i < count; i++) grown[i] = new Schedule();
         _schedules = grown;
     }
-
-    private void Wake() => _wake.TrySetResult();
-
-    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>When a server's next check is due (a <see cref="TimeProvider"/> timestamp; 0 = not scheduled) and whether one runs.</summary>
     private sealed class Schedule

@@ -2,12 +2,12 @@ using System.Net;
 
 namespace Quill.Core.Health;
 
-/// <summary>Runs one check against a server, on the wire; the check loop decides when and what the result means.</summary>
+/// <summary>Runs checks against servers, on the wire; the check loop decides when and what the results mean.</summary>
 public interface IHealthProbe
 {
-    /// <param name="target">Where and what to check.</param>
-    /// <param name="cancellationToken">Cancelled at the check's timeout (then the check fails as "timeout") or at stop.</param>
-    Task<CheckOutcome> CheckAsync(CheckTarget target, CancellationToken cancellationToken);
+    /// <summary>Starts one check. <paramref name="done"/> is called once with its outcome ("timeout" when it took longer
+    /// than <paramref name="timeout"/>), on the thread that runs the check loop; never after the probe is stopped.</summary>
+    void Start(CheckTarget target, TimeSpan timeout, Action<CheckOutcome> done);
 }
 
 /// <summary>One check to run: the server's address, the check, TLS or not, and the <c>source</c> address to connect from.</summary>

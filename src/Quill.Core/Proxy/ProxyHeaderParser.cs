@@ -9,7 +9,8 @@ namespace Quill.Core.Proxy;
 /// Reads a PROXY protocol v1 or v2 header from the first bytes of a stream (haproxy's doc/proxy-protocol.txt). It
 /// looks only at the bytes it is given and never reports more than the header as consumed, so the receiver can peek,
 /// parse, then remove exactly <see cref="ProxyHeader.Length"/> bytes and leave the client's own data (a TLS
-/// ClientHello, a request) in the socket.
+/// ClientHello, a request) in the socket. A v2 header's TLVs are checked (<see cref="ProxyV2Tlvs"/>) except under the
+/// LOCAL command or the UNSPEC family, whose whole address block the spec says to discard.
 /// </summary>
 public static class ProxyHeaderParser
 {
@@ -95,11 +96,15 @@ public static class ProxyHeaderParser
             case ProxyV2.FamilyUnspecified:
                 return local;
             case ProxyV2.FamilyUnix:
-                return payload < ProxyV2.UnixAddressLength ? ProxyHeader.Invalid("PROXY v2 unix address block too short") : local;
+                if (payload < ProxyV2.UnixAddressLength) return ProxyHeader.Invalid("PROXY v2 unix address block too short");
+                return ProxyV2Tlvs.Check(data[..length], ProxyV2.FixedLength + ProxyV2.UnixAddressLength) is { } badTlv
+                    ? ProxyHeader.Invalid(badTlv)
+                    : local;
         }
         if (transport != ProxyV2.TransportStream) return ProxyHeader.Invalid("PROXY v2 transport is not STREAM on a TCP listener");
         var size = family == ProxyV2.FamilyInet ? 4 : 16;
         if (payload < 2 * size + 4) return ProxyHeader.Invalid("PROXY v2 address block too short");
+        if (ProxyV2Tlvs.Check(data[..length], ProxyV2.FixedLength + 2 * size + 4) is { } bad) return ProxyHeader.Invalid(bad);
         var source = new IPEndPoint(new IPAddress(body[..size]), BinaryPrimitives.ReadUInt16BigEndian(body[(2 * size)..]));
         var destination = new IPEndPoint(new IPAddress(body.Slice(size, size)), BinaryPrimitives.ReadUInt16BigEndian(body[(2 * size + 2)..]));
         return new ProxyHeader(ProxyParseStatus.Complete, length, null, ProxyVersion.V2, source, destination);

@@ -24,10 +24,18 @@ public static class ProxyV2
     public const int Inet6AddressLength = 36;
     public const int UnixAddressLength = 216;
 
+    public const byte TypeAlpn = 0x01;
     public const byte TypeAuthority = 0x02;
+    public const byte TypeCrc32c = 0x03;
+    public const byte TypeNoop = 0x04;
+    public const byte TypeUniqueId = 0x05;
     public const byte TypeSsl = 0x20;
     public const byte TypeSslVersion = 0x21;
+    public const byte TypeSslCn = 0x22;
     public const byte TypeSslCipher = 0x23;
+    public const byte TypeSslSigAlg = 0x24;
+    public const byte TypeSslKeyAlg = 0x25;
+    public const byte TypeNetns = 0x30;
 
     /// <summary>PP2_TYPE_SSL's client field: the client connected over TLS, and presented a certificate.</summary>
     public const byte ClientSsl = 0x01;

@@ -15,8 +15,8 @@ internal sealed unsafe class EventLoop : IDisposable
     private const int BatchSize = 256;
     private const ulong WakeData = ulong.MaxValue;
 
-    /// <summary>How often timed targets (connects in progress, idle timeouts, accept back-off) are looked at.</summary>
-    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(50);
+    /// <summary>How often the data path's timed targets (connects in progress, idle timeouts, accept back-off) are looked at.</summary>
+    private static readonly TimeSpan DataTick = TimeSpan.FromMilliseconds(50);
 
     private readonly int _epoll;
     private readonly int _wake;
@@ -30,18 +30,22 @@ internal sealed unsafe class EventLoop : IDisposable
     private List<IEventTarget> _deferred = [];
     private List<IEventTarget> _running = [];
     private readonly Thread _thread;
+    private readonly TimeSpan _tickInterval;
     private int _wakePending;
     private volatile bool _stopping;
     private long _nextTick;
 
-    public EventLoop(Action<Exception> onError, TimeProvider time)
+    /// <param name="tick">How often timed targets are looked at; <see cref="DataTick"/> unless said.</param>
+    /// <param name="name">The thread's name, as ps and top show it.</param>
+    public EventLoop(Action<Exception> onError, TimeProvider time, TimeSpan? tick = null, string name = "quill event loop")
     {
         _onError = onError;
         _time = time;
+        _tickInterval = tick ?? DataTick;
         _epoll = Checked(Libc.EpollCreate(), "epoll_create1");
         _wake = Checked(Libc.EventFd(), "eventfd");
         Checked(Libc.EpollAdd(_epoll, _wake, Libc.EpollIn | Libc.EpollEdgeTriggered, WakeData), "epoll_ctl");
-        _thread = new Thread(Run) { IsBackground = true, Name = "quill event loop" };
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
     }
 
     /// <summary>Scratch memory for one read at a time: only the loop thread uses it, and never across turns.</summary>
@@ -113,7 +117,7 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <summary>Calls the target's <see cref="IEventTarget.OnTurn"/> every tick until <see cref="StopTiming"/>.</summary>
     public void StartTiming(IEventTarget target)
     {
-        if (_timed.Count == 0) _nextTick = Now + Ticks(TickInterval);
+        if (_timed.Count == 0) _nextTick = Now + Ticks(_tickInterval);
         _timed.Add(target);
     }
 
@@ -200,7 +204,7 @@ internal sealed unsafe class EventLoop : IDisposable
 
     private void RunTimed()
     {
-        _nextTick = Now + Ticks(TickInterval);
+        _nextTick = Now + Ticks(_tickInterval);
         // Backwards, so a target that stops timing during its own turn does not make the walk skip one.
         for (var i = _timed.Count - 1; i >= 0; i--)
         {

@@ -21,6 +21,7 @@ internal static unsafe partial class Libc
     public const int SoReuseAddr = 2;
     public const int SoError = 4;
     public const int SoKeepAlive = 9;
+    public const int SoLinger = 13;
     public const int IpProtoTcp = 6;
     public const int TcpNoDelay = 1;
     public const int TcpNotSentLowAt = 25;
@@ -76,6 +77,13 @@ internal static unsafe partial class Libc
     public static int LocalAddress(int fd, byte* address, int* length) => Check(getsockname(fd, address, length));
 
     public static int SetOption(int fd, int level, int name, int value) => Check(setsockopt(fd, level, name, &value, sizeof(int)));
+
+    /// <summary>SO_LINGER with a zero timeout: close(2) then resets the connection instead of leaving a TIME_WAIT.</summary>
+    public static int ResetOnClose(int fd)
+    {
+        var linger = stackalloc int[] { 1, 0 };
+        return Check(setsockopt(fd, SolSocket, SoLinger, linger, 2 * sizeof(int)));
+    }
 
     /// <summary>An int socket option's value, or -errno.</summary>
     public static int GetOption(int fd, int level, int name)

@@ -95,7 +95,7 @@ internal static class BalancerHost
         if (takeover is not null) control.ApplyHandedConfiguration(takeover.Configuration);
         if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(log, geoError);
         if (control.OpenControlPort(time, privileges?.Owner, takeover?.ControlFd) is { } controlError) return Fail(log, controlError);
-        await using var health = HealthChecking.Start(state, settings, log, time, exit.Token);
+        using var health = HealthChecking.Start(state, settings, log, time);
         if (options.Udp)
         {
             return options.Listen is { } udpListen

@@ -5,34 +5,16 @@ using Quill.Net.Health;
 
 namespace Quill.Hosting;
 
-/// <summary>The active health checks of a running balancer: the one check loop over the sockets' probe, from start to stop.</summary>
-internal sealed class HealthChecking : IAsyncDisposable
+/// <summary>The active health checks of a running balancer: the check scheduler on its own loop, from start to stop.</summary>
+internal static class HealthChecking
 {
-    private readonly CancellationTokenSource _stopping;
-    private readonly Task _running;
-
-    private HealthChecking(HealthMonitor monitor, CancellationToken stopping)
-    {
-        _stopping = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        _running = Task.Run(() => monitor.RunAsync(_stopping.Token));
-    }
-
     /// <summary>Starts checking the servers of <paramref name="state"/>, connecting from <c>source</c> as it stands.</summary>
-    public static HealthChecking Start(BalancerState state, RuntimeSettings settings, DebugLog log, TimeProvider time, CancellationToken stopping) =>
-        new(new HealthMonitor(state.Selector, state.Settings, () => settings.SourceAddress, new SocketHealthProbe(), time, log.Write), stopping);
-
-    public async ValueTask DisposeAsync()
+    public static HealthCheckLoop Start(BalancerState state, RuntimeSettings settings, DebugLog log, TimeProvider time)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _running.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The loop's pause was cut short by the stop.
-        }
-
-        _stopping.Dispose();
+        var loop = new HealthCheckLoop(
+            probe => new HealthMonitor(state.Selector, state.Settings, () => settings.SourceAddress, probe, time, log.Write),
+            e => log.Write(0, $"health check: {e.Message}"), time);
+        loop.Start();
+        return loop;
     }
 }

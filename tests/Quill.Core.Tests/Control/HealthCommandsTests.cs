@@ -84,6 +84,10 @@ public class HealthCommandsTests
     [InlineData("fall x", "fall: invalid number 'x'")]
     [InlineData("slowstart -5", "slowstart: invalid number '-5'")]
     [InlineData("health now", "health: unexpected argument 'now'")]
+    [InlineData("server 1 check default tcp", "server 1 check: unexpected argument 'tcp'")]
+    [InlineData("server 1 rise default 2", "server 1 rise: unexpected argument '2'")]
+    [InlineData("server 3 slowstart default", "server 3 slowstart: server number 3 out of range 0-2")]
+    [InlineData("rise default", "rise: invalid number 'default'")]
     public void BadInput_IsRefusedWithOneLine_AndChangesNothing(string command, string reason)
     {
         var f = new DispatcherFixture(servers: 3);
@@ -116,6 +120,30 @@ public class HealthCommandsTests
         Assert.All(commands, command => Assert.Contains(command, written, StringComparison.Ordinal));
         Assert.Equal(ConfigWriter.Write(f.Dispatcher.Context, "x"), ConfigWriter.Write(again.Dispatcher.Context, "x"));
         Assert.Equal(f.Run("health"), again.Run("health"));
+    }
+
+    [Theory]
+    [InlineData("check", "check http /health")]
+    [InlineData("check_interval", "check_interval 100")]
+    [InlineData("check_timeout", "check_timeout 50")]
+    [InlineData("rise", "rise 7")]
+    [InlineData("fall", "fall 9")]
+    [InlineData("check_tls", "check_tls on")]
+    [InlineData("slowstart", "slowstart 30")]
+    public void ServerSettingDefault_DropsTheServersOwnValue_TheGlobalAppliesAndWriteNoLongerNamesIt(string word, string own)
+    {
+        var f = new DispatcherFixture(servers: 2);
+        f.Run("check tcp");
+        f.Run($"server 1 {own}");
+        f.Run($"server 0 {own}");
+
+        Assert.Equal("", f.Run($"server 1 {word} default"));
+
+        Assert.True(f.Selection.Table[1]!.HealthSettings.IsEmpty);
+        Assert.Equal(new HealthSettings().Over(f.Selection.Settings.Health), f.Selection.Table[1]!.HealthSettings.Over(f.Selection.Settings.Health));
+        var written = string.Join("\n", HealthCommands.ToCommands(f.Dispatcher.Context));
+        Assert.DoesNotContain($"server 1 {word}", written, StringComparison.Ordinal);
+        Assert.Contains($"server 0 {own}", written, StringComparison.Ordinal);
     }
 
     [Fact]

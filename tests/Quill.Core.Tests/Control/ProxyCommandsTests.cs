@@ -26,7 +26,7 @@ public class ProxyCommandsTests
     [InlineData("accept_proxy on", "accept_proxy: invalid number 'on'\n")]
     [InlineData("accept_proxy_timeout 99", "accept_proxy_timeout: 99 ms out of range 100-60000\n")]
     [InlineData("accept_proxy_timeout x", "accept_proxy_timeout: invalid number 'x'\n")]
-    [InlineData("server 1 proxy v9", "server: proxy expects v1, v2 or off, not 'v9'\n")]
+    [InlineData("server 1 proxy v9", "server: proxy expects v1, v2, off or default, not 'v9'\n")]
     [InlineData("server 1 weight 3 proxy", "server: missing value after 'proxy'\n")]
     public void BadInput_OneErrorLine_NothingChanged(string command, string error)
     {
@@ -50,6 +50,20 @@ public class ProxyCommandsTests
         Assert.Equal(ProxyVersion.V1, fixture.Selection.Table[1]!.Proxy);
         Assert.Equal(4, fixture.Selection.Table[1]!.Weight);
         Assert.Null(fixture.Selection.Table[0]!.Proxy);
+    }
+
+    [Fact]
+    public void ServerProxyDefault_DropsTheServersOwnValue_AndWriteNoLongerNamesIt()
+    {
+        var fixture = new DispatcherFixture();
+        fixture.Run("proxy v2");
+        fixture.Run("server 1 proxy off weight 4");
+
+        fixture.Run("server 1 proxy default");
+
+        Assert.Null(fixture.Selection.Table[1]!.Proxy);
+        Assert.Equal(4, fixture.Selection.Table[1]!.Weight);
+        Assert.DoesNotContain("proxy off", ConfigWriter.Write(fixture.Dispatcher.Context, "quill.cfg"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,15 +9,18 @@ public sealed class HealthMonitorTests
 {
     private sealed class ScriptedProbe : IHealthProbe
     {
-        public List<(DateTimeOffset At, CheckTarget Target)> Calls { get; } = [];
+        public List<(DateTimeOffset At, CheckTarget Target, TimeSpan Timeout)> Calls { get; } = [];
         public Func<CheckTarget, CheckOutcome> Answer { get; set; } = _ => CheckOutcome.Pass;
-        public TaskCompletionSource<CheckOutcome>? Pending { get; set; }
+        /// <summary>When set, checks do not end until the test calls <see cref="Held"/>.</summary>
+        public bool Hold { get; set; }
+        public Action<CheckOutcome>? Held { get; private set; }
         public required TimeProvider Time { get; init; }
 
-        public Task<CheckOutcome> CheckAsync(CheckTarget target, CancellationToken cancellationToken)
+        public void Start(CheckTarget target, TimeSpan timeout, Action<CheckOutcome> done)
         {
-            Calls.Add((Time.GetUtcNow(), target));
-            return Pending?.Task ?? Task.FromResult(Answer(target));
+            Calls.Add((Time.GetUtcNow(), target, timeout));
+            if (Hold) Held = done;
+            else done(Answer(target));
         }
     }
 
@@ -38,16 +41,9 @@ public sealed class HealthMonitorTests
     {
         for (var t = 0; t < milliseconds; t += 10)
         {
-            _monitor.LookOnce(CancellationToken.None);
+            _monitor.LookOnce();
             _f.Time.Advance(TimeSpan.FromMilliseconds(10));
         }
-    }
-
-    /// <summary>A check's end may be reported on another thread: waits for it, at most 5 s.</summary>
-    private static void Until(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition() && clock.Elapsed < TimeSpan.FromSeconds(5)) Thread.Sleep(5);
     }
 
     private int CallsTo(int server) => _probe.Calls.Count(c => ((IPEndPoint)c.Target.EndPoint).Port == 9001 + server);
@@ -55,7 +51,7 @@ public sealed class HealthMonitorTests
     [Fact]
     public void NothingChecked_NoProbe_AndTheLoopMayIdle()
     {
-        Assert.False(_monitor.LookOnce(CancellationToken.None));
+        Assert.False(_monitor.LookOnce());
         Run(5000);
         Assert.Empty(_probe.Calls);
     }
@@ -133,31 +129,41 @@ public sealed class HealthMonitorTests
     {
         _f.Table[0]!.HealthSettings.Check = HealthCheck.Parse(["tcp"], out _);
         _f.Table[0]!.HealthSettings.IntervalMs = 100;
-        _probe.Pending = new TaskCompletionSource<CheckOutcome>();
+        _probe.Hold = true;
 
         Run(1000);
         Assert.Single(_probe.Calls);
 
-        _probe.Pending.SetResult(CheckOutcome.Pass);
-        _probe.Pending = null;
-        Until(() => _f.Table[0]!.Health.LastResult == "ok");
+        _probe.Hold = false;
+        _probe.Held!(CheckOutcome.Pass);
+        Assert.Equal("ok", _f.Table[0]!.Health.LastResult);
         Run(100);
         Assert.Equal(2, _probe.Calls.Count);
     }
 
     [Fact]
-    public void TimedOutCheck_FailsAsTimeout()
+    public void TheCheckTimeout_IsHandedToTheProbe()
     {
         _f.Table[0]!.HealthSettings.Check = HealthCheck.Parse(["tcp"], out _);
         _f.Table[0]!.HealthSettings.IntervalMs = 1000;
         _f.Table[0]!.HealthSettings.TimeoutMs = 300;
-        _probe.Pending = new TaskCompletionSource<CheckOutcome>();
+        _probe.Answer = _ => CheckOutcome.Fail("timeout");
         Run(10);
-        Assert.Single(_probe.Calls);
 
-        Run(400);
-        Until(() => _f.Table[0]!.Health.LastResult != ServerHealth.NoCheck);
-
+        Assert.Equal(TimeSpan.FromMilliseconds(300), Assert.Single(_probe.Calls).Timeout);
         Assert.Equal("fail:timeout", _f.Table[0]!.Health.LastResult);
+    }
+
+    [Fact]
+    public void AResultForACheckThatChangedMeanwhile_IsIgnored()
+    {
+        _f.Table[0]!.HealthSettings.Check = HealthCheck.Parse(["tcp"], out _);
+        _probe.Hold = true;
+        Run(10);
+        _f.Table[0]!.HealthSettings.Check = HealthCheck.Parse(["http", "/"], out _);
+
+        _probe.Held!(CheckOutcome.Fail("refused"));
+
+        Assert.Equal(ServerHealth.NoCheck, _f.Table[0]!.Health.LastResult);
     }
 }

@@ -21,7 +21,7 @@ public sealed class AcceptProxyTests(CertificateFixture certificates) : IClassFi
     private static readonly int[] Clients = [2, 4, 5, 6, 7, 8, 9, 10];
 
     /// <summary>ACL 1 permits HAProxy's source address only.</summary>
-    private static readonly string[] OnlyHaproxy =
+    internal static readonly string[] OnlyHaproxy =
         ["-o", $"acl 1 permit {HaproxyFront.Source}", "-o", "acl 1 deny 0.0.0.0 0.0.0.0", "-o", "accept_proxy 1"];
 
     [Theory]

@@ -28,7 +28,8 @@ internal sealed class HaproxyFront : IDisposable
     public int Port { get; }
 
     /// <param name="sendProxy">"send-proxy" or "send-proxy-v2".</param>
-    public static async Task<HaproxyFront> StartAsync(int quillPort, string sendProxy)
+    /// <param name="serverOptions">More words for the server line, such as <c>proxy-v2-options crc32c</c>.</param>
+    public static async Task<HaproxyFront> StartAsync(int quillPort, string sendProxy, string serverOptions = "")
     {
         var directory = Directory.CreateTempSubdirectory("quill-e2e-haproxy-").FullName;
         var port = FreePorts.Next();
@@ -45,7 +46,7 @@ internal sealed class HaproxyFront : IDisposable
                 bind 127.0.0.1:{{port}}
                 default_backend quill
             backend quill
-                server quill 127.0.0.1:{{quillPort}} {{sendProxy}} source {{Source}}
+                server quill 127.0.0.1:{{quillPort}} {{sendProxy}} {{serverOptions}} source {{Source}}
 
             """);
         var start = new ProcessStartInfo(Executable) { RedirectStandardError = true, RedirectStandardOutput = true };

@@ -11,7 +11,7 @@ namespace Quill.Net.Tests.Health;
 
 /// <summary>The checks on the wire against a loopback server that answers each connection as scripted (over TLS when
 /// given a certificate), and records what it received and from where.</summary>
-public sealed class SocketHealthProbeTests
+public sealed class LoopHealthProbeTests
 {
     private sealed class ScriptedServer : IDisposable
     {
@@ -73,19 +73,23 @@ public sealed class SocketHealthProbeTests
 
     private static HealthCheck Check(params string[] words) => HealthCheck.Parse(words, out _)!;
 
-    /// <summary>One check, bounded as the check loop bounds it (its timeout cancels the probe).</summary>
-    private static async Task<CheckOutcome> ProbeAsync(EndPoint target, HealthCheck check, bool tls = false, IPAddress? source = null)
+    /// <summary>One check on a probe's own loop, as the check loop starts it; also says which thread reported it.</summary>
+    private static async Task<(CheckOutcome Outcome, string? Thread)> ProbeOnLoopAsync(EndPoint target, HealthCheck check, bool tls = false,
+        IPAddress? source = null, int timeoutMs = 5000)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            return await new SocketHealthProbe().CheckAsync(new CheckTarget(target, check, tls, source), timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return CheckOutcome.Fail("timeout");
-        }
+        var errors = new List<Exception>();
+        using var probe = new LoopHealthProbe(errors.Add, TimeProvider.System);
+        probe.Start();
+        var result = new TaskCompletionSource<(CheckOutcome, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        probe.Post(() => probe.Start(new CheckTarget(target, check, tls, source), TimeSpan.FromMilliseconds(timeoutMs),
+            outcome => result.TrySetResult((outcome, Thread.CurrentThread.Name))));
+        var reported = await result.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(errors);
+        return reported;
     }
+
+    private static async Task<CheckOutcome> ProbeAsync(EndPoint target, HealthCheck check, bool tls = false, IPAddress? source = null,
+        int timeoutMs = 5000) => (await ProbeOnLoopAsync(target, check, tls, source, timeoutMs)).Outcome;
 
     private static string? HttpAnswer(string received, string status) =>
         received.Contains("\r\n\r\n", StringComparison.Ordinal) ? $"HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n" : null;
@@ -146,15 +150,38 @@ public sealed class SocketHealthProbeTests
     }
 
     [Fact]
-    public async Task Tls_HttpInsideTls_Passes_AndATlsCheckOfAPlainServerFails()
+    public async Task Tls_HttpInsideTls_Passes_ReportedOnTheHealthLoop_AndATlsCheckOfAPlainServerFails()
     {
         using var certificates = new TestCertificates();
         using var certificate = X509Certificate2.CreateFromPemFile(certificates.CertificateFile, certificates.KeyFile);
         using var tls = new ScriptedServer(r => HttpAnswer(r, "200 OK"), certificate);
         using var plain = new ScriptedServer(r => HttpAnswer(r, "200 OK"));
 
-        Assert.Equal("ok", (await ProbeAsync(tls.EndPoint, Check("http", "/"), tls: true)).Result);
+        Assert.Equal((CheckOutcome.Pass, "quill health"), await ProbeOnLoopAsync(tls.EndPoint, Check("http", "/"), tls: true));
         Assert.StartsWith("GET / HTTP/1.1\r\n", tls.Received, StringComparison.Ordinal);
         Assert.False((await ProbeAsync(plain.EndPoint, Check("http", "/"), tls: true)).Passed);
+    }
+
+    [Fact]
+    public async Task Plain_RunsAndReportsOnTheHealthLoop()
+    {
+        using var server = new ScriptedServer(r => HttpAnswer(r, "200 OK"));
+
+        Assert.Equal((CheckOutcome.Pass, "quill health"), await ProbeOnLoopAsync(server.EndPoint, Check("http", "/")));
+    }
+
+    [Fact]
+    public async Task AServerThatAcceptsButNeverAnswers_FailsAsTimeout()
+    {
+        // Connections complete in the listen backlog; nothing ever reads or answers them.
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        silent.Listen();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var outcome = await ProbeAsync(silent.LocalEndPoint!, Check("send", "PING\\r\\n", "expect", "+PONG"), timeoutMs: 300);
+
+        Assert.Equal("fail:timeout", outcome.Result);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(20));
     }
 }
