@@ -26,7 +26,9 @@ public static class ConfigFileReader
             var reading = dispatcher.FilesBeingRead.Add(fullPath);
             try
             {
-                foreach (var line in File.ReadLines(path, Encoding.Latin1))
+                // Bytes, as pen reads them: no byte order mark decides the encoding (FF FE would make it UTF-16).
+                using var reader = new StreamReader(path, Encoding.Latin1, detectEncodingFromByteOrderMarks: false);
+                while (reader.ReadLine() is { } line)
                 {
                     number++;
                     var reply = dispatcher.Execute(line);

@@ -1,3 +1,4 @@
+using System.Text;
 using Quill.Core.Configuration;
 using Quill.Core.Control;
 using Xunit;
@@ -76,6 +77,25 @@ public sealed class FileCommandsTests : IDisposable
         var refusal = $"include: '{path}' is being read already (does a file include itself?)";
         Assert.Equal([$"{path}:1: {refusal}", $"{path}:2: {refusal}"], outcome.Errors);
         Assert.Equal("7\n", fixture.Run("blacklist"));
+    }
+
+    /// <summary>Found by fuzzing (the config campaign of 2026-12-07): a file starting with FF FE was read as UTF-16, so
+    /// its commands and the refusal's text were not the bytes in the file, as pen reads them.</summary>
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE })]
+    [InlineData(new byte[] { 0xFE, 0xFF })]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF })]
+    public void ConfigFile_StartingWithAByteOrderMark_IsReadAsItsBytes(byte[] mark)
+    {
+        var path = PathOf("marked.cfg");
+        File.WriteAllBytes(path, [.. mark, .. "blacklist 7\nblacklist 9\n"u8]);
+        var fixture = new DispatcherFixture();
+
+        var outcome = ConfigFileReader.Run(fixture.Dispatcher, path);
+
+        var first = Encoding.Latin1.GetString(mark) + "blacklist";
+        Assert.Equal([$"{path}:1: do_cmd: ignoring command starting with '{first}'"], outcome.Errors);
+        Assert.Equal("9\n", fixture.Run("blacklist"));
     }
 
     [Fact]
