@@ -35,6 +35,9 @@ internal static class OptionApplier
                     return new CommandLineResult.Error($"--grace: '{option.Value}' is not a whole number of seconds");
                 draft.Options = draft.Options with { GraceSeconds = grace };
                 return null;
+            case "sockmap":
+                draft.Options = draft.Options with { Sockmap = true };
+                return null;
             case "no-sockmap":
                 draft.Options = draft.Options with { Sockmap = false };
                 return null;

@@ -66,8 +66,9 @@ internal static class UsageText
           --takeover    take over from the quill running with the same -p: its listeners, runtime
                         state and live plain-TCP connections (start it with that quill's arguments)
           --grace sec   after a takeover or QUIT, connections that stay get this long [30]
-          --no-sockmap  relay every connection on the event loop; by default the kernel relays plain TCP
-                        connections (BPF sockmap) where it allows, and says once at start if it refuses
+          --sockmap     the kernel relays plain TCP connections (BPF sockmap) where it allows, and quill
+                        says once at start if it refuses; off by default (see README)
+          --no-sockmap  relay every connection on the event loop (the default)
           --web-listen ADDR  read-only web endpoint (/ status page, /api/status, /metrics) at ADDR, as for -C
                         (a bare port is 127.0.0.1 only); the same as -o 'web_listen ADDR'
           --syslog-facility NAME  the daemon's syslog facility (user, daemon, local0-7, ...) [user];

@@ -531,10 +531,11 @@ public class CommandLineParserTests
     }
 
     [Fact]
-    public void Parse_NoSockmap_TurnsKernelRelayingOff()
+    public void Parse_Sockmap_TurnsKernelRelayingOn_NoSockmapOff()
     {
-        Assert.True(Run("8080", "a:80").Sockmap);
-        Assert.False(Run("--no-sockmap", "8080", "a:80").Sockmap);
+        Assert.False(Run("8080", "a:80").Sockmap);
+        Assert.True(Run("--sockmap", "8080", "a:80").Sockmap);
+        Assert.False(Run("--sockmap", "--no-sockmap", "8080", "a:80").Sockmap);
         Assert.Equal("unknown option '--no-sockmap=yes'", Error("--no-sockmap=yes", "8080", "a:80"));
     }
 

@@ -22,6 +22,7 @@ public class UsageTextTests
     [InlineData("--demo")]
     [InlineData("--takeover")]
     [InlineData("--grace")]
+    [InlineData("--sockmap")]
     [InlineData("--no-sockmap")]
     [InlineData("-?")]
     public void Usage_DocumentsLongOptions(string option)

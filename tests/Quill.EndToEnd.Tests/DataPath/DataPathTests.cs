@@ -7,8 +7,8 @@ namespace Quill.EndToEnd.Tests.DataPath;
 
 /// <summary>
 /// The real quill's one data path, with and without a filter on the client's stream (-H passes non-HTTP bytes through
-/// its parser untouched), and plain connections relayed by the kernel (sockmap, the default) or by the event loop
-/// (--no-sockmap): all must deliver every byte and every tail.
+/// its parser untouched), and plain connections relayed by the kernel (--sockmap) or by the event loop
+/// (the default): all must deliver every byte and every tail.
 /// </summary>
 [Collection(HeavyCollection.Name)]
 public sealed class DataPathTests
@@ -17,7 +17,7 @@ public sealed class DataPathTests
 
     [Theory]
     [InlineData("")]
-    [InlineData("--no-sockmap")]
+    [InlineData("--sockmap")]
     [InlineData("-H")]
     public async Task TwentyMegabytes_BothWaysAtOnce_ArriveByteExact(string filter)
     {
@@ -26,7 +26,7 @@ public sealed class DataPathTests
 
     [Theory]
     [InlineData("")]
-    [InlineData("--no-sockmap")]
+    [InlineData("--sockmap")]
     [InlineData("-H")]
     public async Task HalfClose_BackendRepliesAndClosesAtOnce_NoReplyIsLost(string filter)
     {

@@ -7,8 +7,8 @@ using Quill.EndToEnd.Tests.Operations;
 namespace Quill.EndToEnd.Tests.DataPath;
 
 /// <summary>
-/// Whether the kernel relays plain connections (BPF sockmap) is decided at start-up and shows in /metrics: it does by
-/// default, it does not with --no-sockmap, and where the kernel refuses BPF (the capabilities it needs dropped from the
+/// Whether the kernel relays plain connections (BPF sockmap) is decided at start-up and shows in /metrics: it does with
+/// --sockmap, it does not by default or with --no-sockmap, and where the kernel refuses BPF (the capabilities it needs dropped from the
 /// bounding set, so the real bpf(2) calls fail) quill says so in one line and the event loop relays.
 /// </summary>
 public sealed class SockmapStartupTests
@@ -18,9 +18,9 @@ public sealed class SockmapStartupTests
     private static readonly string[] WithoutBpf = ["setpriv", "--bounding-set=-bpf,-sys_admin,-net_admin,-perfmon", "--"];
 
     [RootFact]
-    public async Task Default_KernelRelays_CountedInMetrics()
+    public async Task Sockmap_KernelRelays_CountedInMetrics()
     {
-        var (log, metrics) = await EchoThroughQuillAsync([], launcher: null);
+        var (log, metrics) = await EchoThroughQuillAsync(["--sockmap"], launcher: null);
 
         Assert.DoesNotContain("sockmap", log, StringComparison.Ordinal);
         Assert.Contains("\nquill_sockmap_enabled 1\n", metrics, StringComparison.Ordinal);
@@ -30,7 +30,7 @@ public sealed class SockmapStartupTests
     [RootFact]
     public async Task BpfRefused_OneLogLineAndTheEventLoopRelays()
     {
-        var (log, metrics) = await EchoThroughQuillAsync([], WithoutBpf);
+        var (log, metrics) = await EchoThroughQuillAsync(["--sockmap"], WithoutBpf);
 
         var lines = log.Split('\n').Where(line => line.Contains("sockmap", StringComparison.Ordinal)).ToArray();
         Assert.Single(lines);
@@ -39,10 +39,13 @@ public sealed class SockmapStartupTests
         Assert.Contains("\nquill_sockmap_connections_total 0\n", metrics, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task NoSockmap_EventLoopRelaysWithoutComplaint()
+    [Theory]
+    [InlineData("")]
+    [InlineData("--no-sockmap")]
+    [InlineData("--sockmap --no-sockmap")]
+    public async Task DefaultOrNoSockmap_EventLoopRelaysWithoutComplaint(string options)
     {
-        var (log, metrics) = await EchoThroughQuillAsync(["--no-sockmap"], launcher: null);
+        var (log, metrics) = await EchoThroughQuillAsync(options.Split(' ', StringSplitOptions.RemoveEmptyEntries), launcher: null);
 
         Assert.DoesNotContain("sockmap", log, StringComparison.Ordinal);
         Assert.Contains("\nquill_sockmap_enabled 0\n", metrics, StringComparison.Ordinal);

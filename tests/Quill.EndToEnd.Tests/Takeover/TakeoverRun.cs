@@ -16,9 +16,7 @@ internal sealed class TakeoverRun : IDisposable
         Listen = ListenAddress.Loopback(FreePorts.Next());
         Control = new IPEndPoint(IPAddress.Loopback, FreePorts.Next());
         PidFile = _directory.File("quill.pid");
-        // The connections that move are the event loop's: those the kernel relays (sockmap, the default) finish in
-        // the old process within --grace instead (see README, Kernel-side relaying).
-        Arguments = ["-f", "--no-sockmap", .. ControlledBalancer.AsRootOptions, "-p", PidFile, "-C", $"127.0.0.1:{Control.Port}",
+        Arguments = ["-f", .. ControlledBalancer.AsRootOptions, "-p", PidFile, "-C", $"127.0.0.1:{Control.Port}",
             .. extra, Listen.Argument, .. servers];
     }
 
