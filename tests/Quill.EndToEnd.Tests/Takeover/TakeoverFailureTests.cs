@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Quill.EndToEnd.Tests.Backends;
 using Quill.EndToEnd.Tests.Harness;
@@ -88,11 +89,19 @@ public sealed class TakeoverFailureTests(ITestOutputHelper output)
         File.SetUnixFileMode(Path.GetDirectoryName(run.PidFile)!, (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(run.TakeoverSocket, (UnixFileMode)0b110_110_110);
 
-        var intruder = BalancerProcess.Launch(BalancerKind.Quill, ["--takeover", .. run.Arguments], launcher: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
-        using (intruder)
+        // The intruder is any process of another uid that connects and speaks: the system python3, which every uid may run
+        // (a quill build in a private directory, such as a CI clone under a 0700 temporary directory, is not).
+        const string Intruder = "import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_SEQPACKET)\ns.settimeout(20)\n" +
+            "s.connect(sys.argv[1])\ns.send(b'hello')\ntry: sys.exit(0 if s.recv(64)==b'' else 3)\nexcept ConnectionResetError: sys.exit(0)\n";
+        var intruder = new ProcessStartInfo("setpriv") { RedirectStandardError = true };
+        foreach (var argument in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", "--", "/usr/bin/python3", "-c", Intruder, run.TakeoverSocket])
+            intruder.ArgumentList.Add(argument);
+        using (var process = Process.Start(intruder)!)
         {
-            Assert.Equal(1, await intruder.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-            output.WriteLine(intruder.StandardError);
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            output.WriteLine(await stderr);
+            Assert.True(process.ExitCode == 0, $"the intruder was not hung up on (exit {process.ExitCode}): {await stderr}");
         }
         Assert.True(await Eventually.TrueAsync(() => run.Old.StandardError.Contains("takeover refused: process ", StringComparison.Ordinal)),
             run.Old.StandardError);
