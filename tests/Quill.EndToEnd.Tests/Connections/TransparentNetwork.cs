@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using static Quill.EndToEnd.Tests.Harness.IpCommand;
 
 namespace Quill.EndToEnd.Tests.Connections;
 
@@ -92,26 +93,6 @@ internal sealed class TransparentNetwork : IDisposable
         };
         foreach (var word in (string[])["netns", "exec", ns, .. command]) start.ArgumentList.Add(word);
         return Process.Start(start)!;
-    }
-
-    private static void Must(string[] arguments)
-    {
-        if (Run(arguments) is { } error) throw new InvalidOperationException($"ip {string.Join(' ', arguments)}: {error}");
-    }
-
-    /// <returns>Null on success, else ip's error output.</returns>
-    private static string? Run(string[] arguments)
-    {
-        var start = new ProcessStartInfo(Ip) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-        {
-            process.Kill();
-            return "timed out";
-        }
-        return process.ExitCode == 0 ? null : error.Result.Trim();
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using static Quill.EndToEnd.Tests.Harness.IpCommand;
 using System.Text;
 using Quill.EndToEnd.Tests.Connections;
 
@@ -157,30 +158,6 @@ internal sealed class HaNetwork : IDisposable
     /// <summary>Whether <paramref name="ns"/> holds the virtual address now.</summary>
     public bool Holds(string ns) => Run(["-n", ns, "-o", "addr", "show", "dev", "eth0"], out var output) is null
         && output.Contains($" {VirtualAddress}/", StringComparison.Ordinal);
-
-    private static void Must(string[] arguments)
-    {
-        if (Run(arguments, out _) is { } error) throw new InvalidOperationException($"ip {string.Join(' ', arguments)}: {error}");
-    }
-
-    /// <returns>Null on success, else ip's error output.</returns>
-    private static string? Run(string[] arguments, out string output)
-    {
-        var start = new ProcessStartInfo(TransparentNetwork.Ip) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var standardOutput = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        output = "";
-        if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-        {
-            process.Kill();
-            return "timed out";
-        }
-
-        output = standardOutput.Result;
-        return process.ExitCode == 0 ? null : error.Result.Trim();
-    }
 
     public void Dispose()
     {
