@@ -129,7 +129,7 @@ internal static unsafe partial class Libc
             counts = default;
             return false;
         }
-        counts = new TcpCounts(*(ulong*)(info + 120), *(ulong*)(info + 128), *(uint*)(info + 52));
+        counts = new TcpCounts(*(ulong*)(info + 120), *(ulong*)(info + 128), *(uint*)(info + 52), *info);
         return true;
     }
 
@@ -159,4 +159,10 @@ internal static unsafe partial class Libc
 /// actively opened socket's <paramref name="BytesAcked"/> starts at 1 (its SYN).
 /// </summary>
 /// <param name="LastDataReceivedMs">Milliseconds since data last arrived.</param>
-internal readonly record struct TcpCounts(ulong BytesAcked, ulong BytesReceived, uint LastDataReceivedMs);
+/// <param name="State">tcpi_state, read before the counters: a FIN state means they include the FIN; any other state
+/// does not rule out a FIN that came between the two readings.</param>
+internal readonly record struct TcpCounts(ulong BytesAcked, ulong BytesReceived, uint LastDataReceivedMs, byte State)
+{
+    /// <summary>The peer's FIN had come when the state was read (TIME_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING).</summary>
+    public bool FinReceived => State is 6 or 8 or 9 or 11;
+}

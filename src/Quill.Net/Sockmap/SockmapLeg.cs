@@ -26,18 +26,32 @@ internal sealed class SockmapLeg
         Libc.TcpCounts(destinationFd, out var counts) ? new(counts.BytesAcked + (ulong)Libc.UnackedBytes(destinationFd)) : null;
 
     /// <summary>Reads the source's counters; the bytes taken from it so far (what <see cref="Counted"/> then holds).</summary>
-    /// <param name="finReceived">The source's peer has shut down: its FIN is in bytes_received.</param>
+    /// <param name="finReceived">The source's peer has shut down (epoll said so): its FIN is in bytes_received.</param>
     public long Received(int sourceFd, bool finReceived)
     {
-        if (!Libc.TcpCounts(sourceFd, out var counts)) return Counted;
-        var data = (long)counts.BytesReceived - (finReceived ? 1 : 0);
-        QuietMs = counts.LastDataReceivedMs;
+        if (Taken(sourceFd, finReceived) is not var (data, quietMs)) return Counted;
+        QuietMs = quietMs;
         return Counted = Math.Max(Counted, data);
     }
 
     /// <summary>Everything taken from the source (whose FIN has come) has reached the destination's send queue.</summary>
+    /// <remarks>Compares with a fresh reading, not with <see cref="Counted"/>: a count is never taken back.</remarks>
     public bool Drained(int sourceFd, int destinationFd) =>
-        (long)(Delivered(destinationFd) - _destinationBase) >= Received(sourceFd, finReceived: true);
+        Taken(sourceFd, finReceived: true) is var (data, _) && (long)(Delivered(destinationFd) - _destinationBase) >= data;
+
+    /// <summary>
+    /// The data bytes taken from the source, less its FIN, whether or not epoll has said yet that it came: a count
+    /// that took the FIN for a byte would wait for a byte that never comes. When the state read shows no FIN, one may
+    /// have come before the counters were read; a second reading settles it (states only move on).
+    /// </summary>
+    private static (long Data, uint QuietMs)? Taken(int sourceFd, bool finReceived)
+    {
+        if (!Libc.TcpCounts(sourceFd, out var counts)) return null;
+        if (!finReceived && !counts.FinReceived && Libc.TcpCounts(sourceFd, out var again) && again.FinReceived)
+            counts = again;
+        var fin = finReceived || counts.FinReceived;
+        return ((long)counts.BytesReceived - (fin ? 1 : 0), counts.LastDataReceivedMs);
+    }
 
     /// <summary>Bytes written to the socket: acknowledged ones plus those still queued.</summary>
     private static ulong Delivered(int fd) =>

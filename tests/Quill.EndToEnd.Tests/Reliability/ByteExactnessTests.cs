@@ -15,6 +15,7 @@ public sealed class ByteExactnessTests(CertificateFixture certificates, ITestOut
 {
     [Theory]
     [InlineData(StressTransport.Tcp)]
+    [InlineData(StressTransport.TcpSockmap)]
     [InlineData(StressTransport.HttpFilterNonHttp)]
     [InlineData(StressTransport.Tls)]
     [InlineData(StressTransport.Tls12)]

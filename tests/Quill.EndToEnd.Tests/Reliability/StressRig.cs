@@ -41,6 +41,7 @@ internal sealed class StressRig : IDisposable
         {
             string[] options = transport switch
             {
+                StressTransport.TcpSockmap => ["--sockmap"],
                 StressTransport.HttpFilterNonHttp => ["-H"],
                 StressTransport.Tls => ["-E", certificates.ServerCertificate, "-K", certificates.ServerKey],
                 StressTransport.Tls12 => ["-E", certificates.ServerCertificate, "-K", certificates.ServerKey, "-L", "tls1.2"],

@@ -6,6 +6,9 @@ public enum StressTransport
     /// <summary>TCP in, TCP out: the event loop's read/send and splice paths.</summary>
     Tcp,
 
+    /// <summary>TCP with --sockmap: the kernel relays the bytes (BPF sockmap) and quill passes on the ends.</summary>
+    TcpSockmap,
+
     /// <summary>TCP with -H and random, non-HTTP bytes: the client direction goes through the HTTP filter.</summary>
     HttpFilterNonHttp,
 
