@@ -133,6 +133,20 @@ internal static unsafe partial class Libc
         return true;
     }
 
+    /// <summary>
+    /// The peer's FIN has come, asked of the socket itself (poll(2), POLLRDHUP without POLLERR) rather than of an epoll
+    /// event still to be fetched. A reset also shuts the socket down, with an error: that is not a FIN.
+    /// </summary>
+    public static bool FinArrived(int fd)
+    {
+        var entry = stackalloc int[2];
+        entry[0] = fd;
+        entry[1] = (int)EpollRdHup;
+        if (poll(entry, 1, 0) != 1) return false;
+        var returned = (uint)(ushort)(entry[1] >> 16);
+        return (returned & EpollRdHup) != 0 && (returned & EpollErr) == 0;
+    }
+
     /// <summary>SIOCOUTQ: bytes in the send queue not yet acknowledged by the peer; 0 if unknown.</summary>
     public static int UnackedBytes(int fd)
     {
@@ -151,6 +165,9 @@ internal static unsafe partial class Libc
     private static partial long syscall(long number, long command, nint attr, long size);
 
     [LibraryImport("libc", SetLastError = true)]
+    private static partial int poll(int* entries, ulong count, int timeoutMs);
+
+    [LibraryImport("libc", SetLastError = true)]
     private static partial int ioctl(int fd, uint request, int* value);
 }
 
@@ -160,7 +177,7 @@ internal static unsafe partial class Libc
 /// </summary>
 /// <param name="LastDataReceivedMs">Milliseconds since data last arrived.</param>
 /// <param name="State">tcpi_state, read before the counters: a FIN state means they include the FIN; any other state
-/// does not rule out a FIN that came between the two readings.</param>
+/// does not rule out a FIN that came between the two readings, nor one that closed the socket (FIN_WAIT2 goes to CLOSE).</param>
 internal readonly record struct TcpCounts(ulong BytesAcked, ulong BytesReceived, uint LastDataReceivedMs, byte State)
 {
     /// <summary>The peer's FIN had come when the state was read (TIME_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING).</summary>

@@ -29,7 +29,7 @@ internal sealed class SockmapLeg
     /// <param name="finReceived">The source's peer has shut down (epoll said so): its FIN is in bytes_received.</param>
     public long Received(int sourceFd, bool finReceived)
     {
-        if (Taken(sourceFd, finReceived) is not var (data, quietMs)) return Counted;
+        if (Read(sourceFd, finReceived) is not var (data, quietMs)) return Counted;
         QuietMs = quietMs;
         return Counted = Math.Max(Counted, data);
     }
@@ -37,19 +37,23 @@ internal sealed class SockmapLeg
     /// <summary>Everything taken from the source (whose FIN has come) has reached the destination's send queue.</summary>
     /// <remarks>Compares with a fresh reading, not with <see cref="Counted"/>: a count is never taken back.</remarks>
     public bool Drained(int sourceFd, int destinationFd) =>
-        Taken(sourceFd, finReceived: true) is var (data, _) && (long)(Delivered(destinationFd) - _destinationBase) >= data;
+        Read(sourceFd, finReceived: true) is var (data, _) && (long)(Delivered(destinationFd) - _destinationBase) >= data;
 
     /// <summary>
     /// The data bytes taken from the source, less its FIN, whether or not epoll has said yet that it came: a count
-    /// that took the FIN for a byte would wait for a byte that never comes. When the state read shows no FIN, one may
-    /// have come before the counters were read; a second reading settles it (states only move on).
+    /// that took the FIN for a byte would wait for a byte that never comes. When neither epoll nor the state read with
+    /// the counters shows a FIN, the socket is asked whether one has come (since those counters were read, perhaps);
+    /// if so, a second reading certainly includes it.
     /// </summary>
-    private static (long Data, uint QuietMs)? Taken(int sourceFd, bool finReceived)
+    private static (long Data, uint QuietMs)? Read(int sourceFd, bool finReceived)
     {
         if (!Libc.TcpCounts(sourceFd, out var counts)) return null;
-        if (!finReceived && !counts.FinReceived && Libc.TcpCounts(sourceFd, out var again) && again.FinReceived)
-            counts = again;
         var fin = finReceived || counts.FinReceived;
+        if (!fin && Libc.FinArrived(sourceFd))
+        {
+            if (!Libc.TcpCounts(sourceFd, out counts)) return null;
+            fin = true;
+        }
         return ((long)counts.BytesReceived - (fin ? 1 : 0), counts.LastDataReceivedMs);
     }
 
