@@ -50,6 +50,8 @@ public sealed class ConnectionLifecycle : IListedConnection
     private long _serverDescriptor = -1;
     private long _connectStarted;
     private ConnectionLogger? _logger;
+    private IClientStreamFilter? _filter;
+    private IServerStreamObserver? _responses;
     private bool _aborted;
 
     /// <param name="address">The client's address; null for a unix-socket client.</param>
@@ -85,7 +87,7 @@ public sealed class ConnectionLifecycle : IListedConnection
         _attempt = _services.Selector.Begin(_address, _port);
         _clientSlot = _attempt.ClientSlot;
         _services.Registry.Add(this);
-        if (_services.ConnectionLog is { Enabled: true } connectionLog) _logger = new ConnectionLogger(connectionLog, _services.Time, _address, _port);
+        _logger = NewLogger();
         if (_kind == ConnectionKind.Udp) _services.Counters.UdpSessionStarted();
         else _services.Counters.ClientAccepted();
         var log = _services.Log;
@@ -96,7 +98,8 @@ public sealed class ConnectionLifecycle : IListedConnection
 
     /// <summary>
     /// Takeover, new side: a connection the previous process relayed arrives connected to its server. It is listed,
-    /// holds its server and client entry as if it had begun here, and counts on from what it carried.
+    /// holds its server and client entry as if it had begun here, counts on from what it carried, and its watchers (-H,
+    /// the access logs) go on from what they had seen.
     /// </summary>
     public void Adopt(IUpstreamConnector connector, IConnectionRelay relay, MovedRelay moved)
     {
@@ -107,18 +110,25 @@ public sealed class ConnectionLifecycle : IListedConnection
         _attempt = _services.Selector.Adopt(_address, moved.Server);
         (_clientSlot, _server, _state) = (_attempt.ClientSlot, moved.Server, ConnectedState);
         _services.Registry.Add(this);
+        _logger = MovedWatchers.Restore(NewLogger(), moved.Watchers.Log);
         // The previous process counted these bytes to the server and client already; they move with its counters.
         (_traffic, _reported) = (new TrafficCounter(ReportTraffic, moved.Traffic), moved.Traffic);
         var log = _services.Log;
         if (log.IsEnabled(1)) log.Write(1, $"client {Client} taken over, connected to server {moved.Server}");
-        relay.Start(new RelayPlan(null, Settings.IdleTimeout, Settings.FastClose, _traffic));
+        _filter = MovedWatchers.Restore(NewFilter(), moved.Watchers.ClientFilter);
+        _responses = MovedWatchers.Restore(NewResponseWatcher(), moved.Watchers.ServerObserver);
+        relay.Start(new RelayPlan(_filter, Settings.IdleTimeout, Settings.FastClose, _traffic) { Responses = _responses });
     }
 
-    /// <summary>Takeover, old side: the relay hands the connection to the next process; it ends here, counted.</summary>
+    /// <summary>
+    /// Takeover, old side: the relay hands the connection to the next process; it ends here, counted, and its log
+    /// records are left to the process where it ends.
+    /// </summary>
     public HandedOverConnection HandedOver()
     {
         _handedOver = true;
-        var moved = new HandedOverConnection(_address, _port, _attempt.Server, _traffic?.Total ?? default);
+        var watchers = new MovedWatchers(MovedWatchers.Save(_filter), MovedWatchers.Save(_responses), MovedWatchers.Save(_logger));
+        var moved = new HandedOverConnection(_address, _port, _attempt.Server, _traffic?.Total ?? default, watchers);
         Ended();
         return moved;
     }
@@ -135,18 +145,15 @@ public sealed class ConnectionLifecycle : IListedConnection
         Volatile.Write(ref _state, ConnectedState);
         var log = _services.Log;
         if (log.IsEnabled(1)) log.Write(1, $"client {Client} connected to server {_attempt.Server}");
-        var filter = _kind == ConnectionKind.Udp
-            ? null
-            : _services.Filters?.For(_address, _attempt.ServerEndPoint!, Settings.HttpHeaders, https: _kind == ConnectionKind.Tls,
-                _logger is null ? null : RequestLine);
+        _filter = NewFilter();
+        _responses = NewResponseWatcher();
         // A UDP session that failed over is connected again and keeps counting where it was.
         var traffic = _traffic ?? new TrafficCounter(ReportTraffic);
         Volatile.Write(ref _traffic, traffic);
-        _relay!.Start(new RelayPlan(filter, Settings.IdleTimeout, Settings.FastClose, traffic)
+        _relay!.Start(new RelayPlan(_filter, Settings.IdleTimeout, Settings.FastClose, traffic)
         {
             Proxy = ProxyAnnouncement(),
-            // Only where the log follows requests (-H): the answers' status lines, matched to them in order.
-            Responses = _logger is { } logger && Settings.HttpHeaders && _kind != ConnectionKind.Udp ? new Http.HttpResponseWatcher(logger.Response) : null,
+            Responses = _responses,
         });
     }
 
@@ -205,7 +212,7 @@ public sealed class ConnectionLifecycle : IListedConnection
         else if (_traffic is not null && log.IsEnabled(2))
             log.Write(2, $"client {Client} closed: {total.ToServer} bytes to server {_attempt.Server}, {total.ToClient} bytes back");
         _services.Selector.Finished(_attempt, rest.ToServer, rest.ToClient);
-        _logger?.Ended(total, _traffic is null ? "refused" : Volatile.Read(ref _aborted) ? "aborted" : "closed");
+        if (!_handedOver) _logger?.Ended(total, _traffic is null ? "refused" : Volatile.Read(ref _aborted) ? "aborted" : "closed");
         _services.Registry.Release(this);
         _ended?.Invoke();
     }
@@ -244,6 +251,19 @@ public sealed class ConnectionLifecycle : IListedConnection
         var source = _address is null ? null : new IPEndPoint(_address, _port);
         return new ProxyAnnouncement(version, source, AnnouncedDestination ?? SocketAddressCodec.LocalOf((int)_clientDescriptor));
     }
+
+    private ConnectionLogger? NewLogger() =>
+        _services.ConnectionLog is { Enabled: true } connectionLog ? new ConnectionLogger(connectionLog, _services.Time, _address, _port) : null;
+
+    /// <summary>What the client's bytes go through (-H, the access log, dumps); UDP datagrams go through none, nor does
+    /// a moved connection whose server this process does not know.</summary>
+    private IClientStreamFilter? NewFilter() => _kind == ConnectionKind.Udp || _attempt.ServerEndPoint is not { } server
+        ? null
+        : _services.Filters?.For(_address, server, Settings.HttpHeaders, https: _kind == ConnectionKind.Tls, _logger is null ? null : RequestLine);
+
+    /// <summary>Only where the JSON log follows requests (-H): the answers' status lines, matched to them in order.</summary>
+    private Http.HttpResponseWatcher? NewResponseWatcher() =>
+        _logger is { } logger && Settings.HttpHeaders && _kind != ConnectionKind.Udp ? new Http.HttpResponseWatcher(logger.Response) : null;
 
     /// <summary>A -H request line, for the JSON access log (called on the relay's thread, before its bytes go on).</summary>
     private void RequestLine(ReadOnlySpan<byte> line) => _logger!.RequestLine(line, _traffic?.Total ?? default);

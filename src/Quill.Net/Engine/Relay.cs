@@ -127,23 +127,23 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
 
     /// <summary>
     /// Takeover, old side (loop thread): takes a relaying plain connection out of this process without closing its
-    /// sockets, with what it holds; its counters are brought up to date and it leaves the registry. Null when it
-    /// cannot move: still connecting, a filter (-H, access log, dumps) holds state of its own, or the kernel relays it.
+    /// sockets, with what it holds and what its watchers (-H, the access logs) have seen; its counters are brought up to
+    /// date and it leaves the registry. Null when it cannot move: still connecting, or the kernel relays it.
     /// </summary>
     internal MovedRelay? HandOver()
     {
-        if (_state != State.Relaying || _toServer!.Filtered || _toClient!.Filtered || InKernel) return null;
+        if (_state != State.Relaying || InKernel) return null;
         _state = State.Closed;
         StopTiming();
         _home.Idle.Forget(this);
         _home.Live.Remove(this);
         _loop.Remove(_client.Fd, _client.Slot);
         _loop.Remove(_server.Fd, _server.Slot);
-        var up = _toServer.HandOver(_pipes);
-        var down = _toClient.HandOver(_pipes);
+        var up = _toServer!.HandOver(_pipes);
+        var down = _toClient!.HandOver(_pipes);
         var connection = _lifecycle.HandedOver();
         return new MovedRelay(_client.Fd, _server.Fd, connection.Client, connection.ClientPort, connection.Server,
-            connection.Traffic, up, down);
+            connection.Traffic, up, down, connection.Watchers);
     }
 
     public void Refuse() => Close();

@@ -178,12 +178,10 @@ internal sealed unsafe class RelayDirection(
         return null;
     }
 
-    /// <summary>A filter or an observer sees this direction's bytes: its state lives in this process, so the relay cannot move.</summary>
-    public bool Filtered => filter is not null || observer is not null;
-
     /// <summary>
     /// Takeover: what this direction holds, for the next process; the pipe is read empty (a pipe is readable like a
-    /// file), so no byte stays behind in this one. Then the direction gives everything back.
+    /// file), so no byte stays behind in this one. Then the direction gives everything back. What its filter or
+    /// observer has seen moves with the connection's lifecycle, which made them.
     /// </summary>
     public MovedDirection HandOver(PipePool pipes)
     {
@@ -198,7 +196,7 @@ internal sealed unsafe class RelayDirection(
         }
         _pipeBytes = 0;
         Release(pipes);
-        return new MovedDirection(pending, _eofSeen, Finished);
+        return new MovedDirection(pending, _eofSeen, Finished, _filterEnded);
     }
 
     /// <summary>Takeover: carries on where the previous process's direction stopped.</summary>
@@ -211,7 +209,9 @@ internal sealed unsafe class RelayDirection(
             moved.Pending.CopyTo(_held, 0);
             (_heldOffset, _heldCount) = (0, moved.Pending.Length);
         }
-        (_eofSeen, Finished) = (moved.EofSeen, moved.Finished);
+        (_eofSeen, Finished, _filterEnded) = (moved.EofSeen, moved.Finished, moved.FilterEnded);
+        // The filter, restored already, may have refused the rest of the stream: the destination was shut then.
+        _destinationShut = filter is { ClientStreamEnded: true };
     }
 
     /// <summary>Sends <paramref name="preface"/> (the PROXY header) before anything read from the source; what the
@@ -239,7 +239,7 @@ internal sealed unsafe class RelayDirection(
         // A short read emptied the socket (the kernel copies all it has queued): the next edge says when there is more.
         if (read == EventLoop.ScratchSize)
         {
-            if (!Filtered) StartBulk();
+            if (filter is null && observer is null) StartBulk();
         }
         else if (source.PeerClosed) _eofSeen = true;
         else if (!source.Ending) source.Readable = false;

@@ -1,3 +1,5 @@
+using Quill.Net.Takeover;
+
 namespace Quill.Net.Http;
 
 /// <summary>
@@ -87,6 +89,23 @@ internal struct ChunkedBodyReader
             consumed++;
         }
         return Progress.NeedMore;
+    }
+
+    /// <summary>Takeover: where in the body it is.</summary>
+    public readonly void Save(BinaryWriter writer)
+    {
+        writer.WriteEnum(_state);
+        writer.Write(_remaining);
+        writer.Write(_count);
+        writer.Write(_trailerLineEmpty);
+    }
+
+    public static ChunkedBodyReader Restore(BinaryReader reader)
+    {
+        var restored = new ChunkedBodyReader { _state = reader.ReadEnum<State>(), _remaining = reader.ReadInt64() };
+        if (restored._remaining < 0) throw new InvalidDataException($"takeover: chunk remainder {restored._remaining}");
+        (restored._count, restored._trailerLineEmpty) = (reader.ReadBounded(MaxTrailerLength), reader.ReadBoolean());
+        return restored;
     }
 
     private void EndSizeLine()

@@ -1,3 +1,5 @@
+using Quill.Net.Takeover;
+
 namespace Quill.Net.Http;
 
 /// <summary>
@@ -14,6 +16,11 @@ internal struct HeadEndScanner
     public void StartAtLineStart() => _state = State.LineStart;
 
     public void Reset() => _state = State.InLine;
+
+    /// <summary>Takeover: how far into a possible terminator the last piece ended.</summary>
+    public readonly void Save(BinaryWriter writer) => writer.WriteEnum(_state);
+
+    public static HeadEndScanner Restore(BinaryReader reader) => new() { _state = reader.ReadEnum<State>() };
 
     /// <returns>The number of bytes up to and including the terminator, or -1 when it is not in <paramref name="bytes"/>.</returns>
     public int Find(ReadOnlySpan<byte> bytes)

@@ -1,4 +1,5 @@
 using Quill.Net.Connections;
+using Quill.Net.Takeover;
 using System.Buffers;
 
 namespace Quill.Net.Http;
@@ -21,6 +22,8 @@ namespace Quill.Net.Http;
 /// the header insertion (request smuggling).</item>
 /// </list>
 /// Memory per connection: one head buffer, rented only while a head is incomplete, at most <see cref="MaxHeadLength"/>.
+/// On a takeover its whole state moves (<see cref="Save"/>), the incomplete head included, so the next process goes
+/// on parsing where this one stopped.
 /// </summary>
 public sealed class HttpRequestFilter : IClientStreamFilter
 {
@@ -95,6 +98,39 @@ public sealed class HttpRequestFilter : IClientStreamFilter
         }
         output.Write(_head.AsSpan(0, _headLength));
         ReleaseHead();
+    }
+
+    public void Save(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(_forwarded is not null);
+        writer.WriteEnum(_mode);
+        writer.Write(_sawRequest);
+        _requestLine.Save(writer);
+        writer.Write(_requestLineDone);
+        _headEnd.Save(writer);
+        writer.WriteHeld(_head.AsSpan(0, _headLength));
+        writer.Write(_bodyRemaining);
+        _chunked.Save(writer);
+        writer.Write(_leavesHttpAfterBody);
+    }
+
+    /// <exception cref="InvalidDataException">The state of a filter that added other headers (-H against the access log only).</exception>
+    public void Restore(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (reader.ReadBoolean() != _forwarded is not null) throw new InvalidDataException("takeover: -H differs from the filter's state");
+        _mode = reader.ReadEnum<Mode>();
+        _sawRequest = reader.ReadBoolean();
+        _requestLine = RequestLineScanner.Restore(reader);
+        _requestLineDone = reader.ReadBoolean();
+        _headEnd = HeadEndScanner.Restore(reader);
+        var head = reader.ReadHeld(MaxHeadLength);
+        if (head.Length > 0 && !Hold(head)) throw new InvalidDataException("takeover: a head longer than the limit");
+        _bodyRemaining = reader.ReadInt64();
+        if (_bodyRemaining < 0) throw new InvalidDataException($"takeover: body remainder {_bodyRemaining}");
+        _chunked = ChunkedBodyReader.Restore(reader);
+        _leavesHttpAfterBody = reader.ReadBoolean();
     }
 
     private int ReadHead(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Quill.Net.Connections;
+using Quill.Net.Takeover;
 
 namespace Quill.Net.Http;
 
@@ -12,7 +13,8 @@ namespace Quill.Net.Http;
 /// runs to the close, or anything it does not understand (not an HTTP/1.x status line, a line longer than
 /// <see cref="MaxLineLength"/>, differing Content-Lengths, a broken chunk), it stops watching; the bytes go on all the
 /// same, and the requests left simply have no status.</para>
-/// Memory per connection: one line buffer, rented only while a head line is split across reads.
+/// Memory per connection: one line buffer, rented only while a head line is split across reads. On a takeover its
+/// whole state moves (<see cref="Save"/>), a split line included.
 /// </summary>
 public sealed class HttpResponseWatcher(ResponseStatusHandler onStatus) : IServerStreamObserver
 {
@@ -47,6 +49,34 @@ public sealed class HttpResponseWatcher(ResponseStatusHandler onStatus) : IServe
             chunk = chunk[used..];
         }
         if (_mode == Mode.Stopped) ReleaseLine();
+    }
+
+    public void Save(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteEnum(_mode);
+        writer.WriteHeld(_line.AsSpan(0, _lineLength));
+        writer.Write(_status);
+        writer.Write(_contentLength);
+        writer.Write(_chunkedBody);
+        writer.Write(_closeDelimited);
+        writer.Write(_bodyRemaining);
+        _chunked.Save(writer);
+    }
+
+    public void Restore(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        _mode = reader.ReadEnum<Mode>();
+        var line = reader.ReadHeld(MaxLineLength);
+        if (line.Length > 0) _ = Hold(line);
+        _status = reader.ReadInt32();
+        _contentLength = reader.ReadInt64();
+        _chunkedBody = reader.ReadBoolean();
+        _closeDelimited = reader.ReadBoolean();
+        _bodyRemaining = reader.ReadInt64();
+        if (_bodyRemaining < 0) throw new InvalidDataException($"takeover: body remainder {_bodyRemaining}");
+        _chunked = ChunkedBodyReader.Restore(reader);
     }
 
     private int ReadLine(ReadOnlySpan<byte> chunk)

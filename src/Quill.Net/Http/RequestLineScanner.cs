@@ -1,3 +1,5 @@
+using Quill.Net.Takeover;
+
 namespace Quill.Net.Http;
 
 /// <summary>
@@ -62,6 +64,21 @@ internal struct RequestLineScanner
         }
         return Verdict.NeedMore;
     }
+
+    /// <summary>Takeover: how far into the line it is.</summary>
+    public readonly void Save(BinaryWriter writer)
+    {
+        writer.WriteEnum(_part);
+        writer.Write(_count);
+        writer.Write(_bent);
+    }
+
+    public static RequestLineScanner Restore(BinaryReader reader) => new()
+    {
+        _part = reader.ReadEnum<Part>(),
+        _count = reader.ReadBounded(MaxMethodLength + 1),
+        _bent = reader.ReadBoolean(),
+    };
 
     private void Next(Part part)
     {

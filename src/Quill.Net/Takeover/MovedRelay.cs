@@ -7,15 +7,17 @@ namespace Quill.Net.Takeover;
 /// <param name="Pending">Read from the source, not yet taken by the destination (held, or in the splice pipe).</param>
 /// <param name="EofSeen">The source's EOF has been read; it is passed on once <paramref name="Pending"/> is delivered.</param>
 /// <param name="Finished">The EOF has been passed on: the destination is shut for writing.</param>
-public sealed record MovedDirection(byte[] Pending, bool EofSeen, bool Finished);
+/// <param name="FilterEnded">The client-stream filter has been told of the EOF (its last output is in <paramref name="Pending"/>).</param>
+public sealed record MovedDirection(byte[] Pending, bool EofSeen, bool Finished, bool FilterEnded);
 
 /// <summary>
 /// A plain-TCP relay handed from one quill to the next: both sockets (descriptors of the process holding the record),
-/// the client and server it belongs to, what it has carried so far, and each direction's state.
+/// the client and server it belongs to, what it has carried so far, each direction's state, and the states of what
+/// watched its bytes.
 /// </summary>
 public sealed record MovedRelay(
     int ClientFd, int ServerFd, IPAddress? Client, int ClientPort, int Server, Traffic Traffic,
-    MovedDirection ToServer, MovedDirection ToClient)
+    MovedDirection ToServer, MovedDirection ToClient, MovedWatchers Watchers)
 {
     /// <summary>Closes this process's descriptors of the two sockets (sent on, or never to be adopted).</summary>
     public void CloseDescriptors()
@@ -37,6 +39,7 @@ public sealed record MovedRelay(
         writer.Write(Traffic.ToClient);
         WriteDirection(writer, ToServer);
         WriteDirection(writer, ToClient);
+        Watchers.Write(writer);
     }
 
     /// <summary>Reads what <see cref="Write"/> wrote; <paramref name="clientFd"/> and <paramref name="serverFd"/> came with it.</summary>
@@ -48,7 +51,9 @@ public sealed record MovedRelay(
         var port = reader.ReadInt32();
         var server = reader.ReadInt32();
         var traffic = new Traffic(reader.ReadInt64(), reader.ReadInt64());
-        return new MovedRelay(clientFd, serverFd, client, port, server, traffic, ReadDirection(reader), ReadDirection(reader));
+        var toServer = ReadDirection(reader);
+        var toClient = ReadDirection(reader);
+        return new MovedRelay(clientFd, serverFd, client, port, server, traffic, toServer, toClient, MovedWatchers.Read(reader));
     }
 
     private static void WriteDirection(BinaryWriter writer, MovedDirection direction)
@@ -57,11 +62,12 @@ public sealed record MovedRelay(
         writer.Write(direction.Pending);
         writer.Write(direction.EofSeen);
         writer.Write(direction.Finished);
+        writer.Write(direction.FilterEnded);
     }
 
     private static MovedDirection ReadDirection(BinaryReader reader)
     {
         var pending = reader.ReadBytes(reader.ReadInt32());
-        return new MovedDirection(pending, reader.ReadBoolean(), reader.ReadBoolean());
+        return new MovedDirection(pending, reader.ReadBoolean(), reader.ReadBoolean(), reader.ReadBoolean());
     }
 }

@@ -11,6 +11,9 @@ namespace Quill.Hosting;
 /// </summary>
 internal sealed class TakeoverClient : IDisposable
 {
+    /// <summary>Said in Hello; the running quill refuses another. 2: relays carry their watchers' states.</summary>
+    internal const int ProtocolVersion = 2;
+
     private readonly TakeoverChannel _channel;
 
     private TakeoverClient(TakeoverChannel channel, ConnectionListener listener, string listenText, int? controlFd, string configuration)
@@ -45,7 +48,7 @@ internal sealed class TakeoverClient : IDisposable
         }
         try
         {
-            channel.Send(TakeoverHandover.Message(TakeoverMessage.Hello, writer => writer.Write(1)), []);
+            channel.Send(TakeoverHandover.Message(TakeoverMessage.Hello, writer => writer.Write(ProtocolVersion)), []);
             TakeoverFailpoint.At("hello");
             var (message, fds) = channel.Receive();
             TakeoverFailpoint.At("listeners");

@@ -33,7 +33,9 @@ internal sealed class TakeoverHandover(ListenerSlot listeners, ControlPlane cont
         try
         {
             var (hello, _) = channel.Receive();
-            Expect(hello, TakeoverMessage.Hello);
+            var version = Expect(hello, TakeoverMessage.Hello).ReadInt32();
+            if (version != TakeoverClient.ProtocolVersion)
+                throw new IOException($"takeover: the new quill speaks takeover protocol {version}, this one {TakeoverClient.ProtocolVersion}");
             // The web endpoint is not handed over: the new process opens it itself, before it asks for connections.
             reopenWeb = web.Release();
             reopenPeers = peers.Release();
