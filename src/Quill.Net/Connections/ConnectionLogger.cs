@@ -178,7 +178,7 @@ internal sealed class ConnectionLogger(IConnectionLog log, TimeProvider time, IP
 
     /// <summary>The timestamp of <paramref name="elapsedTicks"/> (TimeSpan ticks) ago.</summary>
     private long StartedAgo(long elapsedTicks) =>
-        time.GetTimestamp() - (long)(TimeSpan.FromTicks(elapsedTicks).TotalSeconds * time.TimestampFrequency);
+        time.GetTimestamp() - (long)((Int128)elapsedTicks * time.TimestampFrequency / TimeSpan.TicksPerSecond);
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 
