@@ -110,13 +110,13 @@ public sealed class ConnectionLifecycle : IListedConnection
         _attempt = _services.Selector.Adopt(_address, moved.Server);
         (_clientSlot, _server, _state) = (_attempt.ClientSlot, moved.Server, ConnectedState);
         _services.Registry.Add(this);
-        _logger = MovedWatchers.Restore(NewLogger(), moved.Watchers.Log);
+        _logger = Restore(NewLogger(), moved.Watchers.Log, "JSON log record");
         // The previous process counted these bytes to the server and client already; they move with its counters.
         (_traffic, _reported) = (new TrafficCounter(ReportTraffic, moved.Traffic), moved.Traffic);
         var log = _services.Log;
         if (log.IsEnabled(1)) log.Write(1, $"client {Client} taken over, connected to server {moved.Server}");
-        _filter = MovedWatchers.Restore(NewFilter(), moved.Watchers.ClientFilter);
-        _responses = MovedWatchers.Restore(NewResponseWatcher(), moved.Watchers.ServerObserver);
+        _filter = Restore(NewFilter(), moved.Watchers.ClientFilter, "request filter (-H, -l)");
+        _responses = Restore(NewResponseWatcher(), moved.Watchers.ServerObserver, "answer status reader");
         relay.Start(new RelayPlan(_filter, Settings.IdleTimeout, Settings.FastClose, _traffic) { Responses = _responses });
     }
 
@@ -250,6 +250,16 @@ public sealed class ConnectionLifecycle : IListedConnection
         if (version == ProxyVersion.Off) return null;
         var source = _address is null ? null : new IPEndPoint(_address, _port);
         return new ProxyAnnouncement(version, source, AnnouncedDestination ?? SocketAddressCodec.LocalOf((int)_clientDescriptor));
+    }
+
+    /// <summary>A watcher of a moved connection, from where the previous process's stopped; said when that cannot be.</summary>
+    private T? Restore<T>(T? fresh, byte[]? saved, string what)
+        where T : class, ITakeoverState
+    {
+        var restored = MovedWatchers.Restore(fresh, saved);
+        if (saved is not null && restored is null)
+            _services.Log.Write(0, $"client {Client} taken over without its {what}: this quill does not watch connections as the previous one did");
+        return restored;
     }
 
     private ConnectionLogger? NewLogger() =>

@@ -104,7 +104,7 @@ internal struct ChunkedBodyReader
     {
         var restored = new ChunkedBodyReader { _state = reader.ReadEnum<State>(), _remaining = reader.ReadInt64() };
         if (restored._remaining < 0) throw new InvalidDataException($"takeover: chunk remainder {restored._remaining}");
-        (restored._count, restored._trailerLineEmpty) = (reader.ReadBounded(MaxTrailerLength), reader.ReadBoolean());
+        (restored._count, restored._trailerLineEmpty) = (reader.ReadBounded(MaxTrailerLength + 1), reader.ReadBoolean());
         return restored;
     }
 

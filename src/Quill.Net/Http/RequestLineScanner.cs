@@ -76,7 +76,7 @@ internal struct RequestLineScanner
     public static RequestLineScanner Restore(BinaryReader reader) => new()
     {
         _part = reader.ReadEnum<Part>(),
-        _count = reader.ReadBounded(MaxMethodLength + 1),
+        _count = reader.ReadBounded(HttpRequestFilter.MaxHeadLength + 1),
         _bent = reader.ReadBoolean(),
     };
 

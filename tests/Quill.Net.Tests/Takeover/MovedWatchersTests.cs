@@ -17,8 +17,9 @@ namespace Quill.Net.Tests.Takeover;
 public class MovedWatchersTests
 {
     /// <summary>Requests of every framing, heads with and without forwarded headers, LF-only lines, an upgrade last.</summary>
-    private const string Requests =
+    private static readonly string Requests =
         "GET /a HTTP/1.1\r\nHost: h\r\n\r\n" +
+        $"GET /{new string('t', 300)} HTTP/1.1\r\nHost: h\r\n\r\n" +
         "\r\nPUT /b HTTP/1.1\r\nX-Forwarded-For: 198.51.100.1\r\nContent-Length: 11\r\n\r\nhello world" +
         "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-Forwarded-Proto: https\r\n\r\n5;e=1\r\nabcde\r\n3\r\nfgh\r\n0\r\nT: 1\r\n\r\n" +
         "GET /d HTTP/1.0\nHost: h\n\n" +
