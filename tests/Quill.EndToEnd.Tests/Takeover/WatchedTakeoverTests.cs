@@ -28,9 +28,8 @@ public sealed class WatchedTakeoverTests
     public async Task With_H_and_the_access_log_connections_caught_mid_request_move_and_every_request_is_rewritten_and_logged_once()
     {
         using var nginx = await RecordingNginx.StartAsync("web");
-        using var directory = new TempDirectory();
-        var log = directory.File("access.log");
-        using var run = await TakeoverRun.StartAsync([.. nginx.Specs], "-H", "-l", log);
+        using var logged = await LoggedRun.StartAsync([.. nginx.Specs], "-H");
+        var (run, log) = (logged.Run, logged.Log);
         using var uploading = await HttpExchange.OpenAsync(run.Listen.Endpoint, LoopbackClient.Source(6));
         using var splitHead = await HttpExchange.OpenAsync(run.Listen.Endpoint, LoopbackClient.Source(7));
         Assert.Equal("web", await uploading.GetAsync("/u1"));
@@ -52,9 +51,9 @@ public sealed class WatchedTakeoverTests
         Assert.Equal("web", await uploading.GetAsync("/u3"));
         Assert.Equal("web", await splitHead.GetAsync("/s3"));
 
-        var logged = await nginx.RequestsAsync("web", 6);
+        var requests = await nginx.RequestsAsync("web", 6);
         Assert.Equal(body, nginx.Uploaded("web", "moved"));
-        var byPath = logged.ToDictionary(r => r.RequestLine.Split(' ')[1]);
+        var byPath = requests.ToDictionary(r => r.RequestLine.Split(' ')[1]);
         Assert.Equal(6, byPath.Count);
         foreach (var path in new[] { "/u1", "/upload/moved", "/u3" }) Assert.Equal(("127.0.0.6", "http"), (byPath[path].ForwardedFor, byPath[path].ForwardedProto));
         foreach (var path in new[] { "/s1", "/s3" }) Assert.Equal("127.0.0.7", byPath[path].ForwardedFor);
@@ -75,9 +74,8 @@ public sealed class WatchedTakeoverTests
     public async Task With_the_json_log_and_H_each_request_of_a_moved_connection_is_recorded_once_with_its_bytes_and_status()
     {
         using var nginx = await RecordingNginx.StartAsync("web");
-        using var directory = new TempDirectory();
-        var log = directory.File("access.log");
-        using var run = await TakeoverRun.StartAsync([.. nginx.Specs], "-H", "-o", "log_format json", "-l", log);
+        using var logged = await LoggedRun.StartAsync([.. nginx.Specs], "-H", "-o", "log_format json");
+        var (run, log) = (logged.Run, logged.Log);
         var requests = new[] { "GET /j1 HTTP/1.1\r\nHost: quill\r\n\r\n", "GET /j2 HTTP/1.1\r\nHost: quill\r\n\r\n", "GET /j3 HTTP/1.1\r\nHost: quill\r\n\r\n" };
         long[] received = new long[3];
         int port;
@@ -122,9 +120,8 @@ public sealed class WatchedTakeoverTests
     public async Task With_the_json_log_a_moved_connection_gets_its_one_record_when_it_ends_on_the_new_process()
     {
         using var backend = new EchoBackend();
-        using var directory = new TempDirectory();
-        var log = directory.File("access.log");
-        using var run = await TakeoverRun.StartAsync([backend.Spec], "-o", "log_format json", "-l", log);
+        using var logged = await LoggedRun.StartAsync([backend.Spec], "-o", "log_format json");
+        var (run, log) = (logged.Run, logged.Log);
         var before = DateTimeOffset.UtcNow;
         using var socket = await LoopbackClient.ConnectAsync(run.Listen.Endpoint, LoopbackClient.Source(9));
         await socket.SendAsync(Ascii("before the move\n"));
@@ -153,9 +150,8 @@ public sealed class WatchedTakeoverTests
     public async Task When_the_new_process_dies_the_old_one_takes_back_a_connection_cut_mid_request_and_goes_on_rewriting_and_logging()
     {
         using var nginx = await RecordingNginx.StartAsync("web");
-        using var directory = new TempDirectory();
-        var log = directory.File("access.log");
-        using var run = await TakeoverRun.StartAsync([.. nginx.Specs], "-H", "-l", log);
+        using var logged = await LoggedRun.StartAsync([.. nginx.Specs], "-H");
+        var (run, log) = (logged.Run, logged.Log);
         using var client = await HttpExchange.OpenAsync(run.Listen.Endpoint, LoopbackClient.Source(10));
         Assert.Equal("web", await client.GetAsync("/f1"));
         await client.SendAsync(Ascii("GET /f2 HTTP/1.1\r\nHo"));
@@ -169,9 +165,9 @@ public sealed class WatchedTakeoverTests
         await client.SendAsync(Ascii("st: quill\r\n\r\n"));
         Assert.Equal("web", (await client.ReadResponseAsync()).Body);
         Assert.Equal("web", await client.GetAsync("/f3"));
-        var logged = await nginx.RequestsAsync("web", 3);
-        Assert.Equal(["GET /f1 HTTP/1.1", "GET /f2 HTTP/1.1", "GET /f3 HTTP/1.1"], logged.Select(r => r.RequestLine));
-        Assert.All(logged, r => Assert.Equal("127.0.0.10", r.ForwardedFor));
+        var requests = await nginx.RequestsAsync("web", 3);
+        Assert.Equal(["GET /f1 HTTP/1.1", "GET /f2 HTTP/1.1", "GET /f3 HTTP/1.1"], requests.Select(r => r.RequestLine));
+        Assert.All(requests, r => Assert.Equal("127.0.0.10", r.ForwardedFor));
         Assert.Equal(["127.0.0.10 127.0.0.1 GET /f1 HTTP/1.1", "127.0.0.10 127.0.0.1 GET /f2 HTTP/1.1", "127.0.0.10 127.0.0.1 GET /f3 HTTP/1.1"],
             (await Eventually.LinesAsync(log, 3)).Select(WithoutTime));
         Assert.False(run.Old.HasExited);
@@ -187,6 +183,37 @@ public sealed class WatchedTakeoverTests
         run.TakeOver();
         Assert.Equal(0, await run.Old.WaitForExitAsync(OldExitLimit));
         Assert.Contains($"taken over: {moved} connections moved", run.Old.StandardError);
+    }
+
+    /// <summary>A <see cref="TakeoverRun"/> with its access log (-l) in a directory of its own.</summary>
+    private sealed class LoggedRun : IDisposable
+    {
+        private readonly TempDirectory _directory = new();
+
+        public string Log => _directory.File("access.log");
+
+        public TakeoverRun Run { get; private set; } = null!;
+
+        public static async Task<LoggedRun> StartAsync(IReadOnlyList<string> servers, params string[] extra)
+        {
+            var logged = new LoggedRun();
+            try
+            {
+                logged.Run = await TakeoverRun.StartAsync(servers, [.. extra, "-l", logged.Log]);
+                return logged;
+            }
+            catch
+            {
+                logged.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            Run?.Dispose();
+            _directory.Dispose();
+        }
     }
 
     private static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
