@@ -32,7 +32,7 @@ public sealed record MovedWatchers(byte[]? ClientFilter, byte[]? ServerObserver,
         {
             fresh.Restore(reader);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException)
         {
             return null;
         }
