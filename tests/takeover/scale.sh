@@ -8,14 +8,16 @@
 #
 #   tests/takeover/scale.sh                            # 100 plain, 20 TLS, 10 takeovers
 #   PLAIN=200 TLS=40 ROUNDS=20 tests/takeover/scale.sh
+#   WATCHED=1 tests/takeover/scale.sh                  # the plain quill with -H and -l: connections move with their filter
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 export QUILL_TAKEOVER_SCALE_PLAIN="${PLAIN:-100}"
 export QUILL_TAKEOVER_SCALE_TLS="${TLS:-20}"
 export QUILL_TAKEOVER_SCALE_ROUNDS="${ROUNDS:-10}"
+export QUILL_TAKEOVER_SCALE_WATCHED="${WATCHED:-0}"
 
-echo "takeover at scale: $QUILL_TAKEOVER_SCALE_PLAIN plain, $QUILL_TAKEOVER_SCALE_TLS TLS, $QUILL_TAKEOVER_SCALE_ROUNDS takeovers," \
+echo "takeover at scale: $QUILL_TAKEOVER_SCALE_PLAIN plain, $QUILL_TAKEOVER_SCALE_TLS TLS, $QUILL_TAKEOVER_SCALE_ROUNDS takeovers, watched $QUILL_TAKEOVER_SCALE_WATCHED," \
   "commit $(git rev-parse --short HEAD), $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet test tests/Quill.EndToEnd.Tests --filter "FullyQualifiedName~Takeover.TakeoverScaleTests" \
   --logger "console;verbosity=detailed"

@@ -16,7 +16,8 @@ namespace Quill.EndToEnd.Tests.Takeover;
 /// quill (they finish on the old process), and a new connection about every millisecond. Nothing is refused, reset or
 /// corrupted; each takeover moves every plain connection; the socket count of the serving process stays flat.
 /// The suite runs 2 rounds with 30 plain and 6 TLS connections; tests/takeover/scale.sh runs the 10 rounds with
-/// 100 and 20 (QUILL_TAKEOVER_SCALE_PLAIN, _TLS, _ROUNDS).
+/// 100 and 20 (QUILL_TAKEOVER_SCALE_PLAIN, _TLS, _ROUNDS), and with QUILL_TAKEOVER_SCALE_WATCHED=1 the plain quill
+/// runs with -H and -l, so every plain connection moves with its filter's state.
 /// </summary>
 public sealed class TakeoverScaleTests(CertificateFixture certificates, ITestOutputHelper output) : IClassFixture<CertificateFixture>
 {
@@ -32,12 +33,14 @@ public sealed class TakeoverScaleTests(CertificateFixture certificates, ITestOut
         var plainCount = Setting("QUILL_TAKEOVER_SCALE_PLAIN", 30);
         var tlsCount = Setting("QUILL_TAKEOVER_SCALE_TLS", 6);
         var rounds = Setting("QUILL_TAKEOVER_SCALE_ROUNDS", 2);
+        using var directory = new TempDirectory();
+        string[] plainOptions = Setting("QUILL_TAKEOVER_SCALE_WATCHED", 0) == 1 ? ["-x", "1000", "-H", "-l", directory.File("access.log")] : ["-x", "1000"];
         var backends = Enumerable.Range(0, 3).Select(_ => new StreamingBackend()).ToArray();
         var pumps = new List<EchoPump>();
         try
         {
             string[] servers = [.. backends.Select(backend => backend.Spec)];
-            using var plain = await TakeoverRun.StartAsync(servers, "-x", "1000");
+            using var plain = await TakeoverRun.StartAsync(servers, plainOptions);
             using var secure = await TakeoverRun.StartAsync(servers, "-x", "1000", "--grace", "60",
                 "-E", certificates.Set.ServerCertificate, "-K", certificates.Set.ServerKey);
             for (var i = 0; i < plainCount; i++)
