@@ -8,7 +8,8 @@ namespace Quill.EndToEnd.Tests.Http;
 /// <summary>
 /// A real nginx as HTTP backends that record what they received: each logs every request as
 /// "remote|request line|X-Forwarded-For|X-Forwarded-Proto|nginx connection number" and stores PUT bodies under /upload/ (WebDAV), so a
-/// test can compare them byte for byte. Other paths answer with the backend's name.
+/// test can compare them byte for byte; /slow/NAME sends an uploaded file back at 64 KB/s, so that an answer is still on
+/// its way when the test acts. Other paths answer with the backend's name.
 /// </summary>
 internal sealed class RecordingNginx : IDisposable
 {
@@ -85,6 +86,7 @@ internal sealed class RecordingNginx : IDisposable
                     access_log {{directory}}/{{name}}.log forwarded;
                     root {{directory}}/{{name}};
                     location /upload/ { dav_methods PUT; client_max_body_size 64m; }
+                    location /slow/ { alias {{directory}}/{{name}}/upload/; limit_rate 64k; }
                     location / { default_type text/plain; return 200 "{{name}}\n"; }
                 }
 

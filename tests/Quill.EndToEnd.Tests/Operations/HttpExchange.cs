@@ -18,6 +18,9 @@ internal sealed class HttpExchange : IDisposable
     /// <summary>Every byte of every response so far, headers included.</summary>
     public long Received { get; private set; }
 
+    /// <summary>Whether bytes have come that no read has taken yet.</summary>
+    public bool HasUnread => _socket.Available > 0 || _pending.Length > 0;
+
     /// <summary>The client's own end of the connection.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 

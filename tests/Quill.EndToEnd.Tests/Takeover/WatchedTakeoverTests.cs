@@ -117,6 +117,36 @@ public sealed class WatchedTakeoverTests
     }
 
     [Fact]
+    public async Task With_the_json_log_and_H_an_answer_in_flight_moves_and_the_next_answers_status_is_still_read()
+    {
+        using var nginx = await RecordingNginx.StartAsync("web");
+        using var logged = await LoggedRun.StartAsync([.. nginx.Specs], "-H", "-o", "log_format json");
+        var (run, log) = (logged.Run, logged.Log);
+        // Letters, so that the client's text reading keeps every byte; about 2 s at nginx's 64 KB/s.
+        var body = string.Concat(Enumerable.Range(0, 128 * 1024).Select(i => (char)('a' + RandomNumberGenerator.GetInt32(26))));
+        using var client = await HttpExchange.OpenAsync(run.Listen.Endpoint, LoopbackClient.Source(11));
+        await client.SendAsync(Ascii($"PUT /upload/big HTTP/1.1\r\nHost: quill\r\nContent-Length: {body.Length}\r\n\r\n{body}"));
+        Assert.StartsWith("HTTP/1.1 201", (await client.ReadResponseAsync()).Status, StringComparison.Ordinal);
+        var beforeSlow = client.Received;
+
+        // The takeover comes while the answer streams: its status has been read, its body is still passing.
+        await client.SendAsync(Ascii("GET /slow/big HTTP/1.1\r\nHost: quill\r\n\r\n"));
+        Assert.True(await Eventually.TrueAsync(() => client.HasUnread), "no answer began");
+        await TakeOverAsync(run, moved: 1);
+        var slow = await client.ReadResponseAsync();
+        Assert.Equal(("HTTP/1.1 200 OK", body), slow);
+        var slowBytes = client.Received - beforeSlow;
+        await client.SendAsync(Ascii("GET /slow/nothing HTTP/1.1\r\nHost: quill\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 404", (await client.ReadResponseAsync()).Status, StringComparison.Ordinal);
+        client.Dispose();
+
+        var records = (await Eventually.LinesAsync(log, 3)).Select(line => JsonDocument.Parse(line).RootElement).ToArray();
+        Assert.Equal([("/upload/big", 201), ("/slow/big", 200), ("/slow/nothing", 404)],
+            records.Select(r => (r.GetProperty("path").GetString(), r.GetProperty("status").GetInt32())));
+        Assert.Equal(slowBytes, records[1].GetProperty("bytes_to_client").GetInt64());
+    }
+
+    [Fact]
     public async Task With_the_json_log_a_moved_connection_gets_its_one_record_when_it_ends_on_the_new_process()
     {
         using var backend = new EchoBackend();
