@@ -128,11 +128,14 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     /// <summary>
     /// Takeover, old side (loop thread): takes a relaying plain connection out of this process without closing its
     /// sockets, with what it holds and what its watchers (-H, the access logs) have seen; its counters are brought up to
-    /// date and it leaves the registry. Null when it cannot move: still connecting, or the kernel relays it.
+    /// date and it leaves the registry. Null when it cannot move: still connecting, or the kernel relays it and did not
+    /// give it back by <paramref name="drainDeadline"/> (see <see cref="LeaveKernel"/>).
     /// </summary>
-    internal MovedRelay? HandOver()
+    /// <param name="drainDeadline">Environment.TickCount64 by which kernel-relayed bytes in flight must have gone.</param>
+    internal MovedRelay? HandOver(long drainDeadline)
     {
-        if (_state != State.Relaying || InKernel) return null;
+        if (_state != State.Relaying) return null;
+        if (InKernel && !LeaveKernel(drainDeadline)) return null;
         _state = State.Closed;
         StopTiming();
         _home.Idle.Forget(this);
@@ -147,6 +150,37 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     }
 
     public void Refuse() => Close();
+
+    /// <summary>
+    /// Takeover: makes a kernel-relayed connection the event loop's again, so it can move like any other. The kernel
+    /// stops redirecting both sockets; the bytes it redirected already are sent out of the other socket (its work queue
+    /// does that within microseconds unless the destination is slow), which is waited for until
+    /// <paramref name="deadline"/>; then both leave the sockhash. Bytes that came after the pause wait in the receive
+    /// queues, unread, for the next process. Not drained in time: the kernel takes the connection back and it stays
+    /// here until --grace.
+    /// </summary>
+    private bool LeaveKernel(long deadline)
+    {
+        var sockmap = _home.Sockmap!;
+        var paused = _toServer!.PauseKernel(sockmap) && _toClient!.PauseKernel(sockmap);
+        while (paused && !(_toServer.KernelDrained && _toClient!.KernelDrained))
+        {
+            if (Environment.TickCount64 >= deadline) paused = false;
+            else Thread.Sleep(1);
+        }
+        if (!paused)
+        {
+            // Both are tried: the first undo failing must not leave the other paused.
+            var back = _toServer.UnpauseKernel(sockmap);
+            if (!_toClient!.UnpauseKernel(sockmap) || !back) AbortNow();
+            return false;
+        }
+        _toServer.LeaveKernel();
+        _toClient!.LeaveKernel();
+        sockmap.Leave(_client.Fd, _server.Fd);
+        _home.Kernel.Forget(this);
+        return true;
+    }
 
     /// <summary>The kernel relays at least one direction.</summary>
     public bool InKernel => _toClient is { InKernel: true };

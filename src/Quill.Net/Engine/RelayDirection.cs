@@ -49,6 +49,7 @@ internal sealed unsafe class RelayDirection(
     private bool _filterEnded;
     private SockmapLeg? _kernel;
     private long _kernelReported;
+    private long _kernelTaken = -1;
 
     /// <summary>The source's EOF has been passed on (the destination shut for writing).</summary>
     public bool Finished { get; private set; }
@@ -176,6 +177,51 @@ internal sealed unsafe class RelayDirection(
         Recount();
         _eofSeen = true;
         return null;
+    }
+
+    /// <summary>
+    /// Takeover: the kernel stops redirecting this direction's source. The bytes it took are known exactly only when no
+    /// segment came between the readings before and after the pause; if one did, the kernel takes the direction back
+    /// (what came meanwhile follows what went before) and it tries again. False when it never read clean.
+    /// </summary>
+    public bool PauseKernel(SockmapRelay sockmap)
+    {
+        const int attempts = 8;
+        if (_kernel is null) return true;
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            var before = SockmapLeg.Taken(source.Fd);
+            if (before < 0 || !sockmap.Pause(source.Fd)) return false;
+            if (SockmapLeg.Taken(source.Fd) == before)
+            {
+                _kernelTaken = before;
+                return true;
+            }
+            if (!sockmap.Unpause(source.Fd)) return false;
+        }
+        return false;
+    }
+
+    /// <summary>Undoes <see cref="PauseKernel"/> (the relay stays in this process, relayed by the kernel).</summary>
+    public bool UnpauseKernel(SockmapRelay sockmap)
+    {
+        if (_kernelTaken < 0) return true;
+        _kernelTaken = -1;
+        return sockmap.Unpause(source.Fd);
+    }
+
+    /// <summary>Paused, and every byte the kernel took from the source has reached the destination's send queue.</summary>
+    public bool KernelDrained => _kernelTaken < 0 || _kernel!.Delivered(destination.Fd, _kernelTaken);
+
+    /// <summary>
+    /// Takeover, once drained: the direction is the event loop's again, counted up to what the kernel moved; what
+    /// came after the pause waits unread in the source's receive queue, for the next process to read.
+    /// </summary>
+    public void LeaveKernel()
+    {
+        if (_kernelTaken < 0) return;
+        if (_kernelTaken > _kernelReported) Delivered(_kernelTaken - _kernelReported);
+        (_kernel, _kernelTaken, Draining) = (null, -1, false);
     }
 
     /// <summary>

@@ -54,6 +54,12 @@ internal sealed class RelayEngine : IDisposable
     public Task StopAccepting() => OnEveryLoop(shard => shard.Intake.Detach());
 
     /// <summary>
+    /// Takeover: how long a loop waits, in all, for the kernel to send the bytes it redirected already on the
+    /// connections it relays, before they move; those not drained by then stay here until --grace.
+    /// </summary>
+    private static readonly TimeSpan KernelDrainLimit = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Takeover, old side: takes every relaying plain connection out of its loop (see <see cref="Relay.HandOver"/>).
     /// Also says how many are still connecting: they can move once connected.
     /// </summary>
@@ -63,12 +69,13 @@ internal sealed class RelayEngine : IDisposable
         var connecting = 0;
         await OnEveryLoop(shard =>
         {
+            var drainDeadline = Environment.TickCount64 + (long)KernelDrainLimit.TotalMilliseconds;
             foreach (var relay in shard.Live.ToArray())
             {
                 MovedRelay? one;
                 try
                 {
-                    one = relay.HandOver();
+                    one = relay.HandOver(drainDeadline);
                 }
                 catch (IOException)
                 {

@@ -37,7 +37,7 @@ internal sealed class SockmapLeg
     /// <summary>Everything taken from the source (whose FIN has come) has reached the destination's send queue.</summary>
     /// <remarks>Compares with a fresh reading, not with <see cref="Counted"/>: a count is never taken back.</remarks>
     public bool Drained(int sourceFd, int destinationFd) =>
-        Read(sourceFd, finReceived: true) is var (data, _) && (long)(Delivered(destinationFd) - _destinationBase) >= data;
+        Read(sourceFd, finReceived: true) is var (data, _) && Delivered(destinationFd, data);
 
     /// <summary>
     /// The data bytes taken from the source, less its FIN, whether or not epoll has said yet that it came: a count
@@ -56,6 +56,12 @@ internal sealed class SockmapLeg
         }
         return ((long)counts.BytesReceived - (fin ? 1 : 0), counts.LastDataReceivedMs);
     }
+
+    /// <summary>Bytes taken from the source so far (less its FIN, whether or not epoll has said so yet); -1 if unknown.</summary>
+    public static long Taken(int sourceFd) => Read(sourceFd, finReceived: false) is var (data, _) ? data : -1;
+
+    /// <summary>The destination's send queue has taken the first <paramref name="taken"/> bytes of the source.</summary>
+    public bool Delivered(int destinationFd, long taken) => (long)(Delivered(destinationFd) - _destinationBase) >= taken;
 
     /// <summary>Bytes written to the socket: acknowledged ones plus those still queued.</summary>
     private static ulong Delivered(int fd) =>

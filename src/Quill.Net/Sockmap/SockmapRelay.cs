@@ -79,6 +79,31 @@ internal sealed class SockmapRelay : IDisposable
         return SockmapJoin.Both;
     }
 
+    /// <summary>
+    /// Takeover: the kernel stops redirecting what arrives on <paramref name="fd"/>, which waits in its receive queue
+    /// from now on. What it redirected already still goes out of the partner: the socket stays in the targets map.
+    /// </summary>
+    public bool Pause(int fd) => Libc.SocketCookie(fd) is var cookie and not 0 && Libc.BpfDelete(_verdicts, cookie) >= 0;
+
+    /// <summary>Undoes <see cref="Pause"/>: what queued meanwhile is redirected after what went before.</summary>
+    public bool Unpause(int fd)
+    {
+        var cookie = Libc.SocketCookie(fd);
+        if (cookie == 0 || Libc.BpfPutSocket(_verdicts, cookie, fd) < 0) return false;
+        _ = Libc.NudgeReceiver(fd);
+        return true;
+    }
+
+    /// <summary>
+    /// Takeover: both sockets leave the kernel for good, once both are paused and every redirected byte has been
+    /// sent (leaving the targets map drops whatever the kernel still queues for the socket).
+    /// </summary>
+    public void Leave(int clientFd, int serverFd)
+    {
+        _ = Libc.BpfDelete(_targets, Libc.SocketCookie(clientFd));
+        _ = Libc.BpfDelete(_targets, Libc.SocketCookie(serverFd));
+    }
+
     public void Dispose()
     {
         // Sockets still in the maps leave them as the maps go; their connections were closed first.

@@ -21,11 +21,14 @@ public sealed class TakeoverTests(CertificateFixture certificates, ITestOutputHe
 {
     private static readonly TimeSpan OldExitLimit = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task Live_connections_move_byte_exact_and_no_new_client_is_refused()
+    /// <summary>With --sockmap the kernel relays the streams: each leaves the kernel (its bytes in flight sent first) and moves.</summary>
+    [Theory]
+    [InlineData("--no-sockmap")]
+    [InlineData("--sockmap")]
+    public async Task Live_connections_move_byte_exact_and_no_new_client_is_refused(string relaying)
     {
         using var backend = new StreamingBackend();
-        using var run = await TakeoverRun.StartAsync([backend.Spec]);
+        using var run = await TakeoverRun.StartAsync([backend.Spec], relaying);
         using var streams = await HeldStreams.OpenAsync(run.Listen.Endpoint, 6);
         // Every stream relayed by the old process before the takeover comes.
         await run.WaitForServerConnectionsAsync(streams.Count);
