@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sockmap on vs off: scenarios b (keep-alive HTTP, CPU per request) and c (one bulk stream) with quill relaying in
-# the kernel (the default), quill --no-sockmap, pen and direct, on the same backends as run.sh.
+# Sockmap on vs off: scenarios a (a new connection per request), b (keep-alive HTTP, CPU per request) and c (one bulk
+# stream) with quill --sockmap relaying in the kernel, quill as it starts by default (the event loop), pen and direct,
+# on the same backends as run.sh.
 # Usage: bench/sockmap.sh [--reps N] [--seconds S]
 # Prints one JSON record per measurement (lib/measure.py) with kworker_s added: the CPU time all kworker threads
 # spent in the window, where the kernel's sockmap sends run (charged to no balancer process).
@@ -38,10 +39,10 @@ ensure_peers
 build_quill "${QUILL_SRC:-$REPO_DIR}" "$WORK/quill" "$WORK"
 [[ -n $QUILL_BIN ]] || die "quill: $QUILL_BUILD"
 log "quill: $QUILL_BUILD"
-SOCKMAP_BIN=$QUILL_BIN
-LOOP_BIN=$WORK/quill-loop
-printf '#!/bin/sh\nexec %q --no-sockmap "$@"\n' "$QUILL_BIN" >"$LOOP_BIN"
-chmod +x "$LOOP_BIN"
+LOOP_BIN=$QUILL_BIN
+SOCKMAP_BIN=$WORK/quill-sockmap
+printf '#!/bin/sh\nexec %q --sockmap "$@"\n' "$QUILL_BIN" >"$SOCKMAP_BIN"
+chmod +x "$SOCKMAP_BIN"
 taskset -cp 0 $$ >/dev/null
 start_backends "$WORK" "$CONF_DIR"
 
@@ -65,17 +66,18 @@ measure_one() {
 }
 
 for ((rep = 1; rep <= REPS; rep++)); do
-    for label in quill quill-loop pen direct; do
+    for label in quill-sockmap quill pen direct; do
         name=$label
         case $label in
-            quill) QUILL_BIN=$SOCKMAP_BIN ;;
-            quill-loop) QUILL_BIN=$LOOP_BIN name=quill ;;
+            quill) QUILL_BIN=$LOOP_BIN ;;
+            quill-sockmap) QUILL_BIN=$SOCKMAP_BIN name=quill ;;
         esac
         log "rep $rep: $label"
         start_target "$name" $((PORT_BASE + 301)) "$BACKEND1" "$BACKEND2" || continue
         pid_args=(--rep "$rep" --port "$TARGET_PORT")
         [[ -n $TARGET_PID ]] && pid_args+=(--pid "$TARGET_PID")
         taskset -c 0 timeout 30 wrk -t1 -c50 -d"${WARMUP_SECONDS}s" "http://127.0.0.1:$TARGET_PORT/1k" >/dev/null 2>&1 || true
+        measure_one "$label" close "${pid_args[@]}" --conns 50 --seconds "$HTTP_SECONDS"
         measure_one "$label" keepalive "${pid_args[@]}" --conns 100 --seconds "$HTTP_SECONDS"
         stop_target
         start_target "$name" $((PORT_BASE + 401)) "$IPERF_PORT" "$IPERF_PORT" || continue
