@@ -193,13 +193,8 @@ public sealed class UdpIntake : IDisposable
             _services, client.Address, client.Port, _services.SettingsForNewClient(), ConnectionKind.Udp, ended: null);
         var lastActivity = _time.GetTimestamp() - (long)(moved.Idle.TotalSeconds * _time.TimestampFrequency);
         var session = new UdpSession(this, address, client, lifecycle, lastActivity);
-        UdpSession? previous;
-        lock (_gate)
-        {
-            _sessions.Remove(address, out previous);
-            _sessions[address] = session;
-        }
-        if (previous is not null) End(previous, "taken over by the session of the previous process");
+        // No session of this client is here: the listen socket is not read while sessions arrive.
+        lock (_gate) _sessions[address] = session;
         session.Resume(new Socket(new SafeSocketHandle(moved.UpstreamFd, ownsHandle: true)), moved, Descriptor);
     }
 

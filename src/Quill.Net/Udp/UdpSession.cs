@@ -201,11 +201,11 @@ internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
             await replies.ConfigureAwait(false);
         } while (!ReferenceEquals(replies, CurrentReplies()));
 
-        var upstream = Upstream!;
-        var fd = Interop.Libc.Detach(upstream);
+        var upstream = Upstream;
+        var fd = upstream is null ? -1 : Interop.Libc.Detach(upstream);
         if (fd < 0)
         {
-            upstream.Dispose();
+            upstream?.Dispose();
             ReleaseFirst();
             Lifecycle.Ended();
             return null;
