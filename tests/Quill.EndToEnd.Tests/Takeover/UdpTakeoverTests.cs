@@ -10,7 +10,8 @@ namespace Quill.EndToEnd.Tests.Takeover;
 /// quill -U --takeover: the new process takes the listen socket and every UDP session with its upstream socket.
 /// Clients exchanging datagrams across the takeover lose none, every session keeps its server, a reply the server
 /// sends after the old process has gone still reaches its client, and the counters carry on. A new process killed
-/// mid-handover leaves the old one serving the same sessions, with no descriptor more than before.
+/// mid-handover leaves the old one serving the same sessions, with no descriptor more than before. A -U quill does not
+/// take over from a TCP one.
 /// </summary>
 public sealed class UdpTakeoverTests(ITestOutputHelper output)
 {
@@ -109,6 +110,24 @@ public sealed class UdpTakeoverTests(ITestOutputHelper output)
         {
             foreach (var client in clients) client.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task A_udp_quill_does_not_take_over_from_a_tcp_one_which_serves_on()
+    {
+        using var backend = new EchoBackend();
+        using var run = await TakeoverRun.StartAsync([backend.Spec]);
+
+        using var udp = BalancerProcess.Launch(BalancerKind.Quill, ["--takeover", "-U", .. run.Arguments]);
+        Assert.Equal(1, await udp.WaitForExitAsync(ExitLimit));
+        Assert.Contains("the running quill balances TCP", udp.StandardError);
+        Assert.True(await Eventually.TrueAsync(() => run.Old.StandardError.Contains("takeover failed, serving on", StringComparison.Ordinal)),
+            run.Old.StandardError);
+        Assert.False(run.Old.HasExited);
+        Assert.True(ListeningSockets.IsListeningIn(run.Old.Pid, run.Listen.Endpoint));
+        using var client = await LoopbackClient.ConnectAsync(run.Listen.Endpoint);
+        await client.SendAsync("still here\n"u8.ToArray());
+        Assert.Equal("still here", await LoopbackClient.ReadLineAsync(client));
     }
 
     /// <summary>
