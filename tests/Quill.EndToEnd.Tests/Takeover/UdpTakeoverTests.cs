@@ -21,43 +21,31 @@ public sealed class UdpTakeoverTests(ITestOutputHelper output)
     [Fact]
     public async Task Sessions_move_with_their_sockets_and_replies_reach_clients_after_the_old_process_exits()
     {
-        using var s0 = new UdpNamedEcho("s0");
-        using var s1 = new UdpNamedEcho("s1");
-        using var run = await TakeoverRun.StartUdpAsync([s0.Spec, s1.Spec], "-r");
-        var clients = Enumerable.Range(0, Sessions).Select(_ => new UdpSessionClient(run.Listen.Endpoint)).ToArray();
-        try
+        using var sessions = await UdpSessionsRun.StartAsync(Sessions);
+        var (run, clients) = (sessions.Run, sessions.Clients);
+        await using (var exchanges = new UdpExchanges(clients, sessions.Servers))
         {
-            var servers = await OpenSessionsAsync(clients, s0, s1);
-            await using (var exchanges = new UdpExchanges(clients, servers))
-            {
-                await exchanges.WaitForAsync(20);
-                run.TakeOver();
-                Assert.Equal(0, await run.Old.WaitForExitAsync(ExitLimit));
-                output.WriteLine(run.Old.StandardError.Split('\n').First(line => line.Contains("taken over:", StringComparison.Ordinal)));
-                Assert.Contains($"taken over: {Sessions} UDP sessions moved", run.Old.StandardError);
-                var beforeExit = exchanges.Completed;
+            await exchanges.WaitForAsync(20);
+            run.TakeOver();
+            Assert.Equal(0, await run.Old.WaitForExitAsync(ExitLimit));
+            output.WriteLine(run.Old.StandardError.Split('\n').First(line => line.Contains("taken over:", StringComparison.Ordinal)));
+            Assert.Contains($"taken over: {Sessions} UDP sessions moved", run.Old.StandardError);
+            var beforeExit = exchanges.Completed;
 
-                // Sent to the old process, answered by the servers only now: the new one relays the replies.
-                s0.ReleaseHeld();
-                s1.ReleaseHeld();
-                for (var i = 0; i < Sessions; i++) Assert.Equal(servers[i], await clients[i].ReplyToAsync($"hold-{i}"));
-                await exchanges.WaitForAsync(40);
-                await exchanges.DisposeAsync();
-                output.WriteLine($"{exchanges.Completed} exchanges, {exchanges.Completed - beforeExit} after the old process exited");
-                Assert.Empty(exchanges.Failures);
-            }
-            Assert.All(clients, client => Assert.Equal(0, client.Refused));
+            // Sent to the old process, answered by the servers only now: the new one relays the replies.
+            await sessions.ReleaseHeldAsync();
+            await exchanges.WaitForAsync(40);
+            await exchanges.DisposeAsync();
+            output.WriteLine($"{exchanges.Completed} exchanges, {exchanges.Completed - beforeExit} after the old process exited");
+            Assert.Empty(exchanges.Failures);
+        }
+        Assert.All(clients, client => Assert.Equal(0, client.Refused));
 
-            // The new process's counters carry on from the old one's: every datagram counted once, each server still holds two sessions.
-            var expected = (clients.Sum(c => c.BytesSent), clients.Sum(c => c.BytesReceived));
-            var listed = await Eventually.ValueAsync(() => run.AskAsync("servers"), reply => Totals(reply) == expected);
-            Assert.Equal(expected, Totals(listed));
-            Assert.Equal(2, Regex.Matches(listed, " conn 2 ").Count);
-        }
-        finally
-        {
-            foreach (var client in clients) client.Dispose();
-        }
+        // The new process's counters carry on from the old one's: every datagram counted once, each server still holds two sessions.
+        var expected = (clients.Sum(c => c.BytesSent), clients.Sum(c => c.BytesReceived));
+        var listed = await Eventually.ValueAsync(() => run.AskAsync("servers"), reply => Totals(reply) == expected);
+        Assert.Equal(expected, Totals(listed));
+        Assert.Equal(2, Regex.Matches(listed, " conn 2 ").Count);
     }
 
     [Theory]
@@ -66,50 +54,38 @@ public sealed class UdpTakeoverTests(ITestOutputHelper output)
     [InlineData("state")]
     public async Task The_old_process_serves_its_sessions_on_when_the_new_one_is_killed_mid_handover(string step)
     {
-        using var s0 = new UdpNamedEcho("s0");
-        using var s1 = new UdpNamedEcho("s1");
-        using var run = await TakeoverRun.StartUdpAsync([s0.Spec, s1.Spec], "-r");
-        var clients = Enumerable.Range(0, Sessions).Select(_ => new UdpSessionClient(run.Listen.Endpoint)).ToArray();
-        try
+        using var sessions = await UdpSessionsRun.StartAsync(Sessions);
+        var (run, clients) = (sessions.Run, sessions.Clients);
+        await using (var exchanges = new UdpExchanges(clients, sessions.Servers))
         {
-            var servers = await OpenSessionsAsync(clients, s0, s1);
-            await using (var exchanges = new UdpExchanges(clients, servers))
-            {
-                await exchanges.WaitForAsync(20);
-                var descriptors = OpenDescriptors(run.Old.Pid);
-                var failing = run.TakeOver(new Dictionary<string, string> { ["QUILL_TAKEOVER_FAIL"] = step });
-                // SIGKILL: 128 + 9.
-                Assert.Equal(137, await failing.WaitForExitAsync(ExitLimit));
-                Assert.True(await Eventually.TrueAsync(() => run.Old.StandardError.Contains("takeover failed, serving on", StringComparison.Ordinal),
-                    TimeSpan.FromSeconds(40)), run.Old.StandardError);
-                output.WriteLine(run.Old.StandardError.Split('\n').First(line => line.Contains("takeover failed", StringComparison.Ordinal)));
-                Assert.False(run.Old.HasExited);
-                Assert.Equal(run.Old.Pid.ToString(CultureInfo.InvariantCulture), await File.ReadAllTextAsync(run.PidFile));
+            await exchanges.WaitForAsync(20);
+            var descriptors = OpenDescriptors(run.Old.Pid);
+            var failing = run.TakeOver(new Dictionary<string, string> { ["QUILL_TAKEOVER_FAIL"] = step });
+            // SIGKILL: 128 + 9.
+            Assert.Equal(137, await failing.WaitForExitAsync(ExitLimit));
+            Assert.True(await Eventually.TrueAsync(() => run.Old.StandardError.Contains("takeover failed, serving on", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(40)), run.Old.StandardError);
+            output.WriteLine(run.Old.StandardError.Split('\n').First(line => line.Contains("takeover failed", StringComparison.Ordinal)));
+            Assert.False(run.Old.HasExited);
+            Assert.Equal(run.Old.Pid.ToString(CultureInfo.InvariantCulture), await File.ReadAllTextAsync(run.PidFile));
 
-                s0.ReleaseHeld();
-                s1.ReleaseHeld();
-                for (var i = 0; i < Sessions; i++) Assert.Equal(servers[i], await clients[i].ReplyToAsync($"hold-{i}"));
-                await exchanges.WaitForAsync(40);
-                await exchanges.DisposeAsync();
-                Assert.Empty(exchanges.Failures);
-                // What it handed and took back, it holds once: as many descriptors as before.
-                Assert.True(await Eventually.TrueAsync(() => OpenDescriptors(run.Old.Pid) == descriptors),
-                    $"{OpenDescriptors(run.Old.Pid)} descriptors open, {descriptors} before the takeover");
-            }
-            Assert.All(clients, client => Assert.Equal(0, client.Refused));
+            await sessions.ReleaseHeldAsync();
+            await exchanges.WaitForAsync(40);
+            await exchanges.DisposeAsync();
+            Assert.Empty(exchanges.Failures);
+            // What it handed and took back, it holds once: as many descriptors as before.
+            Assert.True(await Eventually.TrueAsync(() => OpenDescriptors(run.Old.Pid) == descriptors),
+                $"{OpenDescriptors(run.Old.Pid)} descriptors open, {descriptors} before the takeover");
+        }
+        Assert.All(clients, client => Assert.Equal(0, client.Refused));
 
-            // Nothing is left half-done: the next takeover moves the same sessions.
-            await run.WaitUntilTakeoverReadyAsync(run.Old);
-            var next = run.TakeOver();
-            Assert.Equal(0, await run.Old.WaitForExitAsync(ExitLimit));
-            Assert.Contains($"taken over: {Sessions} UDP sessions moved", run.Old.StandardError);
-            for (var i = 0; i < Sessions; i++) Assert.Equal(servers[i], await clients[i].ExchangeAsync($"after-{i}"));
-            Assert.False(next.HasExited);
-        }
-        finally
-        {
-            foreach (var client in clients) client.Dispose();
-        }
+        // Nothing is left half-done: the next takeover moves the same sessions.
+        await run.WaitUntilTakeoverReadyAsync(run.Old);
+        var next = run.TakeOver();
+        Assert.Equal(0, await run.Old.WaitForExitAsync(ExitLimit));
+        Assert.Contains($"taken over: {Sessions} UDP sessions moved", run.Old.StandardError);
+        for (var i = 0; i < Sessions; i++) Assert.Equal(sessions.Servers[i], await clients[i].ExchangeAsync($"after-{i}"));
+        Assert.False(next.HasExited);
     }
 
     [Fact]
@@ -128,21 +104,6 @@ public sealed class UdpTakeoverTests(ITestOutputHelper output)
         using var client = await LoopbackClient.ConnectAsync(run.Listen.Endpoint);
         await client.SendAsync("still here\n"u8.ToArray());
         Assert.Equal("still here", await LoopbackClient.ReadLineAsync(client));
-    }
-
-    /// <summary>
-    /// Each client's first datagram starts its session (round robin: both servers get some); then each sends one the
-    /// server holds. Returns the server of each session.
-    /// </summary>
-    private static async Task<string[]> OpenSessionsAsync(UdpSessionClient[] clients, UdpNamedEcho s0, UdpNamedEcho s1)
-    {
-        var servers = new string[clients.Length];
-        for (var i = 0; i < clients.Length; i++) servers[i] = await clients[i].ExchangeAsync($"hello-{i}");
-        Assert.Contains("s0", servers);
-        Assert.Contains("s1", servers);
-        for (var i = 0; i < clients.Length; i++) await clients[i].SendAsync($"hold-{i}");
-        Assert.True(await Eventually.TrueAsync(() => s0.Held + s1.Held == clients.Length), $"{s0.Held + s1.Held} datagrams held");
-        return servers;
     }
 
     /// <summary>The bytes to and from all servers, as <c>servers</c> lists them.</summary>
