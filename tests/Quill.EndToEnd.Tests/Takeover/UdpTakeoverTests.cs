@@ -8,7 +8,7 @@ namespace Quill.EndToEnd.Tests.Takeover;
 
 /// <summary>
 /// quill -U --takeover: the new process takes the listen socket and every UDP session with its upstream socket.
-/// Clients exchanging datagrams across the takeover lose none, every session keeps its server, a reply the server
+/// Clients exchanging datagrams across takeovers in a row lose none, every session keeps its server, a reply the server
 /// sends after the old process has gone still reaches its client, and the counters carry on. A new process killed
 /// mid-handover leaves the old one serving the same sessions, with no descriptor more than before. A -U quill does not
 /// take over from a TCP one.
@@ -16,27 +16,34 @@ namespace Quill.EndToEnd.Tests.Takeover;
 public sealed class UdpTakeoverTests(ITestOutputHelper output)
 {
     private const int Sessions = 4;
+    private const int Rounds = 3;
     private static readonly TimeSpan ExitLimit = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task Sessions_move_with_their_sockets_and_replies_reach_clients_after_the_old_process_exits()
+    public async Task Sessions_move_with_their_sockets_through_takeovers_in_a_row_and_replies_reach_clients_after_the_old_processes_exit()
     {
         using var sessions = await UdpSessionsRun.StartAsync(Sessions);
         var (run, clients) = (sessions.Run, sessions.Clients);
         await using (var exchanges = new UdpExchanges(clients, sessions.Servers))
         {
-            await exchanges.WaitForAsync(20);
-            run.TakeOver();
-            Assert.Equal(0, await run.Old.WaitForExitAsync(ExitLimit));
-            output.WriteLine(run.Old.StandardError.Split('\n').First(line => line.Contains("taken over:", StringComparison.Ordinal)));
-            Assert.Contains($"taken over: {Sessions} UDP sessions moved", run.Old.StandardError);
+            // Each new process hands the sessions on to the next.
+            for (var round = 0; round < Rounds; round++)
+            {
+                await exchanges.WaitForAsync(20);
+                var serving = run.Newest;
+                var next = run.TakeOver();
+                Assert.Equal(0, await serving.WaitForExitAsync(ExitLimit));
+                output.WriteLine(serving.StandardError.Split('\n').First(line => line.Contains("taken over:", StringComparison.Ordinal)));
+                Assert.Contains($"taken over: {Sessions} UDP sessions moved", serving.StandardError);
+                await run.WaitUntilTakeoverReadyAsync(next);
+            }
             var beforeExit = exchanges.Completed;
 
-            // Sent to the old process, answered by the servers only now: the new one relays the replies.
+            // Sent to the first process, answered by the servers only now: the last one relays the replies.
             await sessions.ReleaseHeldAsync();
             await exchanges.WaitForAsync(40);
             await exchanges.DisposeAsync();
-            output.WriteLine($"{exchanges.Completed} exchanges, {exchanges.Completed - beforeExit} after the old process exited");
+            output.WriteLine($"{exchanges.Completed} exchanges, {exchanges.Completed - beforeExit} after the last takeover");
             Assert.Empty(exchanges.Failures);
         }
         Assert.All(clients, client => Assert.Equal(0, client.Refused));
