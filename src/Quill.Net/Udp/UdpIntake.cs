@@ -170,13 +170,10 @@ public sealed class UdpIntake : IDisposable
             _sessions.Clear();
         }
         var now = _time.GetTimestamp();
-        var moved = new List<MovedSession>(sessions.Length);
-        foreach (var session in sessions)
-        {
-            if (await session.HandOverAsync(_time.GetElapsedTime(session.LastActivity, now)).ConfigureAwait(false) is { } one)
-                moved.Add(one);
-        }
-        return moved;
+        // All at once: the listen socket waits unread until the last has stopped, and its buffer is finite.
+        var handing = await Task.WhenAll(sessions.Select(session => session.HandOverAsync(_time.GetElapsedTime(session.LastActivity, now))))
+            .ConfigureAwait(false);
+        return [.. handing.OfType<MovedSession>()];
     }
 
     /// <summary>
