@@ -123,7 +123,7 @@ internal sealed class TakeoverClient : IDisposable
 
     /// <summary>
     /// <see cref="TakeConnections"/> on a thread of its own (the channel blocks), logged; a takeover that breaks off
-    /// now leaves this process serving what it has.
+    /// now leaves this process serving what it has. The channel closes then: it has no further use.
     /// </summary>
     public async Task TakeConnectionsAsync<TMoved>(ITakeoverTransport<TMoved> transport, BalancerState state, DebugLog log)
         where TMoved : IMovedConnection
@@ -137,6 +137,10 @@ internal sealed class TakeoverClient : IDisposable
         catch (IOException e)
         {
             log.Write(0, $"takeover incomplete, accepting anyway: {e.Message}");
+        }
+        finally
+        {
+            _channel.Dispose();
         }
     }
 

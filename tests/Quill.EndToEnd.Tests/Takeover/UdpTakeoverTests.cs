@@ -26,7 +26,9 @@ public sealed class UdpTakeoverTests(ITestOutputHelper output)
         var (run, clients) = (sessions.Run, sessions.Clients);
         await using (var exchanges = new UdpExchanges(clients, sessions.Servers))
         {
-            // Each new process hands the sessions on to the next.
+            // Each new process hands the sessions on to the next, and holds as many sockets as the first: the listen
+            // socket, one per session, the control and takeover listeners; none left over from the handover.
+            var sockets = OpenSockets(run.Old.Pid);
             for (var round = 0; round < Rounds; round++)
             {
                 await exchanges.WaitForAsync(20);
@@ -36,6 +38,8 @@ public sealed class UdpTakeoverTests(ITestOutputHelper output)
                 output.WriteLine(serving.StandardError.Split('\n').First(line => line.Contains("taken over:", StringComparison.Ordinal)));
                 Assert.Contains($"taken over: {Sessions} UDP sessions moved", serving.StandardError);
                 await run.WaitUntilTakeoverReadyAsync(next);
+                Assert.True(await Eventually.TrueAsync(() => OpenSockets(next.Pid) == sockets),
+                    $"round {round}: {OpenSockets(next.Pid)} sockets open, {sockets} in the first process");
             }
             var beforeExit = exchanges.Completed;
 
@@ -122,4 +126,8 @@ public sealed class UdpTakeoverTests(ITestOutputHelper output)
     }
 
     private static int OpenDescriptors(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+
+    /// <summary>The process's descriptors that are sockets, each counted (two of one socket are two).</summary>
+    private static int OpenSockets(int pid) =>
+        Directory.GetFileSystemEntries($"/proc/{pid}/fd").Count(fd => new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true);
 }
