@@ -23,7 +23,8 @@ public sealed record ConnectionRecord
     /// <summary>Choosing the server to the connect completing; null when it never completed.</summary>
     public required double? ConnectSeconds { get; init; }
     public required double DurationSeconds { get; init; }
-    /// <summary>"closed", "refused" (no server took the client), "aborted" (close N) or, for a request, "next" when another request followed.</summary>
+    /// <summary>"closed", "refused" (no server took the client), "aborted" (close N), "moved" (handed to the next process by a
+    /// takeover) or, for a request, "next" when another request followed.</summary>
     public required string Close { get; init; }
     public string? TlsVersion { get; init; }
     public string? TlsServerName { get; init; }

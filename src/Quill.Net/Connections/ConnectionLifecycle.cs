@@ -209,7 +209,7 @@ public sealed class ConnectionLifecycle : IListedConnection
         else if (_traffic is not null && log.IsEnabled(2))
             log.Write(2, $"client {Client} closed: {total.ToServer} bytes to server {_attempt.Server}, {total.ToClient} bytes back");
         _services.Selector.Finished(_attempt, rest.ToServer, rest.ToClient);
-        _logger?.Ended(total, _traffic is null ? "refused" : Volatile.Read(ref _aborted) ? "aborted" : "closed");
+        _logger?.Ended(total, _handedOver ? "moved" : _traffic is null ? "refused" : Volatile.Read(ref _aborted) ? "aborted" : "closed");
         _services.Registry.Release(this);
         _ended?.Invoke();
     }

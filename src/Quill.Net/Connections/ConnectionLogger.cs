@@ -73,7 +73,7 @@ internal sealed class ConnectionLogger(IConnectionLog log, TimeProvider time, IP
         }
     }
 
-    /// <param name="close">How the connection ended: "closed", "refused" or "aborted".</param>
+    /// <param name="close">How the connection ended: "closed", "refused", "aborted" or "moved".</param>
     public void Ended(Traffic total, string close)
     {
         lock (_gate)

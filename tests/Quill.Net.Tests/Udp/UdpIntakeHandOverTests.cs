@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Quill.Core.AccessLog;
 using Quill.Core.Configuration;
 using Quill.Core.Control;
 using Quill.Core.Model;
@@ -23,14 +24,18 @@ public sealed partial class UdpIntakeHandOverTests : IAsyncDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly List<Task> _running = [];
 
-    private (UdpIntake Intake, ServerSelector Selector, ConnectionRegistry Registry) Intake(int? listenDescriptor, params IPEndPoint[] servers)
+    private (UdpIntake Intake, ServerSelector Selector, ConnectionRegistry Registry) Intake(int? listenDescriptor, IConnectionLog? log,
+        params IPEndPoint[] servers)
     {
         var states = servers.Select(s => new ServerState(new ServerSpec(s.ToString(), "127.0.0.1", s.Port, null), s)).ToList();
         var selector = new ServerSelector(new ServerTable(states, null, null), new ClientTable(100, TimeProvider.System),
             new SelectionSettings { Flags = SelectionFlags.RoundRobin, BlacklistSeconds = 30 }, TimeProvider.System);
         var registry = new ConnectionRegistry(100);
         var services = new ConnectionServices(
-            selector, registry, new RuntimeSettings(new QuillOptions { Foreground = true }), new LifecycleFixture.RecordingLog());
+            selector, registry, new RuntimeSettings(new QuillOptions { Foreground = true }), new LifecycleFixture.RecordingLog())
+        {
+            ConnectionLog = log,
+        };
         var intake = listenDescriptor is { } fd
             ? UdpIntake.FromDescriptor(fd, services, new UdpIntakeOptions(), TimeProvider.System)
             : UdpIntake.Open(new IPEndPoint(IPAddress.Loopback, 0), services, new UdpIntakeOptions(), TimeProvider.System);
@@ -64,7 +69,8 @@ public sealed partial class UdpIntakeHandOverTests : IAsyncDisposable
         using var answering = new UdpNameServer("a");
         var silent = Socket();
         var servers = new[] { answering.EndPoint, (IPEndPoint)silent.LocalEndPoint! };
-        var (old, oldSelector, _) = Intake(null, servers);
+        var accessLog = new RecordingConnectionLog();
+        var (old, oldSelector, _) = Intake(null, accessLog, servers);
         Run(old);
         var listen = old.LocalEndPoint;
         // Round robin starts at server 1: the first session waits on the silent server, the second is answered.
@@ -77,13 +83,15 @@ public sealed partial class UdpIntakeHandOverTests : IAsyncDisposable
 
         await old.PauseReading();
         var moved = await old.HandOverAsync();
-        var (next, nextSelector, nextRegistry) = Intake(dup(old.Descriptor), servers);
+        var (next, nextSelector, nextRegistry) = Intake(dup(old.Descriptor), null, servers);
         foreach (var session in moved) next.Adopt(session);
         old.LetGo();
         Run(next);
 
         Assert.Equal(2, moved.Count);
         Assert.Equal(0, old.SessionCount);
+        // The JSON access log's line for each, as far as this intake carried it.
+        Assert.Equal(["moved", "moved"], accessLog.Records.Select(record => record.Close));
         Assert.Equal(0, oldSelector.Servers[0]!.Connections + oldSelector.Servers[1]!.Connections);
         Assert.Equal(2, next.SessionCount);
         Assert.Equal(1, nextSelector.Servers[0]!.Connections);
@@ -107,7 +115,7 @@ public sealed partial class UdpIntakeHandOverTests : IAsyncDisposable
     public async Task ResumeReading_AfterAPause_TheDatagramsThatWaitedStartTheirSessions()
     {
         using var server = new UdpNameServer("a");
-        var (intake, _, _) = Intake(null, server.EndPoint);
+        var (intake, _, _) = Intake(null, null, server.EndPoint);
         Run(intake);
         var client = Socket();
 
@@ -121,6 +129,26 @@ public sealed partial class UdpIntakeHandOverTests : IAsyncDisposable
 
     /// <summary>The two sessions' states as <c>connection N</c> shows them: 1 connecting, 2 connected.</summary>
     private static int[] States(ConnectionRegistry registry) => [registry.Find(0)?.State ?? 0, registry.Find(1)?.State ?? 0];
+
+    private sealed class RecordingConnectionLog : IConnectionLog
+    {
+        private readonly List<ConnectionRecord> _records = [];
+
+        public IReadOnlyList<ConnectionRecord> Records
+        {
+            get
+            {
+                lock (_records) return [.. _records];
+            }
+        }
+
+        public bool Enabled => true;
+
+        public void Write(ConnectionRecord record)
+        {
+            lock (_records) _records.Add(record);
+        }
+    }
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int dup(int fd);
