@@ -64,7 +64,8 @@ internal static class UsageText
                         print every error as file:line: message; exit 0 if good, 1 if not
           --demo        run quill in front of two built-in demo backends; listens on 8080 unless given
           --takeover    take over from the quill running with the same -p: its listeners, runtime
-                        state and live plain-TCP connections (start it with that quill's arguments)
+                        state and live plain-TCP connections or UDP sessions (start it with that
+                        quill's arguments)
           --grace sec   after a takeover or QUIT, connections that stay get this long [30]
           --sockmap     the kernel relays plain TCP connections (BPF sockmap) where it allows, and quill
                         says once at start if it refuses; off by default (see README)

@@ -99,22 +99,27 @@ public sealed class ConnectionLifecycle : IListedConnection
     /// <summary>
     /// Takeover, new side: a connection the previous process relayed arrives connected to its server. It is listed,
     /// holds its server and client entry as if it had begun here, counts on from what it carried, and its watchers (-H,
-    /// the access logs) go on from what they had seen.
+    /// the access logs) go on from what they had seen. A UDP session its server has not answered yet arrives still
+    /// connecting: its first answer is its Connected, as here.
     /// </summary>
-    public void Adopt(IUpstreamConnector connector, IConnectionRelay relay, MovedRelay moved)
+    /// <param name="clientDescriptor">The client socket's number, for <c>connection N</c> (a UDP session's: the listen socket).</param>
+    /// <param name="serverDescriptor">The server socket's number.</param>
+    public void Adopt(IUpstreamConnector connector, IConnectionRelay relay, HandedOverConnection moved, long clientDescriptor,
+        long serverDescriptor, bool connected = true)
     {
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(relay);
-        ArgumentNullException.ThrowIfNull(moved);
-        (_connector, _relay, _clientDescriptor, _serverDescriptor) = (connector, relay, moved.ClientFd, moved.ServerFd);
+        (_connector, _relay, _clientDescriptor, _serverDescriptor) = (connector, relay, clientDescriptor, serverDescriptor);
         _attempt = _services.Selector.Adopt(_address, moved.Server);
-        (_clientSlot, _server, _state) = (_attempt.ClientSlot, moved.Server, ConnectedState);
+        (_clientSlot, _server, _state) = (_attempt.ClientSlot, moved.Server, connected ? ConnectedState : ConnectingState);
+        _connectStarted = _services.Time.GetTimestamp();
         _services.Registry.Add(this);
         _logger = Restore(NewLogger(), moved.Watchers.Log, "JSON log record");
         // The previous process counted these bytes to the server and client already; they move with its counters.
         (_traffic, _reported) = (new TrafficCounter(ReportTraffic, moved.Traffic), moved.Traffic);
         var log = _services.Log;
-        if (log.IsEnabled(1)) log.Write(1, $"client {Client} taken over, connected to server {moved.Server}");
+        if (log.IsEnabled(1)) log.Write(1, $"client {Client} taken over, {(connected ? "connected" : "connecting")} to server {moved.Server}");
+        if (!connected) return;
         _filter = Restore(NewFilter(), moved.Watchers.ClientFilter, "request filter (-H, -l)");
         _responses = Restore(NewResponseWatcher(), moved.Watchers.ServerObserver, "answer status reader");
         relay.Start(new RelayPlan(_filter, Settings.IdleTimeout, Settings.FastClose, _traffic) { Responses = _responses });

@@ -92,7 +92,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     public void Resume(MovedRelay moved)
     {
         (_carried, _server.Fd) = (moved, moved.ServerFd);
-        _lifecycle.Adopt(this, this, moved);
+        _lifecycle.Adopt(this, this, moved.Connection, moved.ClientFd, moved.ServerFd);
     }
 
     public void Start(RelayPlan plan)

@@ -52,6 +52,21 @@ internal static unsafe partial class Libc
         return fd;
     }
 
+    /// <summary>
+    /// Takes a socket out of .NET's hands untouched (a UDP session's, moving to the next process): a duplicate of its
+    /// descriptor, then the runtime's own number made a placeholder (see <see cref="ReplaceWithPlaceholder"/>) before
+    /// the socket is disposed, so nothing the runtime does on close reaches the socket. The duplicate, or -errno.
+    /// </summary>
+    public static int Detach(System.Net.Sockets.Socket socket)
+    {
+        var number = (int)socket.SafeHandle.DangerousGetHandle();
+        var fd = Check(fcntl(number, FDupFdCloexec, 0));
+        if (fd < 0) return fd;
+        _ = ReplaceWithPlaceholder(number);
+        socket.Dispose();
+        return fd;
+    }
+
     /// <summary>Sets O_NONBLOCK on a descriptor .NET opened (a listener).</summary>
     public static void MakeNonBlocking(int fd) => _ = fcntl(fd, FSetFl, ORdWr | ONonBlock);
 

@@ -17,43 +17,32 @@ public sealed record MovedDirection(byte[] Pending, bool EofSeen, bool Finished,
 /// </summary>
 public sealed record MovedRelay(
     int ClientFd, int ServerFd, IPAddress? Client, int ClientPort, int Server, Traffic Traffic,
-    MovedDirection ToServer, MovedDirection ToClient, MovedWatchers Watchers)
+    MovedDirection ToServer, MovedDirection ToClient, MovedWatchers Watchers) : IMovedConnection
 {
-    /// <summary>Closes this process's descriptors of the two sockets (sent on, or never to be adopted).</summary>
+    public int[] Descriptors => [ClientFd, ServerFd];
+
+    /// <summary>What its lifecycle carries on from.</summary>
+    public HandedOverConnection Connection => new(Client, ClientPort, Server, Traffic, Watchers);
+
     public void CloseDescriptors()
     {
         Interop.Libc.Close(ClientFd);
         Interop.Libc.Close(ServerFd);
     }
 
-    /// <summary>The record without its descriptors, which travel beside it (SCM_RIGHTS).</summary>
     public void Write(BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        var address = Client?.GetAddressBytes() ?? [];
-        writer.Write(address.Length);
-        writer.Write(address);
-        writer.Write(ClientPort);
-        writer.Write(Server);
-        writer.Write(Traffic.ToServer);
-        writer.Write(Traffic.ToClient);
+        Connection.Write(writer);
         WriteDirection(writer, ToServer);
         WriteDirection(writer, ToClient);
-        Watchers.Write(writer);
     }
 
     /// <summary>Reads what <see cref="Write"/> wrote; <paramref name="clientFd"/> and <paramref name="serverFd"/> came with it.</summary>
     public static MovedRelay Read(BinaryReader reader, int clientFd, int serverFd)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        var length = reader.ReadInt32();
-        var client = length == 0 ? null : new IPAddress(reader.ReadBytes(length));
-        var port = reader.ReadInt32();
-        var server = reader.ReadInt32();
-        var traffic = new Traffic(reader.ReadInt64(), reader.ReadInt64());
-        var toServer = ReadDirection(reader);
-        var toClient = ReadDirection(reader);
-        return new MovedRelay(clientFd, serverFd, client, port, server, traffic, toServer, toClient, MovedWatchers.Read(reader));
+        var connection = HandedOverConnection.Read(reader);
+        return new MovedRelay(clientFd, serverFd, connection.Client, connection.ClientPort, connection.Server, connection.Traffic,
+            ReadDirection(reader), ReadDirection(reader), connection.Watchers);
     }
 
     private static void WriteDirection(BinaryWriter writer, MovedDirection direction)

@@ -9,11 +9,15 @@ public enum TakeoverMessage : byte
     /// <summary>Running → new: the listeners (descriptors), the listen address and the runtime configuration.</summary>
     Listeners = 2,
 
-    /// <summary>New → running: accepting from those listeners now; the running one may stop.</summary>
+    /// <summary>New → running: accepting from those listeners now; the running one may stop. In UDP mode: ready to
+    /// read; the running one stops reading, and the new one reads only once it holds every session (after Done).</summary>
     Accepting = 3,
 
     /// <summary>Running → new: one relay (its two sockets attached).</summary>
     Relay = 4,
+
+    /// <summary>Running → new, in UDP mode (-U) instead of relays: one session (its upstream socket attached).</summary>
+    Session = 7,
 
     /// <summary>Running → new: the server counters and the client table, after the last relay.</summary>
     State = 5,

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Quill.Net.Connections;
+using Quill.Net.Takeover;
 
 namespace Quill.Net.Udp;
 
@@ -10,12 +11,16 @@ namespace Quill.Net.Udp;
 /// socket connected to the server with the client's first datagram sent on it (kept until the server answers, so a
 /// refusal can send it to the next server); the server's first answer is the lifecycle's Connected; then datagrams
 /// go both ways until the session is idle, closed, or makes room. A server that refuses later (ICMP port
-/// unreachable) fails the session over as a refused connect would.
+/// unreachable) fails the session over as a refused connect would. A takeover hands the session, upstream socket and
+/// all, to the next process (<see cref="HandOverAsync"/>), where <see cref="Resume"/> carries it on.
 /// </summary>
 internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
 {
     private readonly UdpIntake _intake;
     private readonly Lock _gate = new();
+    /// <summary>Cancelled when the session moves: its reply loops stop without taking another datagram.</summary>
+    private readonly CancellationTokenSource _moving = new();
+    private Task _replies = Task.CompletedTask;
     private byte[]? _firstDatagram;
     private int _firstLength;
     private TrafficCounter? _traffic;
@@ -39,6 +44,9 @@ internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
     public ConnectionLifecycle Lifecycle { get; }
 
     public Socket? Upstream { get; private set; }
+
+    /// <summary>Stops the reply loops when the session moves to the next process.</summary>
+    public CancellationToken Moving => _moving.Token;
 
     /// <summary>Timestamp (TimeProvider ticks) of the last datagram either way.</summary>
     public long LastActivity { get; set; }
@@ -88,8 +96,8 @@ internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
             }
             Upstream?.Dispose();
             Upstream = socket;
+            _replies = _intake.StartReplies(this, socket);
         }
-        _intake.StartReplies(this, socket);
         try
         {
             lock (_gate)
@@ -167,6 +175,81 @@ internal sealed class UdpSession : IUpstreamConnector, IConnectionRelay
         }
         Lifecycle.Ended();
         return true;
+    }
+
+    /// <summary>
+    /// Takeover, old side: takes the session out of this process with its upstream socket (a duplicate descriptor;
+    /// this process's own is let go untouched), once its reply loops have stopped, so every reply taken from the
+    /// server has gone to the client and counted; what comes after waits in the socket. Its lifecycle ends here,
+    /// counted. Null when it has ended meanwhile, or its socket cannot be duplicated (it then ends).
+    /// </summary>
+    /// <param name="idle">How long it has been idle, which the next process counts on from.</param>
+    public async Task<MovedSession?> HandOverAsync(TimeSpan idle)
+    {
+        lock (_gate)
+        {
+            if (_ended) return null;
+            // Ended here: a close N, the idle timeout or a failover meanwhile leaves the socket alone.
+            _ended = true;
+        }
+        await _moving.CancelAsync().ConfigureAwait(false);
+        // A failover that began before the session was marked may have started a loop on a new socket: wait for that too.
+        Task replies;
+        do
+        {
+            replies = CurrentReplies();
+            await replies.ConfigureAwait(false);
+        } while (!ReferenceEquals(replies, CurrentReplies()));
+
+        var upstream = Upstream;
+        var fd = upstream is null ? -1 : Interop.Libc.Detach(upstream);
+        if (fd < 0)
+        {
+            upstream?.Dispose();
+            ReleaseFirst();
+            Lifecycle.Ended();
+            return null;
+        }
+        byte[] first;
+        long uncounted;
+        bool answered;
+        lock (_gate)
+        {
+            first = _firstDatagram is null ? [] : _firstDatagram.AsSpan(0, _firstLength).ToArray();
+            uncounted = _traffic is null ? _sentBeforeAnswer : 0;
+            answered = _answered;
+            ReleaseFirst();
+        }
+        var address = ClientAddress.Buffer[..ClientAddress.Size].ToArray();
+        return new MovedSession(fd, address, Lifecycle.HandedOver(), answered, uncounted, first, idle);
+    }
+
+    /// <summary>
+    /// Takeover, new side (or the old one taking it back): carries on a session the previous process handed over, on
+    /// <paramref name="upstream"/>, the same socket; its lifecycle adopts it and its replies are relayed again.
+    /// </summary>
+    /// <param name="listenDescriptor">The listen socket's number, shown as the session's client side.</param>
+    public void Resume(Socket upstream, MovedSession moved, long listenDescriptor)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        ArgumentNullException.ThrowIfNull(moved);
+        lock (_gate)
+        {
+            Upstream = upstream;
+            _answered = moved.Answered;
+            _sentBeforeAnswer = moved.SentUncounted;
+            if (moved.FirstDatagram.Length > 0) KeepFirst(moved.FirstDatagram);
+        }
+        Lifecycle.Adopt(this, this, moved.Connection, listenDescriptor, (long)upstream.SafeHandle.DangerousGetHandle(), moved.Answered);
+        lock (_gate)
+        {
+            if (!_ended) _replies = _intake.StartReplies(this, upstream);
+        }
+    }
+
+    private Task CurrentReplies()
+    {
+        lock (_gate) return _replies;
     }
 
     private void ReleaseFirst()

@@ -7,6 +7,7 @@ using Quill.Diagnostics;
 using Quill.Net;
 using Quill.Net.Connections;
 using Quill.Net.Listening;
+using Quill.Net.Takeover;
 using Quill.Net.Tls;
 using Quill.Net.Web;
 using Quill.Observation;
@@ -27,11 +28,10 @@ internal static class BalancerHost
         var log = new DebugLog(options.DebugLevel, time) { ToSyslog = Daemon.IsChild };
         foreach (var notice in options.Notices) Console.Error.WriteLine(notice);
         if (options.Takeover && options.PidFile is null) return Fail(log, "--takeover needs -p: the running quill is found through its pid file");
-        if (options.Takeover && options.Udp) return Fail(log, "--takeover works for TCP only, not with -U");
         TakeoverClient? takeover;
         try
         {
-            takeover = options.Takeover ? TakeoverClient.Connect(options.PidFile!) : null;
+            takeover = options.Takeover ? TakeoverClient.Connect(options.PidFile!, options.Udp) : null;
         }
         catch (IOException e)
         {
@@ -99,8 +99,10 @@ internal static class BalancerHost
         if (options.Udp)
         {
             return options.Listen is { } udpListen
-                ? await UdpHost.RunAsync(options, services, settings, udpListen, log, time, exit.Token,
-                    () => operations.Start(options, privileges)).ConfigureAwait(false)
+                ? await UdpHost.RunAsync(options, services, settings, udpListen, log, time, exit,
+                    () => operations.Start(options, privileges), takeover, state,
+                    (transport, pidFile) => new TakeoverHandover<MovedSession>(transport, control, web, peers, state, pidFile, log).RunAsync)
+                    .ConfigureAwait(false)
                 : Fail(log, NoListenAddress);
         }
         var intake = accepting ?? throw new InvalidOperationException("a TCP balancer without its intake");
@@ -115,7 +117,7 @@ internal static class BalancerHost
         {
             return Fail(log, e.Message);
         }
-        if (takeover is not null) listeners.Replace(takeover.Listener, takeover.ListenText);
+        if (takeover is not null) listeners.Replace(ConnectionListener.FromDescriptor(takeover.ListenerDescriptor), takeover.ListenText);
         else if (listeners.Current is null && OpenListener(options, listeners) is { } listenError) return Fail(log, listenError);
 
         PidFile? pidFile;
@@ -144,8 +146,11 @@ internal static class BalancerHost
             {
                 listeners.Replaced += intake.Listen;
                 var running = intake.RunAsync(listeners.Current!, exit.Token);
-                await using var takeovers = await TakeOverAsync(takeover, options, intake, state, log, graceful,
-                    new TakeoverHandover(listeners, control, web, peers, intake, state, pidFile, log)).ConfigureAwait(false);
+                await intake.Accepting.ConfigureAwait(false);
+                var transport = new TcpTakeoverTransport(listeners, intake);
+                if (takeover is not null) await takeover.TakeConnectionsAsync(transport, state, log).ConfigureAwait(false);
+                await using var takeovers = TakeoverServer.TryOpen(options.PidFile,
+                    new TakeoverHandover<MovedRelay>(transport, control, web, peers, state, pidFile, log).RunAsync, graceful.Cancel, log);
                 await running.ConfigureAwait(false);
                 listeners.Replaced -= intake.Listen;
             }
@@ -159,41 +164,6 @@ internal static class BalancerHost
             log.Write(1, "stopped");
         }
         return 0;
-    }
-
-    /// <summary>
-    /// Once accepting: with --takeover, the running quill's connections, counters and client table; then, with -p,
-    /// the socket the next takeover comes through.
-    /// </summary>
-    /// <returns>That socket, or null without -p.</returns>
-    private static async Task<TakeoverServer?> TakeOverAsync(TakeoverClient? takeover, QuillOptions options, TcpIntake intake,
-        BalancerState state, DebugLog log, CancellationTokenSource graceful, TakeoverHandover handover)
-    {
-        await intake.Accepting.ConfigureAwait(false);
-        if (takeover is not null)
-        {
-            try
-            {
-                var (moved, removed) = await Task.Factory.StartNew(() => takeover.TakeConnections(intake, state), CancellationToken.None,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
-                log.Notice($"took over: {moved} connections moved here{(removed.Length > 0 ? $"; servers removed by a reload stay removed: {string.Join(' ', removed)}" : "")}");
-            }
-            catch (IOException e)
-            {
-                log.Write(0, $"takeover incomplete, accepting anyway: {e.Message}");
-            }
-        }
-        if (options.PidFile is not { } pidFile) return null;
-        try
-        {
-            return TakeoverServer.Open(pidFile, handover, graceful.Cancel, log);
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
-        {
-            // After -j the pid file's directory is outside the jail; after -u it may not be writable: no takeover then.
-            log.Write(0, $"cannot open {TakeoverServer.PathFor(pidFile)} for a later --takeover: {e.Message}");
-            return null;
-        }
     }
 
     /// <summary>

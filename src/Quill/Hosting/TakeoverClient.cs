@@ -1,28 +1,30 @@
 using System.Net.Sockets;
-using Quill.Net.Connections;
-using Quill.Net.Listening;
+using Quill.Diagnostics;
 using Quill.Net.Takeover;
 
 namespace Quill.Hosting;
 
 /// <summary>
 /// The new quill's side of a takeover (--takeover): connects to the running quill beside the pid file, receives its
-/// listeners and runtime configuration, and once accepting from them, its live relays, counters and client table.
+/// listeners and runtime configuration, and once ready for clients, its live connections, counters and client table.
 /// </summary>
 internal sealed class TakeoverClient : IDisposable
 {
-    /// <summary>Said in Hello; the running quill refuses another. 2: relays carry their watchers' states.</summary>
-    internal const int ProtocolVersion = 2;
+    /// <summary>
+    /// Said in Hello; the running quill refuses another. 2: relays carry their watchers' states; 3: UDP sessions move
+    /// too, and a connection's watchers travel with its lifecycle's record.
+    /// </summary>
+    internal const int ProtocolVersion = 3;
 
     private readonly TakeoverChannel _channel;
 
-    private TakeoverClient(TakeoverChannel channel, ConnectionListener listener, string listenText, int? controlFd, string configuration)
+    private TakeoverClient(TakeoverChannel channel, int listenerFd, string listenText, int? controlFd, string configuration)
     {
-        (_channel, Listener, ListenText, ControlFd, Configuration) = (channel, listener, listenText, controlFd, configuration);
+        (_channel, ListenerDescriptor, ListenText, ControlFd, Configuration) = (channel, listenerFd, listenText, controlFd, configuration);
     }
 
-    /// <summary>The running quill's client listener: the same socket, with its accept queue.</summary>
-    public ConnectionListener Listener { get; }
+    /// <summary>The running quill's client listener (TCP) or listen socket (UDP): the same socket, with its queue.</summary>
+    public int ListenerDescriptor { get; }
 
     public string ListenText { get; }
 
@@ -33,8 +35,9 @@ internal sealed class TakeoverClient : IDisposable
     public string Configuration { get; }
 
     /// <summary>Asks the quill whose pid file is <paramref name="pidFile"/> to hand over.</summary>
-    /// <exception cref="IOException">No quill to take over from, or it did not answer as one.</exception>
-    public static TakeoverClient Connect(string pidFile)
+    /// <param name="udp">This process runs with -U: the running one must too.</param>
+    /// <exception cref="IOException">No quill to take over from, it did not answer as one, or it balances the other transport.</exception>
+    public static TakeoverClient Connect(string pidFile, bool udp)
     {
         var path = TakeoverServer.PathFor(pidFile);
         TakeoverChannel channel;
@@ -48,15 +51,25 @@ internal sealed class TakeoverClient : IDisposable
         }
         try
         {
-            channel.Send(TakeoverHandover.Message(TakeoverMessage.Hello, writer => writer.Write(ProtocolVersion)), []);
+            channel.Send(TakeoverMessages.Of(TakeoverMessage.Hello, writer => writer.Write(ProtocolVersion)), []);
             TakeoverFailpoint.At("hello");
             var (message, fds) = channel.Receive();
             TakeoverFailpoint.At("listeners");
-            var reader = TakeoverHandover.Expect(message, TakeoverMessage.Listeners);
-            var listenText = reader.ReadString();
-            var hasControl = reader.ReadBoolean();
-            if (fds.Length != (hasControl ? 2 : 1)) throw new IOException($"takeover: {fds.Length} listeners came, not {(hasControl ? 2 : 1)}");
-            return new TakeoverClient(channel, ConnectionListener.FromDescriptor(fds[0]), listenText, hasControl ? fds[1] : null, reader.ReadString());
+            try
+            {
+                var reader = TakeoverMessages.Expect(message, TakeoverMessage.Listeners);
+                var listenText = reader.ReadString();
+                var hasControl = reader.ReadBoolean();
+                if (fds.Length != (hasControl ? 2 : 1)) throw new IOException($"takeover: {fds.Length} listeners came, not {(hasControl ? 2 : 1)}");
+                if (HandedSocket.IsDatagram(fds[0]) != udp)
+                    throw new IOException($"takeover: the running quill balances {(udp ? "TCP" : "UDP (-U)")}; start this one with its arguments");
+                return new TakeoverClient(channel, fds[0], listenText, hasControl ? fds[1] : null, reader.ReadString());
+            }
+            catch
+            {
+                foreach (var fd in fds) HandedSocket.Close(fd);
+                throw;
+            }
         }
         catch
         {
@@ -66,14 +79,17 @@ internal sealed class TakeoverClient : IDisposable
     }
 
     /// <summary>
-    /// Tells the running quill this one accepts now, then takes its relays, counters and client table.
+    /// Tells the running quill this one is ready for clients (TCP: accepts; UDP: will read once it holds every
+    /// session), then takes its connections, counters and client table, and carries the connections on here.
     /// </summary>
     /// <returns>How many connections moved; the servers the running quill's reload had removed.</returns>
-    public (int Moved, int[] Removed) TakeConnections(TcpIntake intake, BalancerState state)
+    public (int Moved, int[] Removed) TakeConnections<TMoved>(ITakeoverTransport<TMoved> transport, BalancerState state)
+        where TMoved : IMovedConnection
     {
-        _channel.Send(TakeoverHandover.Message(TakeoverMessage.Accepting, _ => { }), []);
+        _channel.Send(TakeoverMessages.Of(TakeoverMessage.Accepting, _ => { }), []);
         TakeoverFailpoint.At("accepting");
-        var relays = new List<MovedRelay>();
+        var moved = new List<TMoved>();
+        var step = transport.MovedKind.ToString().ToLowerInvariant();
         int[] removed;
         try
         {
@@ -83,34 +99,55 @@ internal sealed class TakeoverClient : IDisposable
                 if (message.Length > 0 && message[0] == (byte)TakeoverMessage.State)
                 {
                     // The client table first, so that each moved connection counts to its client's entry.
-                    removed = TakeoverState.Apply(TakeoverHandover.Expect(message, TakeoverMessage.State), state.Selector,
-                        server => relays.Exists(relay => relay.Server == server));
+                    removed = TakeoverState.Apply(TakeoverMessages.Expect(message, TakeoverMessage.State), state.Selector,
+                        server => moved.Exists(connection => connection.Server == server));
                     break;
                 }
-                var reader = TakeoverHandover.Expect(message, TakeoverMessage.Relay);
-                if (fds.Length != 2) throw new IOException($"takeover: a relay came with {fds.Length} descriptors");
-                relays.Add(MovedRelay.Read(reader, fds[0], fds[1]));
-                TakeoverFailpoint.At("relay");
+                try
+                {
+                    moved.Add(transport.Read(TakeoverMessages.Expect(message, transport.MovedKind), fds));
+                }
+                catch
+                {
+                    foreach (var fd in fds) HandedSocket.Close(fd);
+                    throw;
+                }
+                TakeoverFailpoint.At(step);
             }
+            TakeoverFailpoint.At("state");
+            // Done before relaying a byte: until the old process has it, it may take every connection back and carry on.
+            _channel.Send(TakeoverMessages.Of(TakeoverMessage.Done, _ => { }), []);
         }
         catch
         {
-            foreach (var relay in relays) relay.CloseDescriptors();
+            foreach (var connection in moved) connection.CloseDescriptors();
             throw;
         }
+        foreach (var connection in moved) transport.Adopt(connection);
+        return (moved.Count, removed);
+    }
+
+    /// <summary>
+    /// <see cref="TakeConnections"/> on a thread of its own (the channel blocks), logged; a takeover that breaks off
+    /// now leaves this process serving what it has. The channel closes then: it has no further use.
+    /// </summary>
+    public async Task TakeConnectionsAsync<TMoved>(ITakeoverTransport<TMoved> transport, BalancerState state, DebugLog log)
+        where TMoved : IMovedConnection
+    {
         try
         {
-            TakeoverFailpoint.At("state");
-            // Done before relaying a byte: until the old process has it, it may take every relay back and carry on.
-            _channel.Send(TakeoverHandover.Message(TakeoverMessage.Done, _ => { }), []);
+            var (moved, removed) = await Task.Factory.StartNew(() => TakeConnections(transport, state), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+            log.Notice($"took over: {moved} {transport.MovedNoun} moved here{(removed.Length > 0 ? $"; servers removed by a reload stay removed: {string.Join(' ', removed)}" : "")}");
         }
-        catch
+        catch (IOException e)
         {
-            foreach (var relay in relays) relay.CloseDescriptors();
-            throw;
+            log.Write(0, $"takeover incomplete, accepting anyway: {e.Message}");
         }
-        foreach (var relay in relays) intake.Adopt(relay);
-        return (relays.Count, removed);
+        finally
+        {
+            _channel.Dispose();
+        }
     }
 
     public void Dispose() => _channel.Dispose();

@@ -4,8 +4,8 @@ namespace Quill.Hosting;
 
 /// <summary>
 /// For the failure tests: QUILL_TAKEOVER_FAIL=STEP makes the new process SIGKILL itself at that step of a takeover
-/// (hello, listeners, accepting, relay, state), so the test sees the running quill survive a real crash at exactly
-/// that point. Unset, as in every real run, it does nothing.
+/// (hello, listeners, accepting, relay or with -U session, state), so the test sees the running quill survive a real
+/// crash at exactly that point. Unset, as in every real run, it does nothing.
 /// </summary>
 internal static class TakeoverFailpoint
 {

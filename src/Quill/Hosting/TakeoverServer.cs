@@ -22,7 +22,7 @@ internal sealed class TakeoverServer : IAsyncDisposable
     private readonly Task _loop;
     private bool _takenOver;
 
-    private TakeoverServer(Socket listener, string path, TakeoverHandover handover, Action takenOver, DebugLog log)
+    private TakeoverServer(Socket listener, string path, Func<TakeoverChannel, Task<bool>> handover, Action takenOver, DebugLog log)
     {
         (_listener, _path) = (listener, path);
         _loop = AcceptAsync(handover, takenOver, log);
@@ -30,9 +30,11 @@ internal sealed class TakeoverServer : IAsyncDisposable
 
     public static string PathFor(string pidFile) => Path.GetFullPath(pidFile) + ".takeover";
 
+    /// <param name="handover">Runs one takeover on its channel (<see cref="TakeoverHandover{TMoved}.RunAsync"/>): true once it
+    /// has succeeded.</param>
     /// <param name="takenOver">Called once a takeover has succeeded.</param>
     /// <exception cref="SocketException">The path cannot be bound.</exception>
-    public static TakeoverServer Open(string pidFile, TakeoverHandover handover, Action takenOver, DebugLog log)
+    public static TakeoverServer Open(string pidFile, Func<TakeoverChannel, Task<bool>> handover, Action takenOver, DebugLog log)
     {
         var path = PathFor(pidFile);
         var listener = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
@@ -52,6 +54,22 @@ internal sealed class TakeoverServer : IAsyncDisposable
         return new TakeoverServer(listener, path, handover, takenOver, log);
     }
 
+    /// <summary>With -p, <see cref="Open"/>; without, or when it cannot be opened (logged), null: no later takeover then.</summary>
+    public static TakeoverServer? TryOpen(string? pidFile, Func<TakeoverChannel, Task<bool>> handover, Action takenOver, DebugLog log)
+    {
+        if (pidFile is null) return null;
+        try
+        {
+            return Open(pidFile, handover, takenOver, log);
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        {
+            // After -j the pid file's directory is outside the jail; after -u it may not be writable: no takeover then.
+            log.Write(0, $"cannot open {PathFor(pidFile)} for a later --takeover: {e.Message}");
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -62,7 +80,7 @@ internal sealed class TakeoverServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task AcceptAsync(TakeoverHandover handover, Action takenOver, DebugLog log)
+    private async Task AcceptAsync(Func<TakeoverChannel, Task<bool>> handover, Action takenOver, DebugLog log)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -84,7 +102,7 @@ internal sealed class TakeoverServer : IAsyncDisposable
             log.Notice("takeover requested");
             using var channel = new TakeoverChannel(peer, ChannelTimeout);
             // The channel blocks: off the thread pool's async workers.
-            if (!await Task.Factory.StartNew(() => handover.RunAsync(channel), CancellationToken.None,
+            if (!await Task.Factory.StartNew(() => handover(channel), CancellationToken.None,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap().ConfigureAwait(false))
                 continue;
             _takenOver = true;

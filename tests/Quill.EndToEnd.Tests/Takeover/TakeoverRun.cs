@@ -2,23 +2,29 @@ using System.Net;
 using System.Net.Sockets;
 using Quill.EndToEnd.Tests.Control;
 using Quill.EndToEnd.Tests.Harness;
+using Quill.EndToEnd.Tests.Udp;
 
 namespace Quill.EndToEnd.Tests.Takeover;
 
-/// <summary>A quill started with -p and a control port, the arguments to start its successors with, and every process started.</summary>
+/// <summary>A quill started with -p and a control port (TCP, or UDP with -U), the arguments to start its successors with,
+/// and every process started.</summary>
 internal sealed class TakeoverRun : IDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly List<BalancerProcess> _processes = [];
 
-    private TakeoverRun(IEnumerable<string> servers, string[] extra)
+    private TakeoverRun(IEnumerable<string> servers, string[] extra, bool udp)
     {
+        Udp = udp;
         Listen = ListenAddress.Loopback(FreePorts.Next());
         Control = new IPEndPoint(IPAddress.Loopback, FreePorts.Next());
         PidFile = _directory.File("quill.pid");
         Arguments = ["-f", .. ControlledBalancer.AsRootOptions, "-p", PidFile, "-C", $"127.0.0.1:{Control.Port}",
-            .. extra, Listen.Argument, .. servers];
+            .. udp ? ["-U"] : Array.Empty<string>(), .. extra, Listen.Argument, .. servers];
     }
+
+    /// <summary>UDP mode (-U): the listen address is a UDP port.</summary>
+    public bool Udp { get; }
 
     public ListenAddress Listen { get; }
     public IPEndPoint Control { get; }
@@ -31,9 +37,14 @@ internal sealed class TakeoverRun : IDisposable
     public BalancerProcess Newest => _processes[^1];
 
     /// <param name="extra">Options placed before the listen address.</param>
-    public static async Task<TakeoverRun> StartAsync(IReadOnlyList<string> servers, params string[] extra)
+    public static Task<TakeoverRun> StartAsync(IReadOnlyList<string> servers, params string[] extra) => StartAsync(servers, extra, udp: false);
+
+    /// <summary>As <see cref="StartAsync(IReadOnlyList{string}, string[])"/>, with -U.</summary>
+    public static Task<TakeoverRun> StartUdpAsync(IReadOnlyList<string> servers, params string[] extra) => StartAsync(servers, extra, udp: true);
+
+    private static async Task<TakeoverRun> StartAsync(IReadOnlyList<string> servers, string[] extra, bool udp)
     {
-        var run = new TakeoverRun(servers, extra);
+        var run = new TakeoverRun(servers, extra, udp);
         try
         {
             var old = BalancerProcess.Launch(BalancerKind.Quill, run.Arguments);
@@ -67,12 +78,21 @@ internal sealed class TakeoverRun : IDisposable
     }
 
     /// <summary>
-    /// Waits until <paramref name="process"/> listens on the client and control ports and has opened the takeover
-    /// socket (the last step of its start, and of a takeover: the previous process's file is replaced then).
+    /// Waits until <paramref name="process"/> listens on the client (or holds the UDP socket) and control ports and has
+    /// opened the takeover socket (the last step of its start, and of a takeover: the previous process's file is replaced then).
     /// </summary>
     public async Task WaitUntilTakeoverReadyAsync(BalancerProcess process)
     {
-        await process.WaitUntilListeningAsync(Listen);
+        if (Udp)
+        {
+            var port = ((IPEndPoint)Listen.Endpoint).Port;
+            Assert.True(await Eventually.TrueAsync(() => BoundUdpPorts.IsBoundIn(process.Pid, port)),
+                $"pid {process.Pid} does not hold UDP port {port}:\n{process.StandardError}");
+        }
+        else
+        {
+            await process.WaitUntilListeningAsync(Listen);
+        }
         await process.WaitUntilListeningAsync(Control);
         Assert.True(await Eventually.TrueAsync(() => ListeningSockets.IsListeningIn(process.Pid, new UnixDomainSocketEndPoint(TakeoverSocket))),
             $"pid {process.Pid} has not opened {TakeoverSocket}:\n{process.StandardError}");

@@ -8,11 +8,17 @@ internal static class BoundUdpPorts
 {
     private const string Loopback = "0100007F";
 
-    public static bool IsBound(int port)
+    public static bool IsBound(int port) => IsBound(port, _ => true);
+
+    /// <summary>Whether process <paramref name="pid"/> itself holds the socket bound to the port.</summary>
+    public static bool IsBoundIn(int pid, int port) => IsBound(port, Harness.ListeningSockets.SocketInodes(pid).Contains);
+
+    private static bool IsBound(int port, Func<string, bool> owned)
     {
         var local = $"{Loopback}:{port.ToString("X4", CultureInfo.InvariantCulture)}";
         return File.ReadLines("/proc/net/udp").Skip(1)
-            .Any(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var address, ..] && address == local);
+            .Any(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var address, _, _, _, _, _, _, _, var inode, ..]
+                && address == local && owned(inode));
     }
 
     public static async Task WaitAsync(int port, Func<bool> failed, string what)
