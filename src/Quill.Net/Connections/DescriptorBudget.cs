@@ -3,29 +3,34 @@ using System.Globalization;
 namespace Quill.Net.Connections;
 
 /// <summary>
-/// How many connections fit in the process's descriptor limit (ulimit -n), as HAProxy derives maxconn from it.
-/// Beyond the budget clients wait in the listen backlog like beyond -x, instead of quill taking descriptors until
-/// accept, socket or pipe fail with EMFILE: by then the runtime itself cannot start a thread and the process dies.
+/// How many connections and splice pipes fit in the process's descriptor limit (ulimit -n), as HAProxy derives maxconn
+/// and maxpipes from it. Beyond the budget clients wait in the listen backlog like beyond -x, and a direction that
+/// finds no pipe copies through memory, instead of quill taking descriptors until accept, socket or pipe fail with
+/// EMFILE: by then the runtime itself cannot start a thread and the process dies.
 /// </summary>
 public static class DescriptorBudget
 {
+    /// <summary>A client socket and a server socket.</summary>
+    public const int PerConnection = 2;
+
     /// <summary>
-    /// A client socket and a server socket, and half a pipe: a direction holds a pipe (two descriptors) only while it
-    /// splices a burst, and one that cannot get a pipe copies through memory instead. HAProxy counts the same
-    /// (maxsock = 2 x maxconn + 2 x maxpipes, maxpipes = maxconn / 4).
+    /// One pipe (two descriptors) for every sixteen descriptors left, at most this many: a direction holds a pipe only
+    /// while it splices a burst, so a few hundred serve thousands of connections (HAProxy: maxpipes = maxconn / 4).
     /// </summary>
-    public const int PerConnection = 3;
+    public const int MostPipes = 256;
+
+    private const int DescriptorsPerPipe = 16;
 
     /// <summary>Left for everything else: runtime threads, the control port and its clients, logs, idlers, DNS.</summary>
     public const int Reserve = 64;
 
-    /// <summary>Connections that fit beside the descriptors already open; null when /proc cannot tell.</summary>
-    public static int? Connections()
+    /// <summary>What fits beside the descriptors already open; null when /proc cannot tell.</summary>
+    public static DescriptorRoom? Measure()
     {
         try
         {
             var open = Directory.GetFileSystemEntries("/proc/self/fd").Length;
-            return OpenFilesLimit() is { } limit ? ConnectionsFor(limit, open) : null;
+            return OpenFilesLimit() is { } limit ? RoomFor(limit, open) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -34,8 +39,13 @@ public static class DescriptorBudget
     }
 
     /// <summary>At least one connection, so a tiny limit serves slowly rather than not at all.</summary>
-    public static int ConnectionsFor(long limit, int open) =>
-        (int)Math.Clamp((limit - open - Reserve) / PerConnection, 1, int.MaxValue);
+    public static DescriptorRoom RoomFor(long limit, int open)
+    {
+        var left = Math.Max(0, limit - open - Reserve);
+        var pipes = (int)Math.Min(MostPipes, left / DescriptorsPerPipe);
+        var connections = (int)Math.Clamp((left - 2L * pipes) / PerConnection, 1, int.MaxValue);
+        return new DescriptorRoom(connections, pipes);
+    }
 
     /// <summary>The soft limit from /proc/self/limits ("Max open files  1024  4096  files"); null when unlimited.</summary>
     private static long? OpenFilesLimit()
@@ -49,3 +59,6 @@ public static class DescriptorBudget
         return null;
     }
 }
+
+/// <summary>Connections and splice pipes that may be open at once.</summary>
+public readonly record struct DescriptorRoom(int Connections, int Pipes);

@@ -40,7 +40,9 @@ public sealed class TcpIntake : IDisposable
         _ended = Ended;
         _host = new RelayIntakeHost(this);
         // Read before a chroot hides /proc; the descriptors the runtime has opened by now count against it.
-        _descriptorBudget = DescriptorBudget.Connections() ?? int.MaxValue;
+        var room = DescriptorBudget.Measure();
+        _descriptorBudget = room?.Connections ?? int.MaxValue;
+        PipePair.Limit = room?.Pipes ?? int.MaxValue;
         if (_descriptorBudget < connectionsMax)
             services.Log.Write(0, $"the descriptor limit (ulimit -n) leaves room for {_descriptorBudget} connections at once, not -x {connectionsMax}; further clients wait");
         // One loop per core this process may run on (taskset and cgroup limits included), as pen would need one process each.

@@ -9,12 +9,20 @@ namespace Quill.Net.Engine;
 /// </summary>
 internal sealed class PipePair : IDisposable
 {
+    private static int s_open;
+
     private PipePair(int readEnd, int writeEnd, int capacity)
     {
         ReadEnd = readEnd;
         WriteEnd = writeEnd;
         Capacity = capacity;
     }
+
+    /// <summary>
+    /// The most pipes open at once in this process, pooled ones included (the descriptor budget's share for pipes);
+    /// beyond it a direction copies through memory instead of splicing.
+    /// </summary>
+    public static int Limit { get; set; } = int.MaxValue;
 
     public int ReadEnd { get; }
 
@@ -29,7 +37,17 @@ internal sealed class PipePair : IDisposable
     /// </summary>
     public static PipePair? TryOpen(int capacity, out int errno)
     {
-        if (!Libc.TryOpenPipe(out var readEnd, out var writeEnd, out errno)) return null;
+        if (Interlocked.Increment(ref s_open) > Limit)
+        {
+            Interlocked.Decrement(ref s_open);
+            errno = Libc.EMFILE;
+            return null;
+        }
+        if (!Libc.TryOpenPipe(out var readEnd, out var writeEnd, out errno))
+        {
+            Interlocked.Decrement(ref s_open);
+            return null;
+        }
         // The default needs no fcntl; where pages are larger the pipe holds more, and splicing less is harmless.
         var granted = capacity == PipePool.DefaultPipeCapacity ? capacity : Libc.SetPipeSize(writeEnd, capacity);
         return new PipePair(readEnd, writeEnd, granted);
@@ -39,5 +57,6 @@ internal sealed class PipePair : IDisposable
     {
         Libc.Close(ReadEnd);
         Libc.Close(WriteEnd);
+        Interlocked.Decrement(ref s_open);
     }
 }
