@@ -45,10 +45,11 @@ chmod 755 "$WORK"
 trap 'rc=$?; cleanup; if ((rc == 0)) && [[ -z ${KEEP_WORK:-} ]]; then rm -rf "$WORK"; else log "work files kept in $WORK"; fi' EXIT
 trap 'exit 130' INT TERM
 
-# quill keeps 3 descriptors per connection and 64 spare (DescriptorBudget); beyond that clients wait
-# in the backlog. Where ulimit -n is too low for COUNT, every configuration holds fewer, and the report says so.
+# quill keeps 2 descriptors per connection, 64 spare and up to 256 pipes (DescriptorBudget); beyond that
+# clients wait in the backlog. Where ulimit -n is too low for COUNT, every configuration holds fewer, and the report
+# says so.
 REQUESTED=$COUNT
-FITS=$((($(ulimit -n) - 100) / 3))
+FITS=$((($(ulimit -n) - 100 - 512) / 2))
 ((COUNT > FITS)) && COUNT=$FITS && log "ulimit -n $(ulimit -n) leaves room for $COUNT connections in quill, not $REQUESTED"
 
 ensure_peers

@@ -44,7 +44,7 @@ def main():
         f"Machine: {meta['nproc']} cores, {meta['cpu']}, {meta['kernel']} ({meta['os']}). "
         f"Other load: the cores were {meta['busy_before']} % busy in the 3 s before the run and {meta['busy_after']} % after it.",
         f"Run: {meta['reps']} repetition(s), {count:,} idle connections"
-        + (f" (not the {int(meta['requested']):,} asked for: ulimit -n is {meta['ulimit_n']}, and quill keeps 3 descriptors per connection)"
+        + (f" (not the {int(meta['requested']):,} asked for: ulimit -n is {meta['ulimit_n']}, and quill keeps 2 descriptors per connection beside its reserve and pipes)"
            if meta["requested"] != meta["count"] else "")
         + f"; load before \"after a and b\": {meta['load_seconds']} s of each. Each configuration a fresh process on core 1, the client and backends on core 0.",
         "",
