@@ -92,7 +92,7 @@ public sealed class TcpIntake : IDisposable
         ArgumentNullException.ThrowIfNull(moved);
         Interlocked.Increment(ref _open);
         _engine.Adopt(moved, () => new ConnectionLifecycle(
-            _services, moved.Client, moved.ClientPort, _services.SettingsForNewClient(), ConnectionKind.Tcp, _ended));
+            _services, moved.Connection.Client, moved.Connection.ClientPort, _services.SettingsForNewClient(), ConnectionKind.Tcp, _ended));
     }
 
     /// <summary>conn_max: more clients may be open at once from now on; the limit never shrinks.</summary>

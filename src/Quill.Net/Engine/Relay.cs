@@ -144,9 +144,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         _loop.Remove(_server.Fd, _server.Slot);
         var up = _toServer!.HandOver(_pipes);
         var down = _toClient!.HandOver(_pipes);
-        var connection = _lifecycle.HandedOver();
-        return new MovedRelay(_client.Fd, _server.Fd, connection.Client, connection.ClientPort, connection.Server,
-            connection.Traffic, up, down, connection.Watchers);
+        return new MovedRelay(_client.Fd, _server.Fd, _lifecycle.HandedOver(), up, down);
     }
 
     public void Refuse() => Close();

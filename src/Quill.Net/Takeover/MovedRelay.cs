@@ -16,13 +16,11 @@ public sealed record MovedDirection(byte[] Pending, bool EofSeen, bool Finished,
 /// watched its bytes.
 /// </summary>
 public sealed record MovedRelay(
-    int ClientFd, int ServerFd, IPAddress? Client, int ClientPort, int Server, Traffic Traffic,
-    MovedDirection ToServer, MovedDirection ToClient, MovedWatchers Watchers) : IMovedConnection
+    int ClientFd, int ServerFd, HandedOverConnection Connection, MovedDirection ToServer, MovedDirection ToClient) : IMovedConnection
 {
-    public int[] Descriptors => [ClientFd, ServerFd];
+    public int Server => Connection.Server;
 
-    /// <summary>What its lifecycle carries on from.</summary>
-    public HandedOverConnection Connection => new(Client, ClientPort, Server, Traffic, Watchers);
+    public int[] Descriptors => [ClientFd, ServerFd];
 
     public void CloseDescriptors()
     {
@@ -41,8 +39,7 @@ public sealed record MovedRelay(
     public static MovedRelay Read(BinaryReader reader, int clientFd, int serverFd)
     {
         var connection = HandedOverConnection.Read(reader);
-        return new MovedRelay(clientFd, serverFd, connection.Client, connection.ClientPort, connection.Server, connection.Traffic,
-            ReadDirection(reader), ReadDirection(reader), connection.Watchers);
+        return new MovedRelay(clientFd, serverFd, connection, ReadDirection(reader), ReadDirection(reader));
     }
 
     private static void WriteDirection(BinaryWriter writer, MovedDirection direction)

@@ -126,16 +126,16 @@ public class MovedWatchersTests
     [Fact]
     public void MovedRelay_WrittenAndRead_KeepsItsWatchersStates()
     {
-        var moved = new MovedRelay(10, 11, IPAddress.Parse("192.0.2.7"), 40000, 2, new Traffic(5, 6),
-            new MovedDirection([1, 2], EofSeen: true, Finished: false, FilterEnded: true), new MovedDirection([], false, false, false),
-            new MovedWatchers([7, 8, 9], null, []));
+        var moved = new MovedRelay(10, 11,
+            new HandedOverConnection(IPAddress.Parse("192.0.2.7"), 40000, 2, new Traffic(5, 6), new MovedWatchers([7, 8, 9], null, [])),
+            new MovedDirection([1, 2], EofSeen: true, Finished: false, FilterEnded: true), new MovedDirection([], false, false, false));
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) moved.Write(writer);
         buffer.Position = 0;
         var read = MovedRelay.Read(new BinaryReader(buffer), 10, 11);
-        Assert.Equal([7, 8, 9], read.Watchers.ClientFilter);
-        Assert.Null(read.Watchers.ServerObserver);
-        Assert.Empty(read.Watchers.Log!);
+        Assert.Equal([7, 8, 9], read.Connection.Watchers.ClientFilter);
+        Assert.Null(read.Connection.Watchers.ServerObserver);
+        Assert.Empty(read.Connection.Watchers.Log!);
         Assert.Equal((true, true), (read.ToServer.FilterEnded, read.ToServer.EofSeen));
         Assert.Equal([1, 2], read.ToServer.Pending);
         Assert.Equal(buffer.Length, buffer.Position);
