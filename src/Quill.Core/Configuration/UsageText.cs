@@ -96,6 +96,7 @@ internal static class UsageText
           stderr_format pen|short|timed   debug lines on stderr: pen's, or with the level first as <N>
                                     (short: no time) [short for the systemd journal, else pen]
           json servers|health|recent [S]|mode|status   a table command's answer as JSON
+          status                    pen's HTML status page, with or without -w
           control_mode MODE         octal mode of a unix -C socket [0600]
           reload                    check the whole -F file, then apply it in one step or not at all
           alive                     "alive: ..." while listening with a server up, else the reason (quillctl: exit 1)

@@ -62,8 +62,8 @@ public interface IBalancerRuntime
     /// <summary>-w / web_stats: the HTML status file, or null.</summary>
     string? WebStatsFile { get; set; }
 
-    /// <summary>Rewrites the -w file and returns the page; null when it cannot be written.</summary>
-    string? WriteWebStats();
+    /// <summary>pen's HTML status page: rewrites the -w file first when there is one; null when it cannot be written.</summary>
+    string? StatusPage();
 
     /// <summary>idlers: pre-connected idle server connections ready now.</summary>
     int IdlersReady => 0;

@@ -56,10 +56,10 @@ internal static class ReportingCommands
         return ControlReply.None;
     }
 
-    /// <summary>pen regenerates the -w page and sends it; without -w it says so in its own words.</summary>
-    private static ControlReply Status(IBalancerRuntime runtime)
-    {
-        if (runtime.WebStatsFile is null) return ControlReply.Error("Unable to create webstats");
-        return runtime.WriteWebStats() is { } page ? new ControlReply(page, false) : ControlReply.Error("Can't read webstats");
-    }
+    /// <summary>
+    /// pen regenerates the -w page and sends it. Without -w pen 0.34.1 replies "Unable to create webstats", though
+    /// penctl's manual documents the page unconditionally: quill renders it in memory and sends it.
+    /// </summary>
+    private static ControlReply Status(IBalancerRuntime runtime) =>
+        runtime.StatusPage() is { } page ? new ControlReply(page, false) : ControlReply.Error("Can't read webstats");
 }

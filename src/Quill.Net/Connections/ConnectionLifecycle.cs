@@ -224,7 +224,7 @@ public sealed class ConnectionLifecycle : IListedConnection
 
     /// <summary>The TLS transport's handshake with the client ended.</summary>
     /// <param name="failure">Null when it completed, else a short reason from a closed set, for /metrics.</param>
-    /// <param name="version">The protocol agreed ("Tls13"), for the JSON access log.</param>
+    /// <param name="version">The protocol agreed in OpenSSL's words ("TLSv1.3"), for the JSON access log.</param>
     /// <param name="serverName">The SNI name the client asked for, if any.</param>
     public void TlsHandshakeEnded(string? failure, string? version = null, string? serverName = null)
     {

@@ -115,7 +115,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
             await ssl.AuthenticateAsServerAsync(
                 static (_, hello, state, _) => ValueTask.FromResult(((TlsTermination)state!).ServerOptions(hello.ServerName)),
                 _tls, handshake.Token).ConfigureAwait(false);
-            _lifecycle.TlsHandshakeEnded(null, ssl.SslProtocol.ToString(), string.IsNullOrEmpty(ssl.TargetHostName) ? null : ssl.TargetHostName);
+            _lifecycle.TlsHandshakeEnded(null, ProxyTls.VersionName(ssl), ProxyTls.ServerName(ssl));
             return true;
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException

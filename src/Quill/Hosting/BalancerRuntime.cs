@@ -43,11 +43,11 @@ internal sealed class BalancerRuntime(
         set => operations.Status.WebStatsFile = value;
     }
 
-    public string? WriteWebStats()
+    public string? StatusPage()
     {
         try
         {
-            return operations.Status.WriteWebStats();
+            return operations.Status.WriteWebStats() ?? operations.Status.RenderHtml();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -99,7 +99,7 @@ internal sealed class CheckingRuntime(QuillOptions options) : IBalancerRuntime
     public string? WebStatsFile { get; set; } = options.WebStatsFile;
 
     /// <summary>The page is not written; an empty one stands for it.</summary>
-    public string? WriteWebStats() => "";
+    public string? StatusPage() => "";
 
     public void RequestExit()
     {

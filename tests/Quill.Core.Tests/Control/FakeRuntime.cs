@@ -129,5 +129,5 @@ internal sealed class FakeRuntime : IBalancerRuntime
 
     public string? WebStatsFile { get; set; }
 
-    public string? WriteWebStats() => WebStatsFile is null ? null : "<html>status</html>\n";
+    public string? StatusPage() => "<html>status</html>\n";
 }

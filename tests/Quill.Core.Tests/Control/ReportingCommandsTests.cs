@@ -44,9 +44,12 @@ public class ReportingCommandsTests
     }
 
     [Fact]
-    public void Status_WithoutWebStatsFile_RepliesPensMessage()
+    public void Status_WithoutWebStatsFile_RepliesThePage()
     {
-        Assert.Equal("Unable to create webstats\n", new DispatcherFixture().Refuse("status"));
+        var fixture = new DispatcherFixture();
+
+        Assert.Equal("<html>status</html>\n", fixture.Run("status"));
+        Assert.Null(fixture.Runtime.WebStatsFile);
     }
 
     [Fact]

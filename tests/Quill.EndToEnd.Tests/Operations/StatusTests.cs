@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Quill.EndToEnd.Tests.Backends;
+using Quill.EndToEnd.Tests.Control;
 using Quill.EndToEnd.Tests.Harness;
 
 namespace Quill.EndToEnd.Tests.Operations;
@@ -58,6 +59,30 @@ public sealed class StatusTests
         Assert.Equal(["client", "address", "age(secs)", "last server", "connects", "sent", "received"], tables[1][0]);
         Assert.Equal(["127.0.0.8", "127.0.0.9"], tables[1].Skip(1).Select(row => row[1]).Order().ToArray());
         Assert.Equal(["connection", "downfd", "upfd", "pending data down", "pending data up", "client", "server"], tables[2][0]);
+    }
+
+    /// <summary>
+    /// The status command answers pen's page without -w too (penctl's manual documents it so; pen 0.34.1 replies
+    /// "Unable to create webstats"), and writes no file.
+    /// </summary>
+    [Fact]
+    public async Task StatusCommand_WithoutWebStatsFile_RepliesThePageThatParsesAsHtml()
+    {
+        using var servers = NamedBackends.Start(2);
+        using var directory = new TempDirectory();
+        using var quill = await ControlledBalancer.StartAsync(BalancerKind.Quill, [], servers.Specs);
+        await LoopbackClient.AskAsync(quill.Listen.Endpoint, LoopbackClient.Source(8));
+
+        var reply = await quill.AskAsync("status");
+
+        var page = directory.File("reply.html");
+        await File.WriteAllTextAsync(page, reply);
+        var tables = await ParseTablesAsync(page);
+        Assert.Equal(3, tables.Count);
+        Assert.Equal(3, tables[0].Count);
+        Assert.Equal(["0", "127.0.0.1"], tables[0][1][..2]);
+        Assert.Equal(["127.0.0.8"], tables[1].Skip(1).Select(row => row[1]).ToArray());
+        Assert.Equal("", await quill.AskAsync("web_stats"));
     }
 
     /// <summary>Runs python3's html.parser over the page: fails on unbalanced tags, returns every table's rows of cells.</summary>
