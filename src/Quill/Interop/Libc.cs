@@ -42,6 +42,15 @@ internal static partial class Libc
     [LibraryImport("libc")]
     public static partial int closedir(nint directory);
 
+    public const int AtFdCwd = -100;
+    public const uint StatxSize = 0x200;
+    /// <summary>struct statx is 256 bytes on every architecture; stx_size, a u64, is at offset 40.</summary>
+    public const int StatxBufferSize = 256;
+    public const int StatxSizeOffset = 40;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int statx(int directoryFd, string path, int flags, uint mask, byte* buffer);
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int dup2(int oldFd, int newFd);
 

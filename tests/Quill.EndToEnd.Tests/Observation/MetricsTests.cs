@@ -41,6 +41,27 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
         Assert.Matches(@"\nprocess_open_fds \d+\n", after);
     }
 
+    /// <summary>process_open_fds is /proc/PID/fd's count (one statx on Linux 6.2 and later), held connections included.</summary>
+    [Fact]
+    public async Task Scrape_ProcessOpenFds_CountsEveryDescriptor()
+    {
+        using var servers = NamedBackends.Start(1, holdOpen: true);
+        using var quill = await ObservedBalancer.StartAsync([], servers.Specs);
+        using var held = new HeldConnections();
+        for (var i = 0; i < 40; i++) await held.OpenAsync(quill.Listen);
+        var pid = quill.Balancer.Process.Pid;
+        int Listed() => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+
+        var before = Listed();
+        var (_, scrape) = await quill.GetAsync("/metrics");
+        var after = Listed();
+
+        var reported = long.Parse(Regex.Match(scrape, @"\nprocess_open_fds (\d+)\n").Groups[1].Value, CultureInfo.InvariantCulture);
+        // The scrape's own connection is open while it is counted; 40 held connections hold 80 descriptors.
+        Assert.InRange(reported, Math.Min(before, after), Math.Max(before, after) + 1);
+        Assert.True(before >= 80, $"{before} descriptors with 40 connections held");
+    }
+
     [Fact]
     public async Task Scrape_AcceptOpenMetrics_AnswersOpenMetricsEndingInEof()
     {
