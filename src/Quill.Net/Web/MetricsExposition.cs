@@ -44,7 +44,10 @@ public sealed class MetricsExposition : IDisposable
         {
             foreach (var samples in _samples.Values) samples.Clear();
             _listener.RecordObservableInstruments();
-            var text = new StringBuilder(64 * 1024);
+            // No capacity up front: StringBuilder then grows in chunks of at most 8,000 characters, each under the
+            // large-object threshold, where one 64 Ki-character buffer (128 KiB) went to the large-object heap on every
+            // scrape and brought a full, blocking collection every few scrapes.
+            var text = new StringBuilder();
             foreach (var family in _families) WriteFamily(text, family, openMetrics);
             if (openMetrics) text.Append("# EOF\n");
             return Encoding.UTF8.GetBytes(text.ToString());
