@@ -39,6 +39,44 @@ public sealed class StatusPageTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The page stays open across the kill and is never reloaded: its own refreshes (every second here) must show the
+    /// killed backend blacklisted or down by the second refresh after the failed connect that blacklisted it.
+    /// </summary>
+    [ToolFact(Chromium)]
+    public async Task OpenPage_KilledBackend_ShownBlacklistedWithinTwoRefreshes()
+    {
+        NamedBackend[] servers = [NamedBackend.OnLoopback("s0"), NamedBackend.OnLoopback("s1")];
+        using var quill = await ObservedBalancer.StartAsync(["-r"], [.. servers.Select(s => s.Spec)]);
+        try
+        {
+            using var page = await HeadlessPage.OpenAsync(Chromium, quill.WebUrl + "/?refresh=1");
+            const string Read = """
+                (document.body.dataset.updated || "0") + " " +
+                Array.from(document.querySelectorAll("tr.server")).map(r => r.dataset.index + ":" + r.dataset.state).join(",")
+                """;
+            var shown = await Eventually.ValueAsync(() => page.EvaluateAsync(Read), v => v.EndsWith(" 0:up,1:up", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+            Assert.EndsWith(" 0:up,1:up", shown, StringComparison.Ordinal);
+
+            servers[1].Dispose();
+            foreach (var _ in Enumerable.Range(0, 2)) await LoopbackClient.AskAsync(quill.Listen);
+            var refreshesAtKill = Refreshes(await page.EvaluateAsync(Read));
+            var after = await Eventually.ValueAsync(() => page.EvaluateAsync(Read),
+                v => v.EndsWith(" 0:up,1:blacklisted", StringComparison.Ordinal) || v.EndsWith(" 0:up,1:down", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(20));
+
+            output.WriteLine($"refreshes when blacklisted: {refreshesAtKill}; shown as '{after}'");
+            Assert.Matches(" 0:up,1:(blacklisted|down)$", after);
+            Assert.InRange(Refreshes(after), refreshesAtKill, refreshesAtKill + 2);
+        }
+        finally
+        {
+            servers[0].Dispose();
+        }
+    }
+
+    private static int Refreshes(string shown) => int.Parse(shown.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The server rows as "index:state", read from the DOM Chromium dumps after two refreshes of the page.</summary>
     private static async Task<string[]> RenderedRowsAsync(ObservedBalancer quill, string? screenshot)
     {
