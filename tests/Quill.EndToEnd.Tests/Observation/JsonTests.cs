@@ -39,6 +39,14 @@ public sealed class JsonTests
 
         var status = await JqAsync(control, "status", @"[.listen, (.servers | length), .connections.accepted_total] | @tsv");
         Assert.Equal($"{quill.Balancer.Listen}\t2\t3\n", status);
+
+        // health: "N addr A port P state S check C last T" per line, with one server draining so the states differ.
+        await quill.Balancer.AskAsync("server 1 drain");
+        var healthText = await quill.Balancer.AskAsync("health");
+        var healthJson = await JqAsync(control, "health",
+            @".[] | ""\(.index) addr \(.address) port \(.port) state \(.state) check \(.check) last \(.last)""");
+        Assert.Contains(" state draining ", healthText, StringComparison.Ordinal);
+        Assert.Equal(healthText, healthJson);
     }
 
     [ToolFact(Jq)]
