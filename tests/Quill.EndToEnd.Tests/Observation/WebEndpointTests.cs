@@ -33,6 +33,30 @@ public sealed class WebEndpointTests
         Assert.Equal("", await balancer.AskAsync("web_listen"));
     }
 
+    /// <summary>ADDR as for -C: an IPv6 address in brackets and a unix socket path serve the same pages, read by curl.</summary>
+    [Fact]
+    public async Task WebListen_IPv6AndUnixPath_ServeThePages()
+    {
+        using var servers = NamedBackends.Start(1);
+        using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, [], servers.Specs);
+        using var directory = new TempDirectory();
+        var port = FreePorts.Next();
+        var path = directory.File("web.sock");
+
+        Assert.Equal($"[::1]:{port}\n", await balancer.AskAsync($"web_listen [::1]:{port}"));
+        var overV6 = await ObservedBalancer.RunAsync(Curl.Executable, ["--silent", "--fail", "--noproxy", "*", "--max-time", "10", "-g",
+            $"http://[::1]:{port}/api/status"]);
+        Assert.True(overV6.ExitCode == 0, overV6.Stderr);
+        Assert.StartsWith("{", overV6.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal($"{path}\n", await balancer.AskAsync($"web_listen {path}"));
+        var overUnix = await ObservedBalancer.RunAsync(Curl.Executable, ["--silent", "--fail", "--max-time", "10", "--unix-socket", path,
+            "http://quill/metrics"]);
+        Assert.True(overUnix.ExitCode == 0, overUnix.Stderr);
+        Assert.Contains("\nquill_connections_accepted_total ", overUnix.Stdout, StringComparison.Ordinal);
+        Assert.False(ListeningSockets.IsListening(new IPEndPoint(IPAddress.IPv6Loopback, port)));
+    }
+
     [Fact]
     public async Task Reload_OfAFileThatOpensTheEndpoint_KeepsItOpen()
     {
