@@ -41,6 +41,8 @@ public sealed class WebReaderAbuseTests(ITestOutputHelper output)
             await stalled.ConnectAsync(web);
             await stalled.SendAsync(Encoding.ASCII.GetBytes("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
 
+            Assert.Equal(10_001, idle.Count);
+
             var loaded = await TimeClientsAsync(quill, 50);
             output.WriteLine($"{idle.Count} web connections held; client time without: median {baseline.Median:F2} ms, max {baseline.Max:F2} ms; with: median {loaded.Median:F2} ms, max {loaded.Max:F2} ms");
             Assert.True(loaded.Max < 1000, $"a client took {loaded.Max} ms");
