@@ -90,6 +90,7 @@ public sealed class JsonTests
                 counts[i].Received.ToString(CultureInfo.InvariantCulture)], f[..4]);
         }
         Assert.Single(fields.Select(f => f.Split('\t')[4]).Distinct());
+        Assert.Contains("\nquill_http_requests_total 3\n", (await quill.GetAsync("/metrics")).Body, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -41,6 +41,57 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
         Assert.Matches(@"\nprocess_open_fds \d+\n", after);
     }
 
+    /// <summary>
+    /// Each kind of event moves its metric: a failed connect (refused) with its blacklisting and failover, clients
+    /// evicted from a 2-slot table, a client refused by client_acl, control commands, and a good and a bad reload.
+    /// </summary>
+    [Fact]
+    public async Task Scrape_AfterEachKindOfEvent_ItsMetricMoves()
+    {
+        using var live = NamedBackend.OnLoopback("s1");
+        var dead = FreePorts.Next();
+        using var directory = new TempDirectory();
+        var file = directory.File("quill.cfg");
+        var config = $"server 0 address 127.0.0.1 port {dead}\nserver 1 address {live.Spec.Split(':')[0]} port {live.Spec.Split(':')[1]}\n";
+        await File.WriteAllTextAsync(file, config);
+        using var quill = await ObservedBalancer.StartAsync(["-r", "-c", "2", "-o", "acl 1 deny 127.0.0.99", "-o", "client_acl 1", "-F", file]);
+        var (_, before) = await quill.GetAsync("/metrics");
+
+        foreach (var source in new[] { 2, 3, 4, 5 })
+            Assert.Equal("s1", await LoopbackClient.AskAsync(quill.Listen, LoopbackClient.Source(source)));
+        Assert.Equal("", await LoopbackClient.AskAsync(quill.Listen, LoopbackClient.Source(99)));
+        Assert.Equal($"reload: {file} applied\n", await quill.Balancer.AskAsync("reload"));
+        await File.WriteAllTextAsync(file, config + "no_such_command\n");
+        Assert.Contains("nothing changed", await quill.Balancer.AskAsync("reload"), StringComparison.Ordinal);
+        var (_, after) = await quill.GetAsync("/metrics");
+
+        Assert.Equal(1, Value(after, $"quill_server_connect_failures_total{{server=\"0\",address=\"127.0.0.1:{dead}\",reason=\"refused\"}}"));
+        Assert.Equal(1, Value(after, $"quill_server_blacklistings_total{{server=\"0\",address=\"127.0.0.1:{dead}\"}}"));
+        Assert.Equal(1, Value(after, $"quill_server_state{{server=\"0\",address=\"127.0.0.1:{dead}\",state=\"blacklisted\"}}"));
+        Assert.Equal(4, Value(after, $"quill_server_connections_total{{server=\"1\",address=\"{live.Spec}\"}}"));
+        Assert.Equal(0, Value(after, $"quill_server_connections_open{{server=\"1\",address=\"{live.Spec}\"}}"));
+        Assert.Equal(1, Value(after, "quill_clients_refused_total{reason=\"acl\"}"));
+        // As pen, the refused client was accepted and stored in the table first: five clients in two slots.
+        Assert.Equal(5, Value(after, "quill_connections_accepted_total"));
+        Assert.Equal(2, Value(after, "quill_client_table_capacity"));
+        Assert.Equal(2, Value(after, "quill_client_table_entries"));
+        Assert.Equal(3, Value(after, "quill_client_table_evictions_total"));
+        Assert.Equal(1, Value(after, "quill_config_reloads_total{result=\"success\"}"));
+        Assert.Equal(1, Value(after, "quill_config_reloads_total{result=\"failure\"}"));
+        Assert.True(Value(after, "quill_control_commands_total") >= Value(before, "quill_control_commands_total") + 2);
+        Assert.True(Value(after, "process_resident_memory_bytes") > 1 << 20);
+        Assert.True(Value(after, "process_threads") > 1);
+        Assert.True(Value(after, "dotnet_gc_allocated_bytes_total") > 0);
+        Assert.True(Value(after, "quill_uptime_seconds") >= 0);
+    }
+
+    /// <summary>The value of the sample named exactly so (labels included), or -1 when the scrape has none.</summary>
+    private static double Value(string scrape, string sample)
+    {
+        var line = scrape.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
+        return line is null ? -1 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>process_open_fds is /proc/PID/fd's count (one statx on Linux 6.2 and later), held connections included.</summary>
     [Fact]
     public async Task Scrape_ProcessOpenFds_CountsEveryDescriptor()

@@ -5,11 +5,11 @@ using Quill.EndToEnd.Tests.Tls;
 
 namespace Quill.EndToEnd.Tests.Observation;
 
-/// <summary>The JSON access log of -E clients: the TLS version each one agreed and the name it asked for (SNI), read with jq.</summary>
-public sealed class JsonTlsAccessLogTests(CertificateFixture fixture) : IClassFixture<CertificateFixture>
+/// <summary>-E clients as watched: the JSON access log's TLS version and SNI name (read with jq) and the handshake metrics.</summary>
+public sealed class TlsObservationTests(CertificateFixture fixture) : IClassFixture<CertificateFixture>
 {
     [ToolFact("/usr/bin/jq")]
-    public async Task JsonAccessLog_TlsClients_HaveTheirVersionAndServerName()
+    public async Task TlsClients_JsonLogHasVersionAndServerName_MetricsCountHandshakes()
     {
         var certificates = fixture.Set;
         using var nginx = await NginxFixture.StartAsync("over tls");
@@ -30,5 +30,16 @@ public sealed class JsonTlsAccessLogTests(CertificateFixture fixture) : IClassFi
         Assert.True(jq.ExitCode == 0, jq.Stderr);
         Assert.Equal(["TLSv1.2\tone.test\tclosed\ttrue\ttrue", "TLSv1.3\tlocalhost\tclosed\ttrue\ttrue"],
             jq.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // The two handshakes are counted, and one that never was (plain text sent to the TLS port) by its reason.
+        using (var plain = await LoopbackClient.ConnectAsync(quill.Listen))
+        {
+            await plain.SendAsync("GET / HTTP/1.0\r\n\r\n"u8.ToArray());
+            await LoopbackClient.ReadToEndAsync(plain);
+        }
+        var metrics = await Eventually.ValueAsync(async () => (await quill.GetAsync("/metrics")).Body,
+            m => m.Contains("\nquill_tls_handshake_failures_total{", StringComparison.Ordinal));
+        Assert.Contains("\nquill_tls_handshakes_total 2\n", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"\nquill_tls_handshake_failures_total\{reason=""[a-z]+""\} 1\n", metrics);
     }
 }
