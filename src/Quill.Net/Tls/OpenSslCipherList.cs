@@ -59,6 +59,42 @@ public static class OpenSslCipherList
         }
     }
 
+    /// <summary>
+    /// Whether a server offering TLS 1.3 alone with these suites offers exactly what OpenSSL offers on its own (its
+    /// default TLS 1.3 list, as this machine's openssl.cnf leaves it). .NET then needs no <see cref="CipherSuitesPolicy"/>,
+    /// and without one it reuses one SSL_CTX for every handshake instead of building one per handshake (a third of the
+    /// CPU of a full handshake: bench/results/tls-profile.md).
+    /// </summary>
+    public static bool IsOpenSslTls13Default(IReadOnlyList<TlsCipherSuite> suites)
+    {
+        ArgumentNullException.ThrowIfNull(suites);
+        try
+        {
+            var context = LibSsl.SslCtxNew(LibSsl.TlsServerMethod());
+            if (context == 0) return false;
+            try
+            {
+                var defaults = LibSsl.SslCtxGetCiphers(context);
+                var tls13 = new List<TlsCipherSuite>();
+                for (var i = 0; i < LibSsl.StackCount(defaults); i++)
+                {
+                    var id = LibSsl.CipherProtocolId(LibSsl.StackValue(defaults, i));
+                    if (id >> 8 == Tls13Family) tls13.Add((TlsCipherSuite)id);
+                }
+                return tls13.SequenceEqual(suites.Where(s => (int)s >> 8 == Tls13Family));
+            }
+            finally
+            {
+                LibSsl.SslCtxFree(context);
+                LibSsl.ErrClearError();
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
     private static bool TryExpand(string tls13, string tls12, out IReadOnlyList<TlsCipherSuite> suites, out string error)
     {
         suites = [];

@@ -22,6 +22,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing;
     private readonly string _clientText;
+    private ClientSocketStream? _clientStream;
     private SslStream? _ssl;
     private Socket? _server;
     private int _finished;
@@ -85,7 +86,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
     private async Task RelayAsync(RelayPlan plan)
     {
         using var registration = _closing.Token.UnsafeRegister(static state => ((TlsConnection)state!).CloseSockets(), this);
-        var ssl = _ssl = new SslStream(new NetworkStream(_client, ownsSocket: true), leaveInnerStreamOpen: false);
+        var ssl = _ssl = new SslStream(_clientStream = new ClientSocketStream(_client), leaveInnerStreamOpen: false);
         if (await HandshakeAsync(ssl).ConfigureAwait(false))
         {
             _ = OpenSslIdleBuffers.Release(ssl);
@@ -153,9 +154,11 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
         }
     }
 
+    /// <summary>The client's EOF passed on as a half-close; a reset ends the whole connection, as a failed read did.</summary>
     private ValueTask EndServer()
     {
-        _server!.Shutdown(SocketShutdown.Send);
+        if (_clientStream!.WasReset) CloseSockets();
+        else _server!.Shutdown(SocketShutdown.Send);
         return ValueTask.CompletedTask;
     }
 
