@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -21,7 +22,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
     private readonly IDebugLog _log;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing;
-    private readonly string _clientText;
+    private readonly EndPoint? _clientAddress;
     private ClientSocketStream? _clientStream;
     private SslStream? _ssl;
     private Socket? _server;
@@ -37,7 +38,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
         _log = log;
         _time = time;
         _closing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        _clientText = client.RemoteEndPoint?.ToString() ?? "unix";
+        _clientAddress = client.RemoteEndPoint;
     }
 
     public void Connect(in ConnectRequest request) => _ = ConnectAsync(request);
@@ -116,7 +117,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
             await ssl.AuthenticateAsServerAsync(
                 static (_, hello, state, _) => ValueTask.FromResult(((TlsTermination)state!).ServerOptions(hello.ServerName)),
                 _tls, handshake.Token).ConfigureAwait(false);
-            _lifecycle.TlsHandshakeEnded(null, ssl.SslProtocol.ToString(), string.IsNullOrEmpty(ssl.TargetHostName) ? null : ssl.TargetHostName);
+            _lifecycle.TlsHandshakeEnded(null, VersionName(ssl.SslProtocol), string.IsNullOrEmpty(ssl.TargetHostName) ? null : ssl.TargetHostName);
             return true;
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException
@@ -132,11 +133,22 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
             if (_log.IsEnabled(1) && !_closing.IsCancellationRequested)
             {
                 var why = e is OperationCanceledException ? "no handshake within the time limit" : e.GetBaseException().Message.ReplaceLineEndings(" ");
-                _log.Write(1, $"TLS handshake with client {_clientText} failed: {why}");
+                _log.Write(1, $"TLS handshake with client {ClientText} failed: {why}");
             }
             return false;
         }
     }
+
+    /// <summary>The client's address for the debug log, made into text only when a line is written.</summary>
+    private string ClientText => _clientAddress?.ToString() ?? "unix";
+
+    /// <summary>The versions a handshake ends with, named without Enum.ToString's reflection on every handshake.</summary>
+    private static string VersionName(SslProtocols version) => version switch
+    {
+        SslProtocols.Tls13 => nameof(SslProtocols.Tls13),
+        SslProtocols.Tls12 => nameof(SslProtocols.Tls12),
+        _ => version.ToString(),
+    };
 
     /// <summary>The PROXY header, before any client byte; false when the server is gone already.</summary>
     private async Task<bool> SendProxyHeaderAsync(NetworkStream server, byte[] header)
@@ -149,7 +161,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
         {
             if (_log.IsEnabled(1) && !_closing.IsCancellationRequested)
-                _log.Write(1, $"sending the PROXY header for client {_clientText} failed: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
+                _log.Write(1, $"sending the PROXY header for client {ClientText} failed: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
             return false;
         }
     }
