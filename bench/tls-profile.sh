@@ -2,7 +2,8 @@
 # Scenario g's TLS handshakes and TLS keep-alive only, for comparing builds of quill with haproxy:
 # each round starts every target fresh on core 1 in turn (order rotating), warms it up, and measures
 # full TLS 1.3 ECDSA handshakes (openssl s_time -new, 16 clients) and keep-alive requests over TLS (wrk).
-# Usage: bench/tls-profile.sh [--rounds N] [--seconds S] [--syscalls] LABEL=QUILL_BINARY... [haproxy]
+# Usage: bench/tls-profile.sh [--rounds N] [--seconds S] [--syscalls] [--bulk] LABEL=QUILL_BINARY... [haproxy]
+#   --bulk      also one TLS download (curl, g's tls_bulk) per target and round
 #   --syscalls  count the target's system calls and context switches (perf stat) per handshake and per
 #               request instead of measuring CPU (the window runs 0.5 s longer than the count).
 # Prints one JSON line per measurement on stdout (label, round, scenario, metrics). See bench/README.md.
@@ -11,14 +12,15 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LIB_DIR=$BENCH_DIR/lib
 CONF_DIR=$BENCH_DIR/conf
-ROUNDS=3 SECONDS_PER_WINDOW=10 WARMUP_SECONDS=2 TLS_CLIENTS=16 SYSCALLS=0
+ROUNDS=3 SECONDS_PER_WINDOW=10 WARMUP_SECONDS=2 TLS_CLIENTS=16 SYSCALLS=0 BULK=0
 SPECS=()
 while (($#)); do
     case $1 in
         --rounds) ROUNDS=${2:?--rounds needs a number}; shift ;;
         --seconds) SECONDS_PER_WINDOW=${2:?--seconds needs a number}; shift ;;
         --syscalls) SYSCALLS=1 ;;
-        -h | --help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        --bulk) BULK=1 ;;
+        -h | --help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
         haproxy | *=*) SPECS+=("$1") ;;
         *) echo "tls-profile.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
@@ -87,6 +89,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         warm_up https
         window "$label" "$round" tls_handshake_ecdsa --conns "$TLS_CLIENTS" --seconds "$SECONDS_PER_WINDOW"
         window "$label" "$round" tls_keepalive --conns 100 --seconds "$SECONDS_PER_WINDOW"
+        ((BULK)) && window "$label" "$round" tls_bulk --seconds "$SECONDS_PER_WINDOW"
         stop_target
     done
 done
