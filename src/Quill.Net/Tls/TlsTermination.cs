@@ -78,7 +78,7 @@ public sealed class TlsTermination
         if (staple is null && options.SniDirectory is not null) debug?.Invoke($"ssl_sni_path: .ocsp files are not stapled: {OcspStapling.Unavailable}");
         return new TlsTermination(
             context, protocols, options.RequireClientCertificate, LoadTrusted(options),
-            options.SniDirectory is { } sni ? new SniCertificates(sni, time, debug) : null, CipherPolicy(options.Ciphers, protocols),
+            options.SniDirectory is { } sni ? new SniCertificates(sni, time, debug) : null, CipherPolicy(options.Ciphers, protocols, options.RequireClientCertificate),
             staple, ocspResponseFile ?? (() => null));
     }
 
@@ -107,8 +107,9 @@ public sealed class TlsTermination
     /// <summary>ssl_ciphers, already checked by the command; without it, <see cref="OpenSslCipherList.Intermediate"/>
     /// (Windows, where a program cannot choose suites, keeps the system's). Null also when TLS 1.3 alone is offered
     /// and the list leaves its suites as OpenSSL has them: the same suites, and .NET then keeps one SSL_CTX for every
-    /// handshake (with a policy it builds a new one for each).</summary>
-    private static CipherSuitesPolicy? CipherPolicy(string? list, SslProtocols protocols)
+    /// handshake (with a policy it builds a new one for each). Not with -R: that shared context issues session tickets,
+    /// and a resumed session skips the client certificate check each connection must pass.</summary>
+    private static CipherSuitesPolicy? CipherPolicy(string? list, SslProtocols protocols, bool requireClientCertificate)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -117,7 +118,7 @@ public sealed class TlsTermination
         }
         list ??= OpenSslCipherList.Intermediate;
         if (!OpenSslCipherList.TryExpand(list, out var suites, out var error)) throw new ArgumentException($"ssl_ciphers: {error}");
-        if (protocols == SslProtocols.Tls13 && OpenSslCipherList.IsOpenSslTls13Default(suites)) return null;
+        if (protocols == SslProtocols.Tls13 && !requireClientCertificate && OpenSslCipherList.IsOpenSslTls13Default(suites)) return null;
         return new CipherSuitesPolicy(suites);
     }
 
