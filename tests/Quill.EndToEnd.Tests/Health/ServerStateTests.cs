@@ -132,6 +132,43 @@ public sealed class ServerStateTests
         return greetings.Count(g => g == "s0") / (double)greetings.Count;
     }
 
+    /// <summary>All five states at once, each shown alike by <c>health</c>, <c>quillctl --json health</c>, the USR1
+    /// statistics and the <c>-w</c> page: server 0 in maintenance, 1 draining, 2 down by its checks (nothing listens
+    /// there), 3 blacklisted by a failed client connect (nothing listens there either; no checks), 4 up.</summary>
+    [Fact]
+    public async Task EveryState_ShowsInHealthJsonUsr1AndTheStatusPage()
+    {
+        string[] states = ["maint", "draining", "down", "blacklisted", "up"];
+        using var backends = NamedBackends.Start(3);
+        using var directory = new TempDirectory();
+        var page = directory.File("status.html");
+        string[] specs = [backends[0].Spec, backends[1].Spec, $"127.0.0.1:{FreePorts.Next()}", $"127.0.0.1:{FreePorts.Next()}", backends[2].Spec];
+        using var quill = await ControlledBalancer.StartAsync(BalancerKind.Quill,
+            ["-r", "-w", page, "-o", "server 2 check tcp", "-o", "server 2 check_interval 100", "-o", "server 2 fall 1"], specs);
+        await quill.AskAsync("server 0 maint");
+        await quill.AskAsync("server 1 drain");
+
+        // Round robin offers server 3 a client within a round; its refused connect blacklists it, and the client fails over.
+        for (var i = 0; i < 5; i++) Assert.NotEqual("", await GreetingAsync(quill.Listen.Endpoint));
+        var health = await Eventually.ValueAsync(() => quill.AskAsync("health"),
+            r => r.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[6]).SequenceEqual(states),
+            TimeSpan.FromSeconds(15));
+        Assert.Equal(states, health.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[6]));
+
+        var json = await Penctl.RunQuillctlAsync("--json", quill.ControlText, "health");
+        using (var document = JsonDocument.Parse(json.Stdout))
+            Assert.Equal(states, document.RootElement.EnumerateArray().Select(s => s.GetProperty("state").GetString()));
+
+        quill.Process.SendSignal(PosixNative.SigUsr1);
+        Assert.True(await Eventually.TrueAsync(() => File.Exists(page) && quill.Process.StandardError.Contains("Server 4 status:", StringComparison.Ordinal)));
+        var text = quill.Process.StandardError;
+        for (var i = 0; i < states.Length; i++)
+            Assert.Matches($"Server {i} status:\n(?:.*\n){{5}}state {states[i]}\n", text);
+        var pageStates = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(page), "<td>([a-z]+)</td>\n</tr>")
+            .Select(m => m.Groups[1].Value);
+        Assert.Equal(states, pageStates);
+    }
+
     [Fact]
     public async Task BadInput_OnTheControlPort_IsOneErrorLine_AndHealthHasJson()
     {
