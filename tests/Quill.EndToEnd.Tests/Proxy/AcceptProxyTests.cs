@@ -114,7 +114,8 @@ public sealed class AcceptProxyTests(CertificateFixture certificates) : IClassFi
         var port = ((IPEndPoint)bad.LocalEndPoint!).Port;
 
         Assert.True(await LoopbackClient.IsClosedWithinAsync(bad, TimeSpan.FromSeconds(10)), $"{kind} left open");
-        Assert.Contains($"closing {HaproxyFront.Source}:{port}: {reason}", quill.StandardError);
+        var logLine = $"closing {HaproxyFront.Source}:{port}: {reason}";
+        Assert.True(await Eventually.TrueAsync(() => quill.StandardError.Contains(logLine, StringComparison.Ordinal)), quill.StandardError);
         using (var next = await LoopbackClient.ConnectAsync(listen.Endpoint, HaproxyFront.Source))
         {
             await next.SendAsync("PROXY TCP4 192.0.2.5 127.0.0.1 1000 80\r\n"u8.ToArray());
