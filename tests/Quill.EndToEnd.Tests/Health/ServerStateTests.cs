@@ -75,6 +75,35 @@ public sealed class ServerStateTests
         Assert.Contains("s0", reached);
     }
 
+    /// <summary>A server that still accepts but fails its checks is down: its sticky client goes elsewhere on its next
+    /// connection and stays there once the server is back, as pen moves the clients of a blacklisted server.</summary>
+    [Fact]
+    public async Task Down_StickyClientMovesOnItsNextConnection_AndStays()
+    {
+        using var backends = NamedBackends.Start(2);
+        using var quill = await ControlledBalancer.StartAsync(BalancerKind.Quill, [], backends.Specs);
+        System.Net.IPAddress? sticky = null;
+        for (var i = 0; i < 9 && sticky is null; i++)
+        {
+            var client = FreshClient();
+            if (await GreetingAsync(quill.Listen.Endpoint, client) == "s0") sticky = client;
+        }
+        Assert.NotNull(sticky);
+        Assert.Equal("s0", await GreetingAsync(quill.Listen.Endpoint, sticky));
+
+        // s0 greets "s0", never "zz": every check fails though the server serves clients.
+        foreach (var command in new[] { @"server 0 check send hi\r\n expect zz", "server 0 check_interval 100", "server 0 fall 1" })
+            Assert.Equal("", await quill.AskAsync(command));
+        var health = await Eventually.ValueAsync(() => quill.AskAsync("health"),
+            r => r.StartsWith("0 addr ", StringComparison.Ordinal) && r.Split('\n')[0].Contains(" state down check fail:reply "));
+        Assert.Contains(" state down check fail:reply ", health.Split('\n')[0]);
+
+        Assert.Equal("s1", await GreetingAsync(quill.Listen.Endpoint, sticky));
+        Assert.Equal("", await quill.AskAsync("server 0 check off"));
+        Assert.Contains(" state up check none ", (await quill.AskAsync("health")).Split('\n')[0]);
+        Assert.Equal("s1", await GreetingAsync(quill.Listen.Endpoint, sticky));
+    }
+
     [Fact]
     public async Task Drain_TakesClientsOnlyWhenEveryOtherServerIsUnavailable_MaintTakesNone()
     {
