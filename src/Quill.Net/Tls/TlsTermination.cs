@@ -23,14 +23,16 @@ public sealed class TlsTermination
     private readonly X509Certificate2Collection _trusted;
     private readonly SniCertificates? _sni;
     private readonly CipherSuitesPolicy? _ciphers;
+    private readonly bool _sharedContext;
     private readonly OcspStaple? _staple;
     private readonly Func<string?> _ocspResponseFile;
 
     private TlsTermination(SslStreamCertificateContext certificate, SslProtocols protocols, bool requireClientCertificate,
-        X509Certificate2Collection trusted, SniCertificates? sni, CipherSuitesPolicy? ciphers, OcspStaple? staple,
+        X509Certificate2Collection trusted, SniCertificates? sni, CipherSuitesPolicy? ciphers, bool sharedContext, OcspStaple? staple,
         Func<string?> ocspResponseFile)
     {
         _ciphers = ciphers;
+        _sharedContext = sharedContext;
         _staple = staple;
         _ocspResponseFile = ocspResponseFile;
         _certificate = certificate;
@@ -76,9 +78,13 @@ public sealed class TlsTermination
         var context = SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
         var staple = OcspStapling.TryPrepare(context) ? new OcspStaple(context, time, debug, missingIsNormal: false) : null;
         if (staple is null && options.SniDirectory is not null) debug?.Invoke($"ssl_sni_path: .ocsp files are not stapled: {OcspStapling.Unavailable}");
+        var ciphers = CipherPolicy(options.Ciphers);
+        // Client certificates are asked for per connection, but the shared context is made without: it is not shared then.
+        var shared = ciphers is not null && !options.RequireClientCertificate
+            && SharedSslContext.TryPrepare(context, protocols, options.Ciphers ?? OpenSslCipherList.Intermediate);
         return new TlsTermination(
             context, protocols, options.RequireClientCertificate, LoadTrusted(options),
-            options.SniDirectory is { } sni ? new SniCertificates(sni, time, debug) : null, CipherPolicy(options.Ciphers),
+            options.SniDirectory is { } sni ? new SniCertificates(sni, time, debug) : null, ciphers, shared,
             staple, ocspResponseFile ?? (() => null));
     }
 
@@ -95,7 +101,8 @@ public sealed class TlsTermination
         {
             ServerCertificateContext = named?.Context ?? _certificate,
             EnabledSslProtocols = _protocols,
-            CipherSuitesPolicy = _ciphers,
+            // The default certificate's shared SSL_CTX has the suites already (SharedSslContext); SNI ones take the policy.
+            CipherSuitesPolicy = named is null && _sharedContext ? null : _ciphers,
             ClientCertificateRequired = _requireClientCertificate,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = _requireClientCertificate
