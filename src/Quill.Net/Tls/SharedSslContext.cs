@@ -27,10 +27,13 @@ internal static class SharedSslContext
     {
         var (tls13, tls12) = OpenSslCipherList.Lists(cipherList);
         if (!OperatingSystem.IsLinux() || tls12.Length == 0) return false;
+        // Both connections stay open until the suites are set: a context that was not cached lives on in the first
+        // one's SSL, so the second cannot get its address again, and the context set is never a freed one.
+        var open = new List<IDisposable>();
         try
         {
-            var first = HandshakeContext(certificate, protocols);
-            if (first == 0 || HandshakeContext(certificate, protocols) != first) return false;
+            var first = HandshakeContext(certificate, protocols, open);
+            if (first == 0 || HandshakeContext(certificate, protocols, open) != first) return false;
             LibSsl.ErrClearError();
             var set = LibSsl.SslCtxSetCipherSuites(first, tls13) == 1 && LibSsl.SslCtxSetCipherList(first, tls12) == 1;
             LibSsl.ErrClearError();
@@ -41,21 +44,29 @@ internal static class SharedSslContext
         {
             return false;
         }
+        finally
+        {
+            foreach (var item in Enumerable.Reverse(open)) item.Dispose();
+        }
     }
 
-    /// <summary>One handshake with this certificate and no policy, over loopback; the SSL_CTX its server side used.</summary>
-    private static nint HandshakeContext(SslStreamCertificateContext certificate, SslProtocols protocols)
+    /// <summary>One handshake with this certificate and no policy, over loopback; the SSL_CTX its server side uses.</summary>
+    /// <param name="open">Gets the sockets and streams, which the caller closes.</param>
+    private static nint HandshakeContext(SslStreamCertificateContext certificate, SslProtocols protocols, List<IDisposable> open)
     {
         using var cancel = new CancellationTokenSource(Limit);
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
-        using var clientSocket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var clientSocket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        open.Add(clientSocket);
         clientSocket.Connect(listener.LocalEndPoint!);
-        using var serverSocket = listener.Accept();
-        using var server = new SslStream(new NetworkStream(serverSocket), leaveInnerStreamOpen: false);
-        using var client = new SslStream(new NetworkStream(clientSocket), leaveInnerStreamOpen: false,
-            static (_, _, _, _) => true);
+        var serverSocket = listener.Accept();
+        open.Add(serverSocket);
+        var server = new SslStream(new NetworkStream(serverSocket), leaveInnerStreamOpen: false);
+        open.Add(server);
+        var client = new SslStream(new NetworkStream(clientSocket), leaveInnerStreamOpen: false, static (_, _, _, _) => true);
+        open.Add(client);
         var serverSide = server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
         {
             ServerCertificateContext = certificate,
