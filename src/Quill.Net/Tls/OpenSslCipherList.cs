@@ -40,9 +40,7 @@ public static class OpenSslCipherList
     {
         ArgumentNullException.ThrowIfNull(text);
         suites = [];
-        var words = text.Split([':', ',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries);
-        var tls13 = string.Join(':', words.Where(w => w.StartsWith("TLS_", StringComparison.Ordinal)));
-        var tls12 = string.Join(':', words.Where(w => !w.StartsWith("TLS_", StringComparison.Ordinal)));
+        var (tls13, tls12) = Split(text);
         if (tls12.Length == 0 && tls13.Length == 0)
         {
             error = $"no cipher in '{text}'";
@@ -59,40 +57,19 @@ public static class OpenSslCipherList
         }
     }
 
-    /// <summary>
-    /// Whether a server offering TLS 1.3 alone with these suites offers exactly what OpenSSL offers on its own (its
-    /// default TLS 1.3 list, as this machine's openssl.cnf leaves it). .NET then needs no <see cref="CipherSuitesPolicy"/>,
-    /// and without one it reuses one SSL_CTX for every handshake instead of building one per handshake (a third of the
-    /// CPU of a full handshake: bench/results/tls-profile.md).
-    /// </summary>
-    public static bool IsOpenSslTls13Default(IReadOnlyList<TlsCipherSuite> suites)
+    /// <summary>The string as OpenSSL's two lists: the TLS 1.3 suites (all three when it names none) for
+    /// SSL_CTX_set_ciphersuites, the rest (possibly empty) for SSL_CTX_set_cipher_list.</summary>
+    internal static (string Tls13, string Tls12) Lists(string text)
     {
-        ArgumentNullException.ThrowIfNull(suites);
-        try
-        {
-            var context = LibSsl.SslCtxNew(LibSsl.TlsServerMethod());
-            if (context == 0) return false;
-            try
-            {
-                var defaults = LibSsl.SslCtxGetCiphers(context);
-                var tls13 = new List<TlsCipherSuite>();
-                for (var i = 0; i < LibSsl.StackCount(defaults); i++)
-                {
-                    var id = LibSsl.CipherProtocolId(LibSsl.StackValue(defaults, i));
-                    if (id >> 8 == Tls13Family) tls13.Add((TlsCipherSuite)id);
-                }
-                return tls13.SequenceEqual(suites.Where(s => (int)s >> 8 == Tls13Family));
-            }
-            finally
-            {
-                LibSsl.SslCtxFree(context);
-                LibSsl.ErrClearError();
-            }
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;
-        }
+        var (tls13, tls12) = Split(text);
+        return (tls13.Length > 0 ? tls13 : AllTls13, tls12);
+    }
+
+    private static (string Tls13, string Tls12) Split(string text)
+    {
+        var words = text.Split([':', ',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries);
+        return (string.Join(':', words.Where(w => w.StartsWith("TLS_", StringComparison.Ordinal))),
+            string.Join(':', words.Where(w => !w.StartsWith("TLS_", StringComparison.Ordinal))));
     }
 
     private static bool TryExpand(string tls13, string tls12, out IReadOnlyList<TlsCipherSuite> suites, out string error)

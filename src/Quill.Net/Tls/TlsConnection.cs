@@ -117,6 +117,8 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
             await ssl.AuthenticateAsServerAsync(
                 static (_, hello, state, _) => ValueTask.FromResult(((TlsTermination)state!).ServerOptions(hello.ServerName)),
                 _tls, handshake.Token).ConfigureAwait(false);
+            if (!_tls.Offers(ssl.NegotiatedCipherSuite))
+                throw new AuthenticationException($"the client got {ssl.NegotiatedCipherSuite}, which quill does not offer");
             _lifecycle.TlsHandshakeEnded(null, VersionName(ssl.SslProtocol), string.IsNullOrEmpty(ssl.TargetHostName) ? null : ssl.TargetHostName);
             return true;
         }

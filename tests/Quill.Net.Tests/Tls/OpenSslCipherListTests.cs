@@ -50,16 +50,6 @@ public class OpenSslCipherListTests
     }
 
     [Fact]
-    public void IsOpenSslTls13Default_OnlyForOpenSslsOwnTls13List()
-    {
-        Assert.True(OpenSslCipherList.IsOpenSslTls13Default(Expand(OpenSslCipherList.Intermediate)));
-        Assert.True(OpenSslCipherList.IsOpenSslTls13Default(AllTls13));
-        Assert.False(OpenSslCipherList.IsOpenSslTls13Default(Expand("TLS_AES_128_GCM_SHA256")));
-        Assert.False(OpenSslCipherList.IsOpenSslTls13Default(
-            [TlsCipherSuite.TLS_AES_128_GCM_SHA256, TlsCipherSuite.TLS_AES_256_GCM_SHA384, TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256]));
-    }
-
-    [Fact]
     public void Tls13Names_ReplaceTheTls13Defaults_AndAloneLeaveNoTls12Suite()
     {
         Assert.Equal([TlsCipherSuite.TLS_AES_128_GCM_SHA256], Expand("TLS_AES_128_GCM_SHA256"));
