@@ -5,8 +5,8 @@ using Quill.EndToEnd.Tests.Operations;
 namespace Quill.EndToEnd.Tests.Packaging;
 
 /// <summary>
-/// The pieces of the Debian package (packaging/), checked without building it, so a failure names its file: the .deb
-/// itself, lintian and the install/purge cycle are <see cref="DebianPackageTests"/>'.
+/// The pieces of the Debian package (packaging/), checked without building it, so a failure names its file;
+/// <see cref="DebianPackageTests"/> builds the .deb, lints it, installs it and purges it.
 /// </summary>
 public sealed partial class PackagingFilesTests
 {
