@@ -18,7 +18,7 @@ finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; 
 
 [ "$(id -u)" = 0 ] || { echo "test-deb: needs root (dpkg -i)" >&2; exit 2; }
 # Two runs on one machine (two checkouts' suites) would install and purge the same package: one waits for the other.
-exec 9>/run/lock/quill-test-deb.lock
+mkdir -p /run/lock && exec 9>/run/lock/quill-test-deb.lock
 flock -w 900 9 || { echo "test-deb: another test-deb.sh holds /run/lock/quill-test-deb.lock" >&2; exit 2; }
 if dpkg -s quill >/dev/null 2>&1; then echo "test-deb: a quill package is installed already; not touching it" >&2; exit 2; fi
 for tool in lintian mandoc man systemd-analyze python3 dpkg-deb; do
