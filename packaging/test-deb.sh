@@ -77,7 +77,8 @@ check "quill --version" /usr/sbin/quill --version
 check "systemd-analyze verify quill.service" systemd-analyze verify /lib/systemd/system/quill.service
 check "unit enabled as dh_installsystemd would" test -L /etc/systemd/system/multi-user.target.wants/quill.service
 
-# --- start, reload, stop: the unit's lines, run as systemd runs them (RuntimeDirectory=, Environment=, NOTIFY_SOCKET)
+# --- start, reload, stop: the unit's lines, run as systemd runs them (RuntimeDirectory=, Environment=, NOTIFY_SOCKET,
+# WATCHDOG_USEC)
 options=$(sed -n 's/^Environment="QUILL_OPTIONS=\(.*\)"$/\1/p' /lib/systemd/system/quill.service)
 exec_start=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/quill.service | sed "s|\$QUILL_OPTIONS|$options|")
 exec_check=$(sed -n 's/^ExecReload=\(.*--check.*\)/\1/p' /lib/systemd/system/quill.service | sed "s|\$QUILL_OPTIONS|$options|")
@@ -104,13 +105,15 @@ for _ in $(seq 100); do [ -S "$work/notify" ] && break; sleep 0.05; done
 accepts() { python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null; }
 wait_for() { # wait_for PATTERN: up to 10 s for a notification matching it
     for _ in $(seq 200); do grep -q "$1" "$work/messages" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-NOTIFY_SOCKET=$work/notify $exec_start >"$work/quill.out" 2>&1 &
+# systemd sets WATCHDOG_USEC from WatchdogSec= (30 s in the unit); 1 s here, so that a ping comes within the test.
+NOTIFY_SOCKET=$work/notify WATCHDOG_USEC=1000000 $exec_start >"$work/quill.out" 2>&1 &
 quill=$!
 if wait_for 'READY=1'; then
     accepts; check "READY=1 arrives once the port accepts" test $? = 0
 else
     fail "READY=1 within 10 s"; cat "$work/quill.out"
 fi
+check "WATCHDOG=1 pings" wait_for '^WATCHDOG=1$'
 check "STATUS says what it listens on" grep -q "STATUS=listening on 127.0.0.1:$port with 1 servers" "$work/messages"
 check "pid file /run/quill/quill.pid written before -u quill" test "$(cat /run/quill/quill.pid 2>/dev/null)" = "$quill"
 check "control socket 0600, owned by quill" test "$(stat -c '%a %U' /run/quill/quill.ctl 2>/dev/null)" = "600 quill"
@@ -122,7 +125,10 @@ echo "listen nowhere:port:x" >"$work/bad.cfg"
 ! ${exec_check/\/etc\/quill\/quill.cfg/$work/bad.cfg} >/dev/null 2>&1
 check "ExecReload's check refuses a bad file" test $? = 0
 kill -HUP $quill
-check "HUP: RELOADING=1 then READY=1" wait_for 'READY=1.*STATUS=listening on .* with 2 servers'
+wait_for 'READY=1.*STATUS=listening on .* with 2 servers'
+reloading_at=$(grep -n '^RELOADING=1' "$work/messages" | head -1 | cut -d: -f1)
+ready_at=$(grep -n 'READY=1.*with 2 servers' "$work/messages" | head -1 | cut -d: -f1)
+check "HUP: RELOADING=1 then READY=1" test "${reloading_at:-0}" -gt 1 -a "${ready_at:-0}" -gt "${reloading_at:-0}"
 check "HUP: RELOADING=1 carries MONOTONIC_USEC" grep -q 'RELOADING=1|MONOTONIC_USEC=[0-9]*|' "$work/messages"
 kill -TERM $quill
 check "TERM: STOPPING=1" wait_for 'STOPPING=1'
