@@ -19,12 +19,16 @@ command -v mmdblookup >/dev/null || needed+=(mmdb-bin)
 [ -x /usr/bin/wrk ] || needed+=(wrk)
 [ -x /usr/sbin/ip ] || needed+=(iproute2)
 [ -x /usr/bin/redis-server ] || needed+=(redis-server)
-# The Debian package's pieces: man pages, the unit, the .deb (packaging/test-deb.sh).
+# The Debian package: man pages, the unit, the .deb built, linted, installed and purged (packaging/test-deb.sh).
 command -v mandoc >/dev/null || needed+=(mandoc)
 command -v man >/dev/null || needed+=(man-db)
 command -v systemd-analyze >/dev/null || needed+=(systemd)
 command -v lintian >/dev/null || needed+=(lintian)
 command -v dpkg-shlibdeps >/dev/null || needed+=(dpkg-dev)
+command -v file >/dev/null || needed+=(file)
+# build-deb.sh's NativeAOT publish links with clang (any clang-N does) and zlib.
+compgen -c clang | grep -qxE 'clang(-[0-9]+)?' || needed+=(clang)
+[ -f /usr/include/zlib.h ] || needed+=(zlib1g-dev)
 command -v promtool >/dev/null || needed+=(prometheus)
 command -v chromium >/dev/null || needed+=(chromium)
 command -v jq >/dev/null || needed+=(jq)

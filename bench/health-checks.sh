@@ -8,7 +8,8 @@
 # 1,000 ports as its servers: "none" (no checks, :21001, control :21101), "http" (check http /health every
 # 1,000 ms, :21003, control :21103) and, with QUILL_BASE, "base" (the same checks by the older build, :21004).
 # 1. CPU of each quill over a window (utime+stime from /proc/PID/stat), with the threads that used it (schedstat)
-#    and how often its threads were woken (voluntary context switches).
+#    and how often its threads were woken (voluntary context switches); and nginx's CPU over it, the servers' share
+#    of the checks' cost, which a data path beside them on the same host pays too.
 # 2. The data path: wrk -t1 -c8 -d8s --latency through each in turn, ROUNDS rounds, every other quill stopped with
 #    SIGSTOP (so no checks run beside a "none" round), 2 s after switching; and once more through "none" with "http"
 #    left running beside it ("none+beside"): what the checks cost the servers and the kernel, outside the checking
@@ -40,7 +41,8 @@ trap 'cleanup; rm -rf "$WORK"' EXIT
     echo 'location = /health { return 200 "ok\n"; } location / { return 200 "hello\n"; } } }'
 } >"$WORK/nginx.conf"
 spawn "$WORK/nginx.log" nginx -c "$WORK/nginx.conf" -p "$WORK"
-wait_port 21000 "$SPAWNED_PID" || die "nginx did not start"
+NGINX=$SPAWNED_PID
+wait_port 21000 "$NGINX" || die "nginx did not start"
 
 mapfile -t SERVERS < <(seq -f '127.0.0.1:%g' 20001 21000)
 declare -A PID PORT CONTROL
@@ -61,11 +63,21 @@ fi
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }                 # process CPU, 1/100 s
 system_cpu() { awk '{print $15}' "/proc/$1/stat"; }                 # of which in the kernel
+group_cpu() { # PGID: CPU and kernel CPU (1/100 s) of every process in the group (nginx's master and worker)
+    local pid used=0 kernel=0
+    for pid in $(pgrep -g "$1"); do
+        used=$((used + $(cpu "$pid"))) kernel=$((kernel + $(system_cpu "$pid")))
+    done
+    echo "$used $kernel"
+}
 wakeups() { cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt/ {n += $2} END {print n}'; }
-threads() { # PID: "name=ns ..." per thread name, summed, from schedstat
-    local task
-    for task in /proc/"$1"/task/*; do printf '%s %s\n' "$(tr ' ' _ <"$task/comm")" "$(cut -d' ' -f1 "$task/schedstat")"; done \
-        | awk '{ns[$1] += $2} END {for (n in ns) print n, ns[n]}' | sort
+threads() { # PID: "name ns" per thread name, summed, from schedstat; sorted as join wants
+    local task name ns
+    for task in /proc/"$1"/task/*; do
+        # A thread may end between the listing and the reading (the runtime's pool workers come and go).
+        name=$(tr ' ' _ <"$task/comm" 2>/dev/null) && ns=$(cut -d' ' -f1 "$task/schedstat" 2>/dev/null) || continue
+        printf '%s %s\n' "$name" "$ns"
+    done | awk '{ns[$1] += $2} END {for (n in ns) print n, ns[n]}' | LC_ALL=C sort
 }
 control() { # NAME COMMAND: the control port's reply
     exec 3<>"/dev/tcp/127.0.0.1/${CONTROL[$1]}"
@@ -80,6 +92,7 @@ declare -A CPU0 SYS0 WAKE0 THREADS0
 for name in "${NAMES[@]}"; do
     CPU0[$name]=$(cpu "${PID[$name]}") SYS0[$name]=$(system_cpu "${PID[$name]}") WAKE0[$name]=$(wakeups "${PID[$name]}") THREADS0[$name]=$(threads "${PID[$name]}")
 done
+read -r NGINX_CPU0 NGINX_SYS0 < <(group_cpu "$NGINX")
 log "CPU window: $WINDOW s"
 sleep "$WINDOW"
 echo "## CPU over $WINDOW s (machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -90,13 +103,17 @@ for name in "${NAMES[@]}"; do
     pid=${PID[$name]}
     used=$(($(cpu "$pid") - CPU0[$name])) kernel=$(($(system_cpu "$pid") - SYS0[$name]))
     woken=$((($(wakeups "$pid") - WAKE0[$name]) / WINDOW))
-    by_thread=$(join <(echo "${THREADS0[$name]}") <(threads "$pid") \
+    by_thread=$(LC_ALL=C join <(echo "${THREADS0[$name]}") <(threads "$pid") \
         | awk -v w="$WINDOW" '{ms = ($3 - $2) / w / 1e6; if (ms >= 0.1) printf "%s %.1f, ", $1, ms}' | sed 's/, $//')
     per_check=""
     [[ $name == none ]] || per_check=$(awk -v u="$used" -v w="$WINDOW" 'BEGIN {printf "%.0f µs", u * 10000 / (w * 1000)}')
     awk -v n="$name" -v u="$used" -v s="$kernel" -v w="$WINDOW" -v p="$per_check" -v k="$woken" -v t="$by_thread" \
         'BEGIN {printf "| %s | %.2f s | %.2f s | %.1f %% | %s | %d | %s |\n", n, u / 100, s / 100, u / w, p, k, t}'
 done
+# The servers' side of the checks: the one nginx answers every check of every checking quill (and nothing else here).
+read -r used kernel < <(group_cpu "$NGINX")
+awk -v u="$((used - NGINX_CPU0))" -v s="$((kernel - NGINX_SYS0))" -v w="$WINDOW" \
+    'BEGIN {printf "| nginx, answering the checks | %.2f s | %.2f s | %.1f %% | | | |\n", u / 100, s / 100, u / w}'
 echo
 for name in "${NAMES[@]}"; do
     [[ $name == none ]] && continue

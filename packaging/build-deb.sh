@@ -43,7 +43,8 @@ fi
 
 tree=$work/root
 install -d "$tree/DEBIAN" "$tree/usr/sbin" "$tree/usr/bin" "$tree/usr/share/man/man8" "$tree/etc/quill" \
-    "$tree/lib/systemd/system" "$tree/usr/share/bash-completion/completions" "$tree/usr/share/doc/quill"
+    "$tree/lib/systemd/system" "$tree/usr/share/bash-completion/completions" "$tree/usr/share/doc/quill" \
+    "$tree/usr/share/lintian/overrides"
 install -m 755 "$published/quill" "$tree/usr/sbin/quill"
 install -m 755 "$published/quillctl" "$tree/usr/bin/quillctl"
 for page in quill.8 quillctl.8; do
@@ -53,6 +54,7 @@ install -m 644 "$here/completion/quill" "$here/completion/quillctl" "$tree/usr/s
 install -m 644 "$here/quill.cfg" "$tree/etc/quill/quill.cfg"
 install -m 644 "$here/quill.service" "$tree/lib/systemd/system/quill.service"
 install -m 644 "$here/debian/copyright" "$tree/usr/share/doc/quill/copyright"
+install -m 644 "$here/debian/lintian-overrides" "$tree/usr/share/lintian/overrides/quill"
 printf 'quill (%s) unstable; urgency=medium\n\n  * Built from commit %s.\n\n -- %s  %s\n' \
     "$version" "$commit" "Quill maintainers <maintainers@users.noreply.r-seed-19a2b275.example>" "$date" \
     | gzip -9n >"$tree/usr/share/doc/quill/changelog.gz"

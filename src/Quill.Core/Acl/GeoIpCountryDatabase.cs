@@ -8,6 +8,8 @@ namespace Quill.Core.Acl;
 /// held in memory as pen's "memory cache" mode does. A binary tree over the address bits: each node is two 3-byte
 /// little-endian records, and a record at or above <see cref="CountryBegin"/> is a country number.
 /// Gives <see cref="AccessLists"/> its country lookup: <c>new AccessLists(database.CountryOf)</c>.
+/// By hand for pen compatibility: pen reads these files, and nothing maintains a reader of the legacy format any more
+/// (MaxMind retired it; .mmdb files go to MaxMind's own reader, <see cref="MaxMindCountryDatabase"/>).
 /// </summary>
 public sealed class GeoIpCountryDatabase
 {

@@ -3,7 +3,8 @@ namespace Quill.Core.Companions;
 /// <summary>
 /// mergelogs: merges web servers' Common Log Format files by time and puts the real client (from the balancer's
 /// log) in place of the balancer's address. For each web line the balancer entry for the same server with the
-/// same request and the closest time wins; without one, the server address stands in for the client.
+/// same request and the closest time wins; without one, the server address stands in for the client. By hand for pen
+/// compatibility: it is pen's mergelogs, reading pen's log lines.
 /// </summary>
 public sealed class LogMerger
 {

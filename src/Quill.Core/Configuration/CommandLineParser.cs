@@ -1,6 +1,7 @@
 namespace Quill.Core.Configuration;
 
-/// <summary>Parses pen's command line (POSIX getopt, options before the first positional argument).</summary>
+/// <summary>Parses pen's command line (POSIX getopt, options before the first positional argument). By hand for pen
+/// compatibility: System.CommandLine parses a grammar of its own, not getopt's, and words its errors its own way.</summary>
 public static class CommandLineParser
 {
     /// <summary>pen's usage text, adapted to quill.</summary>

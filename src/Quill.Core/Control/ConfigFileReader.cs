@@ -5,7 +5,8 @@ namespace Quill.Core.Control;
 
 /// <summary>
 /// Runs a file of penctl commands (-F, include, SIGHUP): one command per line, '#' lines are comments. Every line
-/// runs even after a refused one, as pen does; each refusal is reported as "FILE:LINE: reply".
+/// runs even after a refused one, as pen does; each refusal is reported as "FILE:LINE: reply". By hand for pen
+/// compatibility: the format is penctl's, which no configuration library reads.
 /// </summary>
 public static class ConfigFileReader
 {

@@ -3,7 +3,8 @@ namespace Quill.Core.Control;
 /// <summary>
 /// pen's control interpreter: one command line in, the exact reply out. Shared by the control port (-C), -o/-O,
 /// the configuration file (-F), include and the SIGHUP reload. Commands run one at a time; a refused command
-/// replies with one error line and changes nothing.
+/// replies with one error line and changes nothing. By hand for pen compatibility: the language and its byte-exact
+/// replies are pen's.
 /// </summary>
 public sealed class PenctlDispatcher
 {

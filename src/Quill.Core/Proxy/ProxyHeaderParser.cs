@@ -11,6 +11,8 @@ namespace Quill.Core.Proxy;
 /// parse, then remove exactly <see cref="ProxyHeader.Length"/> bytes and leave the client's own data (a TLS
 /// ClientHello, a request) in the socket. A v2 header's TLVs are checked (<see cref="ProxyV2Tlvs"/>) except under the
 /// LOCAL command or the UNSPEC family, whose whole address block the spec says to discard.
+/// By hand for the data path: it works on bytes peeked from the socket, before any is taken, where a library would
+/// read them into a stream of its own.
 /// </summary>
 public static class ProxyHeaderParser
 {

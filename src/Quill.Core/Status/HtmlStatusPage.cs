@@ -7,6 +7,7 @@ namespace Quill.Core.Status;
 /// <summary>
 /// pen's HTML status page (-w, USR1, the status command), line for line, with every value HTML-escaped and the
 /// table rows inside their tables so the page parses as HTML; the server table ends with each server's state.
+/// Written by hand, not by a template library, for pen compatibility: the page is pen's, line for line.
 /// </summary>
 public static class HtmlStatusPage
 {

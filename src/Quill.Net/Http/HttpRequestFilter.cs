@@ -8,7 +8,9 @@ namespace Quill.Net.Http;
 /// Follows the HTTP/1.x requests a client sends on one connection, however they are split into reads, and passes
 /// each one on with X-Forwarded-For and X-Forwarded-Proto (when <see cref="ForwardedHeaders"/> are given), reporting
 /// each request line (the access log). Only request heads are held back, until complete; bodies flow through as they
-/// arrive and are never changed.
+/// arrive and are never changed. By hand because it is the data path: it reads the relay's own buffers as they pass,
+/// holds at most one head and refuses the framings request smuggling needs; the maintained HTTP/1.x parsers are
+/// servers' (Kestrel's is ASP.NET Core's internal API), made to answer requests, not to pass them on unchanged.
 /// <para>Policy:</para>
 /// <list type="bullet">
 /// <item>A connection whose first bytes are not an HTTP/1.x request line passes through byte for byte, untouched.</item>

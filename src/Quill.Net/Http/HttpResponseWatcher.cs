@@ -14,7 +14,7 @@ namespace Quill.Net.Http;
 /// <see cref="MaxLineLength"/>, differing Content-Lengths, a broken chunk), it stops watching; the bytes go on all the
 /// same, and the requests left simply have no status.</para>
 /// Memory per connection: one line buffer, rented only while a head line is split across reads. On a takeover its
-/// whole state moves (<see cref="Save"/>), a split line included.
+/// whole state moves (<see cref="Save"/>), a split line included. By hand for the data path, as <see cref="HttpRequestFilter"/>.
 /// </summary>
 public sealed class HttpResponseWatcher(ResponseStatusHandler onStatus) : IServerStreamObserver
 {

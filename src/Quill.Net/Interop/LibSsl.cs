@@ -16,6 +16,9 @@ internal static partial class LibSsl
     [LibraryImport("libssl.so.3", EntryPoint = "SSL_ctrl")]
     public static partial nint SslCtrl(nint ssl, int command, nint argument, nint pointer);
 
+    [LibraryImport("libssl.so.3", EntryPoint = "SSL_get_SSL_CTX")]
+    public static partial nint SslGetSslCtx(nint ssl);
+
     /// <summary>A libcrypto function, found through libssl (which depends on it) so the same library is asked.</summary>
     [LibraryImport("libssl.so.3", EntryPoint = "OpenSSL_version")]
     public static partial nint OpenSslVersion(int type);

@@ -40,9 +40,7 @@ public static class OpenSslCipherList
     {
         ArgumentNullException.ThrowIfNull(text);
         suites = [];
-        var words = text.Split([':', ',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries);
-        var tls13 = string.Join(':', words.Where(w => w.StartsWith("TLS_", StringComparison.Ordinal)));
-        var tls12 = string.Join(':', words.Where(w => !w.StartsWith("TLS_", StringComparison.Ordinal)));
+        var (tls13, tls12) = Split(text);
         if (tls12.Length == 0 && tls13.Length == 0)
         {
             error = $"no cipher in '{text}'";
@@ -57,6 +55,21 @@ public static class OpenSslCipherList
             error = "OpenSSL not found (libssl.so.3 cannot be loaded)";
             return false;
         }
+    }
+
+    /// <summary>The string as OpenSSL's two lists: the TLS 1.3 suites (all three when it names none) for
+    /// SSL_CTX_set_ciphersuites, the rest (possibly empty) for SSL_CTX_set_cipher_list.</summary>
+    internal static (string Tls13, string Tls12) Lists(string text)
+    {
+        var (tls13, tls12) = Split(text);
+        return (tls13.Length > 0 ? tls13 : AllTls13, tls12);
+    }
+
+    private static (string Tls13, string Tls12) Split(string text)
+    {
+        var words = text.Split([':', ',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries);
+        return (string.Join(':', words.Where(w => w.StartsWith("TLS_", StringComparison.Ordinal))),
+            string.Join(':', words.Where(w => !w.StartsWith("TLS_", StringComparison.Ordinal))));
     }
 
     private static bool TryExpand(string tls13, string tls12, out IReadOnlyList<TlsCipherSuite> suites, out string error)

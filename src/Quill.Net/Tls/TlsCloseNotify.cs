@@ -9,7 +9,7 @@ namespace Quill.Net.Tls;
 /// calls SSL_shutdown, which reads records too, without it. OpenSSL forbids two calls on one SSL at once; with
 /// SSL_MODE_RELEASE_BUFFERS (<see cref="OpenSslIdleBuffers"/>) the two free and reuse the same read buffer, and a relayed
 /// upload came out corrupted, same length, when the server's half-close met it mid-record. So the close_notify is made
-/// under that same lock, found the way <see cref="OpenSslIdleBuffers"/> finds the handle; a runtime without the lock
+/// under that same lock, found by reflection as <see cref="OpenSslHandle"/> finds the handle; a runtime without the lock
 /// gets a plain ShutdownAsync.
 /// </summary>
 internal static class TlsCloseNotify

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -21,7 +22,8 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
     private readonly IDebugLog _log;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing;
-    private readonly string _clientText;
+    private readonly EndPoint? _clientAddress;
+    private ClientSocketStream? _clientStream;
     private SslStream? _ssl;
     private Socket? _server;
     private int _finished;
@@ -36,7 +38,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
         _log = log;
         _time = time;
         _closing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        _clientText = client.RemoteEndPoint?.ToString() ?? "unix";
+        _clientAddress = client.RemoteEndPoint;
     }
 
     public void Connect(in ConnectRequest request) => _ = ConnectAsync(request);
@@ -85,7 +87,7 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
     private async Task RelayAsync(RelayPlan plan)
     {
         using var registration = _closing.Token.UnsafeRegister(static state => ((TlsConnection)state!).CloseSockets(), this);
-        var ssl = _ssl = new SslStream(new NetworkStream(_client, ownsSocket: true), leaveInnerStreamOpen: false);
+        var ssl = _ssl = new SslStream(_clientStream = new ClientSocketStream(_client), leaveInnerStreamOpen: false);
         if (await HandshakeAsync(ssl).ConfigureAwait(false))
         {
             _ = OpenSslIdleBuffers.Release(ssl);
@@ -115,6 +117,8 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
             await ssl.AuthenticateAsServerAsync(
                 static (_, hello, state, _) => ValueTask.FromResult(((TlsTermination)state!).ServerOptions(hello.ServerName)),
                 _tls, handshake.Token).ConfigureAwait(false);
+            if (!_tls.Offers(ssl.NegotiatedCipherSuite))
+                throw new AuthenticationException($"the client got {ssl.NegotiatedCipherSuite}, which quill does not offer");
             _lifecycle.TlsHandshakeEnded(null, ProxyTls.VersionName(ssl), ProxyTls.ServerName(ssl));
             return true;
         }
@@ -131,12 +135,16 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
             if (_log.IsEnabled(1) && !_closing.IsCancellationRequested)
             {
                 var why = e is OperationCanceledException ? "no handshake within the time limit" : e.GetBaseException().Message.ReplaceLineEndings(" ");
-                _log.Write(1, $"TLS handshake with client {_clientText} failed: {why}");
+                _log.Write(1, $"TLS handshake with client {ClientText} failed: {why}");
             }
             return false;
         }
     }
 
+    /// <summary>The client's address for the debug log, made into text only when a line is written.</summary>
+    private string ClientText => _clientAddress?.ToString() ?? "unix";
+
+    /// <summary>The versions a handshake ends with, named without Enum.ToString's reflection on every handshake.</summary>
     /// <summary>The PROXY header, before any client byte; false when the server is gone already.</summary>
     private async Task<bool> SendProxyHeaderAsync(NetworkStream server, byte[] header)
     {
@@ -148,14 +156,16 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
         {
             if (_log.IsEnabled(1) && !_closing.IsCancellationRequested)
-                _log.Write(1, $"sending the PROXY header for client {_clientText} failed: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
+                _log.Write(1, $"sending the PROXY header for client {ClientText} failed: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
             return false;
         }
     }
 
+    /// <summary>The client's EOF passed on as a half-close; a reset ends the whole connection, as a failed read did.</summary>
     private ValueTask EndServer()
     {
-        _server!.Shutdown(SocketShutdown.Send);
+        if (_clientStream!.WasReset) CloseSockets();
+        else _server!.Shutdown(SocketShutdown.Send);
         return ValueTask.CompletedTask;
     }
 

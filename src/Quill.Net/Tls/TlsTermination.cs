@@ -23,14 +23,18 @@ public sealed class TlsTermination
     private readonly X509Certificate2Collection _trusted;
     private readonly SniCertificates? _sni;
     private readonly CipherSuitesPolicy? _ciphers;
+    private readonly HashSet<TlsCipherSuite>? _offered;
+    private readonly bool _sharedContext;
     private readonly OcspStaple? _staple;
     private readonly Func<string?> _ocspResponseFile;
 
     private TlsTermination(SslStreamCertificateContext certificate, SslProtocols protocols, bool requireClientCertificate,
-        X509Certificate2Collection trusted, SniCertificates? sni, CipherSuitesPolicy? ciphers, OcspStaple? staple,
+        X509Certificate2Collection trusted, SniCertificates? sni, CipherSuitesPolicy? ciphers, bool sharedContext, OcspStaple? staple,
         Func<string?> ocspResponseFile)
     {
         _ciphers = ciphers;
+        _offered = OperatingSystem.IsWindows() ? null : ciphers?.AllowedCipherSuites.ToHashSet();
+        _sharedContext = sharedContext;
         _staple = staple;
         _ocspResponseFile = ocspResponseFile;
         _certificate = certificate;
@@ -76,11 +80,22 @@ public sealed class TlsTermination
         var context = SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
         var staple = OcspStapling.TryPrepare(context) ? new OcspStaple(context, time, debug, missingIsNormal: false) : null;
         if (staple is null && options.SniDirectory is not null) debug?.Invoke($"ssl_sni_path: .ocsp files are not stapled: {OcspStapling.Unavailable}");
+        var ciphers = CipherPolicy(options.Ciphers);
+        // Client certificates are asked for per connection, but the shared context is made without: it is not shared then.
+        var shared = ciphers is not null && !options.RequireClientCertificate
+            && SharedSslContext.TryPrepare(context, protocols, options.Ciphers ?? OpenSslCipherList.Intermediate);
         return new TlsTermination(
             context, protocols, options.RequireClientCertificate, LoadTrusted(options),
-            options.SniDirectory is { } sni ? new SniCertificates(sni, time, debug) : null, CipherPolicy(options.Ciphers),
+            options.SniDirectory is { } sni ? new SniCertificates(sni, time, debug) : null, ciphers, shared,
             staple, ocspResponseFile ?? (() => null));
     }
+
+    /// <summary>
+    /// Whether a handshake's suite is one quill offers. Handshakes on the shared SSL_CTX (<see cref="SharedSslContext"/>)
+    /// rely on the suites set on a context .NET owns; should .NET ever replace it with one of its own making, this
+    /// refuses what that context would let through instead of serving it.
+    /// </summary>
+    internal bool Offers(TlsCipherSuite suite) => _offered is null || _offered.Contains(suite);
 
     /// <summary>Protocol versions offered to clients.</summary>
     public SslProtocols Protocols => _protocols;
@@ -95,7 +110,8 @@ public sealed class TlsTermination
         {
             ServerCertificateContext = named?.Context ?? _certificate,
             EnabledSslProtocols = _protocols,
-            CipherSuitesPolicy = _ciphers,
+            // The default certificate's shared SSL_CTX has the suites already (SharedSslContext); SNI ones take the policy.
+            CipherSuitesPolicy = named is null && _sharedContext ? null : _ciphers,
             ClientCertificateRequired = _requireClientCertificate,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = _requireClientCertificate

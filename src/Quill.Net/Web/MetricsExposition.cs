@@ -8,6 +8,8 @@ namespace Quill.Net.Web;
 /// Renders metric families as the Prometheus text format (0.0.4) or OpenMetrics 1.0. The samples come from
 /// System.Diagnostics.Metrics observable instruments, collected with a MeterListener at the moment of the scrape:
 /// nothing is sampled or stored between scrapes, and the data path pays nothing for being observed.
+/// By hand: the maintained Prometheus exporters serve through ASP.NET Core or HttpListener (OpenTelemetry's is a beta),
+/// not through this endpoint's <see cref="WebServer"/>, and the text format is a few lines per family.
 /// </summary>
 public sealed class MetricsExposition : IDisposable
 {

@@ -7,6 +7,8 @@ namespace Quill.Net.Web;
 /// The read-only observation endpoint (web_listen): a small HTTP/1.1 server for GET and HEAD, one request per
 /// connection, with bounded head size, time and connection count. It runs on the thread pool, never on the event
 /// loops that relay client traffic.
+/// Quill's own rather than Kestrel, which measured slower to start and larger for this job (README, "Watching Quill";
+/// bench/results/web-endpoint.md).
 /// </summary>
 public sealed class WebServer : IDisposable
 {

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Quill.Core.Configuration;
 using Quill.Interop;
@@ -55,11 +56,14 @@ internal sealed class PrivilegeDrop
         Check(Libc.setuid(_uid), $"cannot switch to user '{_user}'");
     }
 
-    /// <summary>Inside the jail the runtime's files are out of reach: load every assembly quill uses, and the time zone, now.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A trimmed or AOT build has its code in the executable already; only the JIT build loads assemblies from disk.")]
+    /// <summary>Inside the jail the runtime's files are out of reach: load the time zone now and, in a JIT build, every
+    /// assembly quill uses. A NativeAOT build (the package's) has its code in the executable, and there asking for an
+    /// assembly's references throws.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only the JIT build gets past the guard; it loads assemblies from disk.")]
     private static void LoadEverythingBeforeTheJail()
     {
         _ = TimeZoneInfo.Local;
+        if (!RuntimeFeature.IsDynamicCodeSupported) return;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<Assembly>();
         pending.Push(Assembly.GetExecutingAssembly());

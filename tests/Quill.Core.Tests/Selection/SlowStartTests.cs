@@ -72,6 +72,46 @@ public sealed class SlowStartTests
         Assert.InRange(ShareOfZero(f, 5 + 5), 0.275 - 0.03, 0.275 + 0.03);
     }
 
+    /// <summary>Back from down (after <c>rise</c> passing checks) or from drain: the same ramp as from maint.</summary>
+    [Theory]
+    [InlineData("down")]
+    [InlineData("draining")]
+    public void ComingBackFromDownOrDrain_StartsTheRamp(string from)
+    {
+        var f = new SelectorFixture(2, SelectionFlags.RoundRobin);
+        f.Settings.Health.SlowStartSeconds = RampSeconds;
+        var server = f.Table[0]!;
+        if (from == "down") f.Selector.RecordCheck(server, passed: false, "fail:refused", rise: 1, fall: 1);
+        else f.Selector.SetAdmin(0, AdminState.Draining);
+        Assert.Equal(0, ShareOfZero(f, 0));
+
+        f.Time.SetUtcNow(SelectorFixture.Start + TimeSpan.FromSeconds(2));
+        if (from == "down") f.Selector.RecordCheck(server, passed: true, "ok", rise: 1, fall: 1);
+        else f.Selector.SetAdmin(0, AdminState.Normal);
+
+        Assert.InRange(ShareOfZero(f, 3), 1.5 / RampSeconds / 2 - 0.03, 1.5 / RampSeconds / 2 + 0.03);
+        Assert.InRange(ShareOfZero(f, 7), 5.5 / RampSeconds / 2 - 0.03, 5.5 / RampSeconds / 2 + 0.03);
+        Assert.InRange(ShareOfZero(f, RampSeconds + 3), 0.49, 0.51);
+    }
+
+    /// <summary>As the README says: prio gives every new client to the best server, ramping or not, and a hash
+    /// follows the client, so a server back in either mode takes its clients at once.</summary>
+    [Theory]
+    [InlineData(SelectionFlags.Prio)]
+    [InlineData(SelectionFlags.Hash)]
+    public void PrioAndHash_AreNotRamped(SelectionFlags mode)
+    {
+        var steady = new SelectorFixture(3, mode, spec: i => SelectorFixture.Spec(i, prio: i));
+        var back = new SelectorFixture(3, mode, spec: i => SelectorFixture.Spec(i, prio: i));
+        back.Settings.Health.SlowStartSeconds = RampSeconds;
+        back.Selector.SetAdmin(0, AdminState.Maintenance);
+        back.Selector.SetAdmin(0, AdminState.Normal);
+
+        var share = ShareOfZero(back, 1);
+        Assert.Equal(ShareOfZero(steady, 1), share);
+        Assert.True(share > 0.2, $"share {share}: the comparison proves nothing");
+    }
+
     [Fact]
     public void OwnSlowStart_WinsOverTheDefault()
     {

@@ -5,7 +5,7 @@ using Quill.EndToEnd.Tests.Harness;
 
 namespace Quill.EndToEnd.Tests.Connections;
 
-/// <summary>transparent: the server sees the client's address instead of the balancer's.</summary>
+/// <summary>transparent: the server sees the client's address instead of the balancer's (with accept_proxy, the client a front balancer announced).</summary>
 public sealed class TransparentTests
 {
     private const string Python = "/usr/bin/python3";
@@ -23,23 +23,30 @@ public sealed class TransparentTests
             c, a = s.accept(); c.sendall((a[0] + "\n").encode()); c.close()
         """;
 
+    /// <summary>Sends its third argument, if any, first: a PROXY header.</summary>
     private const string Client = """
         import socket, sys
         s = socket.create_connection((sys.argv[1], int(sys.argv[2])), 5); s.settimeout(5)
+        if len(sys.argv) > 3: s.sendall(sys.argv[3].encode() + b"\r\n")
         print(s.recv(100).decode().strip())
         """;
+
+    /// <summary>A front balancer's client, announced with accept_proxy: transparent connects from it.</summary>
+    private const string Announced = "10.77.1.9";
 
     [NamespaceTheory]
     [InlineData("transparent", TransparentNetwork.ClientAddress)]
     [InlineData("no transparent", TransparentNetwork.BalancerServerSide)]
-    public async Task Transparent_ServerSeesTheClientsAddress(string command, string seen)
+    [InlineData("transparent", Announced, $"PROXY TCP4 {Announced} {TransparentNetwork.BalancerClientSide} 1000 9000")]
+    public async Task Transparent_ServerSeesTheClientsAddress(string command, string seen, string? header = null)
     {
         Assert.True(File.Exists(Python), $"{Python} is needed for the namespace peers");
         using var network = TransparentNetwork.Create();
         using var server = TransparentNetwork.Start(network.Server,
             [Python, "-c", AddressServer, TransparentNetwork.ServerAddress, $"{ServerPort}"]);
         using var balancer = TransparentNetwork.Start(network.Balancer,
-            [RepositoryLayout.QuillExecutable, "-f", "-d", "-o", command, $"{TransparentNetwork.BalancerClientSide}:{ListenPort}",
+            [RepositoryLayout.QuillExecutable, "-f", "-d", "-o", command, .. header is null ? [] : (string[])["-o", "accept_proxy 0"],
+             $"{TransparentNetwork.BalancerClientSide}:{ListenPort}",
              $"{TransparentNetwork.ServerAddress}:{ServerPort}"]);
         try
         {
@@ -48,7 +55,7 @@ public sealed class TransparentTests
             await WaitForLineAsync(balancer.StandardError, "listening on", deadline.Token);
 
             using var client = TransparentNetwork.Start(network.Client,
-                [Python, "-c", Client, TransparentNetwork.BalancerClientSide, $"{ListenPort}"]);
+                [Python, "-c", Client, TransparentNetwork.BalancerClientSide, $"{ListenPort}", .. header is null ? [] : (string[])[header]]);
             var answer = await client.StandardOutput.ReadToEndAsync(deadline.Token);
             await client.WaitForExitAsync(deadline.Token);
 

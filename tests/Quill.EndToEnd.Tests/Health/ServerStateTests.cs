@@ -75,6 +75,35 @@ public sealed class ServerStateTests
         Assert.Contains("s0", reached);
     }
 
+    /// <summary>A server that still accepts but fails its checks is down: its sticky client goes elsewhere on its next
+    /// connection and stays there once the server is back, as pen moves the clients of a blacklisted server.</summary>
+    [Fact]
+    public async Task Down_StickyClientMovesOnItsNextConnection_AndStays()
+    {
+        using var backends = NamedBackends.Start(2);
+        using var quill = await ControlledBalancer.StartAsync(BalancerKind.Quill, [], backends.Specs);
+        System.Net.IPAddress? sticky = null;
+        for (var i = 0; i < 9 && sticky is null; i++)
+        {
+            var client = FreshClient();
+            if (await GreetingAsync(quill.Listen.Endpoint, client) == "s0") sticky = client;
+        }
+        Assert.NotNull(sticky);
+        Assert.Equal("s0", await GreetingAsync(quill.Listen.Endpoint, sticky));
+
+        // s0 greets "s0", never "zz": every check fails though the server serves clients.
+        foreach (var command in new[] { @"server 0 check send hi\r\n expect zz", "server 0 check_interval 100", "server 0 fall 1" })
+            Assert.Equal("", await quill.AskAsync(command));
+        var health = await Eventually.ValueAsync(() => quill.AskAsync("health"),
+            r => r.StartsWith("0 addr ", StringComparison.Ordinal) && r.Split('\n')[0].Contains(" state down check fail:reply "));
+        Assert.Contains(" state down check fail:reply ", health.Split('\n')[0]);
+
+        Assert.Equal("s1", await GreetingAsync(quill.Listen.Endpoint, sticky));
+        Assert.Equal("", await quill.AskAsync("server 0 check off"));
+        Assert.Contains(" state up check none ", (await quill.AskAsync("health")).Split('\n')[0]);
+        Assert.Equal("s1", await GreetingAsync(quill.Listen.Endpoint, sticky));
+    }
+
     [Fact]
     public async Task Drain_TakesClientsOnlyWhenEveryOtherServerIsUnavailable_MaintTakesNone()
     {
@@ -130,6 +159,44 @@ public sealed class ServerStateTests
         while (clock.Elapsed < until || greetings.Count < 20) greetings.Add(await GreetingAsync(quill.Listen.Endpoint));
         Assert.DoesNotContain("", greetings);
         return greetings.Count(g => g == "s0") / (double)greetings.Count;
+    }
+
+    /// <summary>All five states at once, each shown alike by <c>health</c>, <c>quillctl --json health</c>, the USR1
+    /// statistics and the <c>-w</c> page: server 0 in maintenance, 1 draining, 2 down by its checks (nothing listens
+    /// there), 3 blacklisted by a failed client connect (nothing listens there either; no checks), 4 up.</summary>
+    [Fact]
+    public async Task EveryState_ShowsInHealthJsonUsr1AndTheStatusPage()
+    {
+        string[] states = ["maint", "draining", "down", "blacklisted", "up"];
+        using var backends = NamedBackends.Start(3);
+        using var directory = new TempDirectory();
+        var page = directory.File("status.html");
+        string[] specs = [backends[0].Spec, backends[1].Spec, $"127.0.0.1:{FreePorts.Next()}", $"127.0.0.1:{FreePorts.Next()}", backends[2].Spec];
+        using var quill = await ControlledBalancer.StartAsync(BalancerKind.Quill,
+            ["-r", "-w", page, "-o", "server 2 check tcp", "-o", "server 2 check_interval 100", "-o", "server 2 fall 1"], specs);
+        await quill.AskAsync("server 0 maint");
+        await quill.AskAsync("server 1 drain");
+
+        // Round robin offers server 3 a client within a round; its refused connect blacklists it, and the client fails over.
+        for (var i = 0; i < 5; i++) Assert.NotEqual("", await GreetingAsync(quill.Listen.Endpoint));
+        var health = await Eventually.ValueAsync(() => quill.AskAsync("health"),
+            r => r.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[6]).SequenceEqual(states),
+            TimeSpan.FromSeconds(15));
+        Assert.Equal(states, health.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[6]));
+
+        var json = await Penctl.RunQuillctlAsync("--json", quill.ControlText, "health");
+        using (var document = JsonDocument.Parse(json.Stdout))
+            Assert.Equal(states, document.RootElement.EnumerateArray().Select(s => s.GetProperty("state").GetString()));
+
+        quill.Process.SendSignal(PosixNative.SigUsr1);
+        Assert.True(await Eventually.TrueAsync(() => File.Exists(page)
+            && System.Text.RegularExpressions.Regex.IsMatch(quill.Process.StandardError, "Server 4 status:\n(?:.*\n){5}state ")), quill.Process.StandardError);
+        var text = quill.Process.StandardError;
+        for (var i = 0; i < states.Length; i++)
+            Assert.Matches($"Server {i} status:\n(?:.*\n){{5}}state {states[i]}\n", text);
+        var pageStates = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(page), "<td>([a-z]+)</td>\n</tr>")
+            .Select(m => m.Groups[1].Value);
+        Assert.Equal(states, pageStates);
     }
 
     [Fact]

@@ -88,6 +88,76 @@ public sealed class AcceptProxyTests(CertificateFixture certificates) : IClassFi
         Assert.Equal(0, backend.Accepted);
     }
 
+    /// <summary>The v2 signature, then version 2 PROXY, TCP over IPv4.</summary>
+    private static readonly byte[] V2Start = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, 0x11];
+
+    public static TheoryData<string, byte[], string> BadHeaders => new()
+    {
+        { "malformed v1", "PROXY TCP4 192.0.2.x 127.0.0.1 1000 80\r\n"u8.ToArray(), "PROXY v1 address not of TCP4" },
+        { "oversized v1", Encoding.ASCII.GetBytes("PROXY TCP4 " + new string('1', 120)), "PROXY v1 line longer than 107 bytes" },
+        { "oversized v2", [.. V2Start, 0x04, 0x01, .. new byte[64]], "PROXY v2 header of 1041 bytes is over the limit of 1040" },
+        { "bad v2 family", [.. V2Start[..13], 0x51, 0x00, 0x0C, .. new byte[12]], "PROXY v2 address family unknown" },
+    };
+
+    /// <summary>Each kind of bad header from a permitted sender: that connection alone is closed, with a log line
+    /// naming the sender and the reason and one count; no server sees a byte, and the next sender is served.</summary>
+    [Theory]
+    [MemberData(nameof(BadHeaders))]
+    public async Task BadHeader_ClosesThatConnectionWithALogLineAndACount_TheNextSenderIsServed(string kind, byte[] header, string reason)
+    {
+        using var backend = NamedBackend.OnLoopback("s0");
+        var listen = ListenAddress.Loopback(FreePorts.Next());
+        using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, OnlyHaproxy, backend.Spec);
+
+        using var bad = await LoopbackClient.ConnectAsync(listen.Endpoint, HaproxyFront.Source);
+        await bad.SendAsync(header);
+        var port = ((IPEndPoint)bad.LocalEndPoint!).Port;
+
+        Assert.True(await LoopbackClient.IsClosedWithinAsync(bad, TimeSpan.FromSeconds(10)), $"{kind} left open");
+        var logLine = $"closing {HaproxyFront.Source}:{port}: {reason}";
+        Assert.True(await Eventually.TrueAsync(() => quill.StandardError.Contains(logLine, StringComparison.Ordinal)), quill.StandardError);
+        using (var next = await LoopbackClient.ConnectAsync(listen.Endpoint, HaproxyFront.Source))
+        {
+            await next.SendAsync("PROXY TCP4 192.0.2.5 127.0.0.1 1000 80\r\n"u8.ToArray());
+            Assert.Equal("s0", await LoopbackClient.ReadToEndAsync(next));
+        }
+        Assert.Contains("proxy_headers_accepted 1 proxy_headers_invalid 1 proxy_header_timeouts 0 proxy_senders_denied 0",
+            await StatisticsAsync(quill, "proxy_headers_invalid"));
+        Assert.Equal(1, backend.Accepted);
+    }
+
+    /// <summary>Everything from one sender (HAProxy's address), so only the announced client can make a difference:
+    /// client_acl refuses one announced client, a server ACL keeps eight others off server 0, and the client table holds
+    /// the announced clients, each sticking to its server, and never the sender.</summary>
+    [Fact]
+    public async Task AnnouncedClient_IsTheOneClientAclServerAclAndTheClientTableSee()
+    {
+        using var backends = NamedBackends.Start(2);
+        using var quill = await Control.ControlledBalancer.StartAsync(BalancerKind.Quill,
+            [.. OnlyHaproxy, "-o", "acl 2 deny 192.0.2.66", "-o", "client_acl 2", "-o", "acl 3 deny 192.0.2.80 255.255.255.248", "-o", "server 0 acl 3"],
+            backends.Specs);
+
+        async Task<string> AsAsync(string client)
+        {
+            using var sender = await LoopbackClient.ConnectAsync(quill.Listen.Endpoint, HaproxyFront.Source);
+            await sender.SendAsync(Encoding.ASCII.GetBytes($"PROXY TCP4 {client} 127.0.0.1 1000 80\r\n"));
+            return await LoopbackClient.ReadToEndAsync(sender);
+        }
+
+        Assert.Equal("", await AsAsync("192.0.2.66"));
+        // Eight new clients that server 0's ACL denies, each once: without it, about half would go to s0.
+        for (var i = 80; i < 88; i++) Assert.Equal("s1", await AsAsync($"192.0.2.{i}"));
+        var first = new[] { await AsAsync("192.0.2.77"), await AsAsync("192.0.2.78") };
+        Assert.Equal(["s0", "s1"], first.Order());
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(first, new[] { await AsAsync("192.0.2.77"), await AsAsync("192.0.2.78") });
+
+        var clients = await quill.AskAsync("recent");
+        Assert.Contains("192.0.2.77 connects 5 ", clients);
+        Assert.Contains("192.0.2.80 connects 1 ", clients);
+        Assert.DoesNotContain(HaproxyFront.Source.ToString(), clients);
+    }
+
     [Fact]
     public async Task SenderTheAclDenies_IsClosedEvenWithAValidHeader()
     {

@@ -15,8 +15,14 @@ internal sealed class RecordingBackend : IDisposable
 
     private readonly Backends.SocketAcceptor _acceptor;
     private readonly BlockingCollection<string> _received = new();
+    private readonly TimeSpan _connectionLimit;
 
-    public RecordingBackend() => _acceptor = new Backends.SocketAcceptor([new IPEndPoint(IPAddress.Loopback, 0)], ServeAsync);
+    /// <param name="connectionLimit">How long one connection may last (10 s unless given).</param>
+    public RecordingBackend(TimeSpan? connectionLimit = null)
+    {
+        _connectionLimit = connectionLimit ?? TimeSpan.FromSeconds(10);
+        _acceptor = new Backends.SocketAcceptor([new IPEndPoint(IPAddress.Loopback, 0)], ServeAsync);
+    }
 
     public string Spec => $"127.0.0.1:{((IPEndPoint)_acceptor.LocalEndPoint).Port}";
 
@@ -27,7 +33,7 @@ internal sealed class RecordingBackend : IDisposable
     private async Task ServeAsync(Socket connection, CancellationToken stopping)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        deadline.CancelAfter(_connectionLimit);
         var received = new MemoryStream();
         var buffer = new byte[16 * 1024];
         int read;

@@ -128,6 +128,26 @@ public sealed class TakeoverTests(CertificateFixture certificates, ITestOutputHe
         Assert.Equal(1, servers[1].Accepted);
     }
 
+    /// <summary>The PROXY header goes first on a server connection once: a connection that moves does not send it again.</summary>
+    [Fact]
+    public async Task A_moved_connection_does_not_send_its_proxy_header_again()
+    {
+        using var backend = new Security.RecordingBackend(TimeSpan.FromSeconds(90));
+        using var run = await TakeoverRun.StartAsync([backend.Spec], "-o", "proxy v1");
+        using var client = await LoopbackClient.ConnectAsync(run.Listen.Endpoint);
+        var (from, to) = ((IPEndPoint)client.LocalEndPoint!, (IPEndPoint)client.RemoteEndPoint!);
+        await client.SendAsync("before|"u8.ToArray());
+        await run.WaitForServerConnectionsAsync(1);
+
+        run.TakeOver();
+        Assert.Equal(0, await run.Old.WaitForExitAsync(OldExitLimit));
+        Assert.Contains("taken over: 1 connections moved", run.Old.StandardError);
+        await client.SendAsync("after"u8.ToArray());
+        client.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal($"PROXY TCP4 127.0.0.1 127.0.0.1 {from.Port} {to.Port}\r\nbefore|after", backend.NextReceived(TimeSpan.FromSeconds(30)));
+    }
+
     private static async Task<SslStream> OpenTlsAsync(EndPoint endpoint)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);

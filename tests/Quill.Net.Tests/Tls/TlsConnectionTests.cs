@@ -118,6 +118,26 @@ public sealed class TlsConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Connection_ClientResets_EndsTheWholeConnectionNotJustOneDirection()
+    {
+        var (client, server, ended, services) = await OpenAsync(TlsTermination.Load(Options));
+        var ssl = await HandshakeAsync(client);
+        using var _ = server;
+        await ssl.WriteAsync("last words"u8.ToArray());
+        var atServer = new byte[10];
+        await server.ReceiveAsync(atServer).WaitAsync(Loopback.Timeout);
+
+        client.LingerState = new LingerOption(true, 0);
+        client.Close();
+
+        // A half-close would leave the connection open until the server ended its side; the server has not.
+        await ended.WaitAsync(Loopback.Timeout);
+        Assert.Equal("last words", Encoding.ASCII.GetString(atServer));
+        Assert.Equal(new Traffic(10, 0), services.Counted(0));
+        await ssl.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Connection_IdleTimeout_ClosesAQuietTlsConnection()
     {
         var time = new FakeTimeProvider();

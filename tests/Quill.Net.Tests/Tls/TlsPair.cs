@@ -16,18 +16,27 @@ internal sealed class TlsPair : IDisposable
 
     public SslStream Server { get; }
 
-    public static async Task<TlsPair> HandshakeAsync(X509Certificate2 certificate)
+    public static Task<TlsPair> HandshakeAsync(X509Certificate2 certificate) =>
+        HandshakeAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, new SslClientAuthenticationOptions());
+
+    /// <summary>A handshake with these options; the client's target host and trust-all callback are filled in.</summary>
+    public static async Task<TlsPair> HandshakeAsync(SslServerAuthenticationOptions server, SslClientAuthenticationOptions client)
     {
         var (clientSocket, serverSocket) = await Loopback.ConnectedPairAsync();
         var pair = new TlsPair(clientSocket, new SslStream(new NetworkStream(clientSocket, ownsSocket: true)),
             new SslStream(new NetworkStream(serverSocket, ownsSocket: true)));
-        await Task.WhenAll(
-            pair.Server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }),
-            pair.Client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = "localhost",
-                RemoteCertificateValidationCallback = (_, _, _, _) => true,
-            })).WaitAsync(Loopback.Timeout);
+        client.TargetHost = "localhost";
+        client.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        try
+        {
+            await Task.WhenAll(pair.Server.AuthenticateAsServerAsync(server), pair.Client.AuthenticateAsClientAsync(client))
+                .WaitAsync(Loopback.Timeout);
+        }
+        catch
+        {
+            pair.Dispose();
+            throw;
+        }
         return pair;
     }
 
