@@ -13,6 +13,7 @@ public sealed class BalancerCounters
     private readonly Dictionary<string, long> _peers = new(StringComparer.Ordinal);
     private long _accepted;
     private long _refusedByAcl;
+    private long _limitReached;
     private long _udpSessions;
     private long _tlsHandshakes;
     private long _httpRequests;
@@ -24,6 +25,9 @@ public sealed class BalancerCounters
     public long Accepted => Volatile.Read(ref _accepted);
     /// <summary>Clients client_acl denied (sent to the abuse server, or closed without one).</summary>
     public long RefusedByAcl => Volatile.Read(ref _refusedByAcl);
+
+    /// <summary>Times accepting stopped with clients ready because -x connections were open; they wait, as in pen.</summary>
+    public long LimitReached => Volatile.Read(ref _limitReached);
     /// <summary>UDP sessions started (one per client address and port).</summary>
     public long UdpSessions => Volatile.Read(ref _udpSessions);
     /// <summary>TLS handshakes completed with clients.</summary>
@@ -43,6 +47,7 @@ public sealed class BalancerCounters
 
     public void ClientAccepted() => Interlocked.Increment(ref _accepted);
     public void ClientRefusedByAcl() => Interlocked.Increment(ref _refusedByAcl);
+    public void ConnectionLimitReached() => Interlocked.Increment(ref _limitReached);
     public void UdpSessionStarted() => Interlocked.Increment(ref _udpSessions);
     public void HttpRequestSeen() => Interlocked.Increment(ref _httpRequests);
     public void ControlCommandRun() => Interlocked.Increment(ref _controlCommands);

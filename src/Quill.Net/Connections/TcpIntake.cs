@@ -205,6 +205,8 @@ public sealed class TcpIntake : IDisposable
 
         public void Accepted(int fd, IPAddress? address, int port) => intake.Accepted(fd, address, port);
 
+        public void LimitReached() => intake._services.Counters.ConnectionLimitReached();
+
         /// <summary>Said once until a client is accepted again: every loop retries each tick while descriptors are out.</summary>
         public void AcceptFailed(int errno)
         {

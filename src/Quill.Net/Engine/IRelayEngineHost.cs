@@ -15,6 +15,9 @@ internal interface IRelayEngineHost
     /// <param name="address">Null for a unix-socket client.</param>
     void Accepted(int fd, IPAddress? address, int port);
 
+    /// <summary>A loop stopped accepting with clients ready because <see cref="CanAccept"/> said no (-x).</summary>
+    void LimitReached();
+
     /// <summary>accept(2) failed with something other than "nothing to accept" (EMFILE...); accepting resumes shortly.</summary>
     void AcceptFailed(int errno);
 }

@@ -126,7 +126,9 @@ internal sealed unsafe class ListenerIntake(EventLoop loop, IRelayEngineHost hos
             var (client, port) = SocketAddressCodec.Decode(address, length);
             host.Accepted(fd, client, port);
         }
-        _paused = _readable && _fd >= 0 && !host.CanAccept;
+        var paused = _readable && _fd >= 0 && !host.CanAccept;
+        if (paused && !_paused) host.LimitReached();
+        _paused = paused;
     }
 
     /// <summary>Out of descriptors persists for a while: look again each tick instead of spinning.</summary>

@@ -51,6 +51,8 @@ internal sealed class QuillMetrics : IDisposable
         Gauge("quill_connections_open", "Client connections (and UDP sessions) open now.", () => One(_connections.Open));
         Gauge("quill_connections_limit", "Connections allowed at once (-x, conn_max); further clients wait in the backlog.",
             () => One(_connections.Capacity));
+        Counter("quill_connections_limit_reached", "Times accepting stopped with clients ready because -x connections were open; they wait in the backlog (never refused for -x, as in pen).",
+            () => One(_counters.LimitReached));
         Counter("quill_clients_refused", "Clients refused, by reason (acl: client_acl denied them).",
             () => [Tagged(_counters.RefusedByAcl, ("reason", "acl"))]);
         Gauge("quill_client_table_entries", "Clients remembered in the client table.", () => One(_selector.Clients.Count));

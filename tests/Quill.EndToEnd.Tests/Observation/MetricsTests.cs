@@ -24,7 +24,13 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
         var traffic = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => LoopbackClient.AskAsync(quill.Listen)));
         var (_, during) = await quill.GetAsync("/metrics");
         await traffic;
+        // A client has its answer before quill counts the connection's end: scrape until the last one is counted.
         var (contentType, after) = await quill.GetAsync("/metrics");
+        for (var i = 0; i < 50 && Sample(after, "quill_server_received_bytes_total", "0") < 30; i++)
+        {
+            await Task.Delay(100);
+            (contentType, after) = await quill.GetAsync("/metrics");
+        }
 
         Assert.StartsWith("text/plain; version=0.0.4", contentType, StringComparison.Ordinal);
         foreach (var scrape in new[] { during, after })
@@ -84,6 +90,61 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
         Assert.True(Value(after, "dotnet_gc_allocated_bytes_total") > 0);
         Assert.True(Value(after, "quill_uptime_seconds") >= 0);
     }
+
+    /// <summary>-x never refuses a client (as in pen): it waits in the backlog, and the wait is counted.</summary>
+    [Fact]
+    public async Task Scrape_AtTheConnectionLimit_CountsTheWaitAndTheClientIsServedLater()
+    {
+        using var servers = NamedBackends.Start(1, holdOpen: true);
+        using var quill = await ObservedBalancer.StartAsync(["-x", "1"], servers.Specs);
+        using var held = new HeldConnections();
+        Assert.Equal("s0", await held.OpenAsync(quill.Listen));
+
+        using var waiting = await LoopbackClient.ConnectAsync(quill.Listen);
+        var reached = await MetricAsync(quill, scrape => Value(scrape, "quill_connections_limit_reached_total"), value => value >= 1);
+        held.Dispose();
+
+        Assert.True(reached >= 1, $"quill_connections_limit_reached_total {reached}");
+        Assert.Equal("s0", await LoopbackClient.ReadLineAsync(waiting));
+    }
+
+    /// <summary>Health checks are counted by result, and their duration goes in the histogram.</summary>
+    [Fact]
+    public async Task Scrape_WithHealthChecks_CountsResultsAndDurations()
+    {
+        using var live = NamedBackend.OnLoopback("s1");
+        var dead = FreePorts.Next();
+        using var quill = await ObservedBalancer.StartAsync(
+            ["-o", "check tcp", "-o", "check_interval 100"], $"127.0.0.1:{dead}", live.Spec);
+
+        var failed = await MetricAsync(quill,
+            scrape => Sum(scrape, $"quill_server_health_checks_total{{server=\"0\",address=\"127.0.0.1:{dead}\",result=\"fail:"), value => value >= 2);
+        var (_, scrape) = await quill.GetAsync("/metrics");
+
+        Assert.True(failed >= 2, $"failed checks of server 0: {failed}");
+        Assert.True(Value(scrape, $"quill_server_health_checks_total{{server=\"1\",address=\"{live.Spec}\",result=\"ok\"}}") >= 2, scrape);
+        Assert.True(Value(scrape, $"quill_server_health_check_duration_seconds_count{{server=\"1\",address=\"{live.Spec}\"}}") >= 2, scrape);
+        Assert.Equal(1, Value(scrape, $"quill_server_state{{server=\"0\",address=\"127.0.0.1:{dead}\",state=\"down\"}}"));
+    }
+
+    /// <summary>Scrapes until what <paramref name="read"/> takes from it satisfies <paramref name="wanted"/>, for at most
+    /// 10 s; the last value read.</summary>
+    private static async Task<double> MetricAsync(ObservedBalancer quill, Func<string, double> read, Func<double, bool> wanted)
+    {
+        var value = -1.0;
+        for (var i = 0; i < 100 && !wanted(value); i++)
+        {
+            if (i > 0) await Task.Delay(100);
+            var (_, scrape) = await quill.GetAsync("/metrics");
+            value = read(scrape);
+        }
+        return value;
+    }
+
+    /// <summary>The sum of the samples whose name and labels start so.</summary>
+    private static double Sum(string scrape, string prefix) => scrape.Split('\n')
+        .Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     /// <summary>The value of the sample named exactly so (labels included), or -1 when the scrape has none.</summary>
     private static double Value(string scrape, string sample)

@@ -82,6 +82,10 @@ internal sealed class EngineFixture : IRelayEngineHost, IDisposable
         lifecycle.Start(relay, relay, fd);
     }
 
+    public int LimitsReached;
+
+    public void LimitReached() => Interlocked.Increment(ref LimitsReached);
+
     public void AcceptFailed(int errno) => Errors.Enqueue(new InvalidOperationException($"accept: errno {errno}"));
 
     /// <summary>Waits until <paramref name="count"/> more connections have ended.</summary>
