@@ -151,4 +151,93 @@ public sealed class PeerSyncTests : IDisposable
         b.Balancer.Process.SendSignal(PosixNative.SigUsr1);
         Assert.True(await Eventually.TrueAsync(() => b.StandardError.Contains("peer_frames_bad ", StringComparison.Ordinal)), b.StandardError);
     }
+
+    [Fact]
+    public async Task AKeyFileItsGroupOrOthersCanRead_StopsTheStart_OnOneLine()
+    {
+        var key = PeerQuill.WriteKey(_files, "open.key", "2f9c0e51d3b8a4476c1e0f2a9b3d5e7f",
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var config = _files.File("open.cfg");
+        await File.WriteAllTextAsync(config, $"peer_key {key}\n");
+
+        using var quill = BalancerProcess.Launch(BalancerKind.Quill, ["-f", "-F", config, $"127.0.0.1:{FreePorts.Next()}", _servers.Specs[0]]);
+
+        Assert.NotEqual(0, await quill.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        var error = Assert.Single(quill.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("peer_key", StringComparison.Ordinal));
+        Assert.Contains($"'{key}' is open to its group or others (mode 0644); a key must be readable by its owner only (chmod 600 {key})", error);
+    }
+
+    [Fact]
+    public async Task Reload_OfAFileWithoutThePeerLine_ClosesThatLink()
+    {
+        var (aPort, bPort) = (FreePorts.Next(), FreePorts.Next());
+        using var a = await StartAsync("a", aPort, bPort);
+        using var b = await StartAsync("b", bPort, aPort);
+        await AskAllAsync(a, Enumerable.Range(10, 5));
+        var before = await a.ClientServersAsync();
+        Assert.True(await EventuallyAsync(() => HasAllAsync(b, before)));
+
+        var file = _files.File("a.cfg");
+        await File.WriteAllTextAsync(file, $"peer_key {_key}\npeer_listen 127.0.0.1:{aPort}\n");
+        Assert.Equal($"reload: {file} applied\n", await a.Balancer.AskAsync("reload"));
+        Assert.Equal("", await a.Balancer.AskAsync("peer"));
+
+        // B still sends to A. Once A has heard of B's new clients, B would long have heard of A's had the link stayed.
+        await AskAllAsync(a, Enumerable.Range(20, 5));
+        await AskAllAsync(b, Enumerable.Range(30, 5));
+        Assert.True(await EventuallyAsync(async () => (await a.ClientServersAsync()).ContainsKey(LoopbackClient.Source(34).ToString())),
+            $"B's link to A broke too; B: {b.StandardError}");
+        var known = await b.ClientServersAsync();
+        Assert.DoesNotContain(Enumerable.Range(20, 5), source => known.ContainsKey(LoopbackClient.Source(source).ToString()));
+    }
+
+    [Fact]
+    public async Task Reload_WithAnotherKey_ClosesTheConnectionsOfTheOldOne()
+    {
+        var (aPort, bPort) = (FreePorts.Next(), FreePorts.Next());
+        using var a = await StartAsync("a", aPort, bPort);
+        using var b = await StartAsync("b", bPort, aPort);
+        await AskAllAsync(a, Enumerable.Range(10, 5));
+        var before = await a.ClientServersAsync();
+        Assert.True(await EventuallyAsync(() => HasAllAsync(b, before)));
+
+        // Only B changes its key: A's open connection, signed with the old one, must not go on being believed.
+        var otherKey = PeerQuill.WriteKey(_files, "other.key", "a key only B knows now, 32 bytes");
+        var file = _files.File("b.cfg");
+        await File.WriteAllTextAsync(file, $"peer_key {otherKey}\npeer_listen 127.0.0.1:{bPort}\npeer 127.0.0.1:{aPort}\n");
+        Assert.Equal($"reload: {file} applied\n", await b.Balancer.AskAsync("reload"));
+        Assert.Equal($"{otherKey}\n", await b.Balancer.AskAsync("peer_key"));
+        await AskAllAsync(a, Enumerable.Range(20, 5));
+
+        Assert.True(await Eventually.TrueAsync(() => b.StandardError.Contains("peer_listen: bad frame from", StringComparison.Ordinal), SyncLimit),
+            $"A's frames under the old key were never refused; B: {b.StandardError}");
+        var known = await b.ClientServersAsync();
+        Assert.DoesNotContain(Enumerable.Range(20, 5), source => known.ContainsKey(LoopbackClient.Source(source).ToString()));
+    }
+
+    [Fact]
+    public async Task Reload_WithAnotherPeerListenAndPeer_MovesTheLink()
+    {
+        var (aPort, bPort, bMoved) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
+        using var a = await StartAsync("a", aPort, bPort);
+        using var b = await StartAsync("b", bPort, aPort);
+
+        var bFile = _files.File("b.cfg");
+        await File.WriteAllTextAsync(bFile, $"peer_key {_key}\npeer_listen 127.0.0.1:{bMoved}\npeer 127.0.0.1:{aPort}\n");
+        Assert.Equal($"reload: {bFile} applied\n", await b.Balancer.AskAsync("reload"));
+        Assert.Equal($"127.0.0.1:{bMoved}\n", await b.Balancer.AskAsync("peer_listen"));
+        await b.Balancer.Process.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, bMoved));
+        using (var old = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await Assert.ThrowsAsync<SocketException>(() => old.ConnectAsync(new IPEndPoint(IPAddress.Loopback, bPort)));
+        }
+
+        var aFile = _files.File("a.cfg");
+        await File.WriteAllTextAsync(aFile, $"peer_key {_key}\npeer_listen 127.0.0.1:{aPort}\npeer 127.0.0.1:{bMoved}\n");
+        Assert.Equal($"reload: {aFile} applied\n", await a.Balancer.AskAsync("reload"));
+        Assert.Equal($"127.0.0.1:{bMoved}\n", await a.Balancer.AskAsync("peer"));
+        await AskAllAsync(a, Enumerable.Range(10, 5));
+        var tableA = await a.ClientServersAsync();
+        Assert.True(await EventuallyAsync(() => HasAllAsync(b, tableA)), $"B never heard of A's clients at its new address; A: {a.StandardError}");
+    }
 }

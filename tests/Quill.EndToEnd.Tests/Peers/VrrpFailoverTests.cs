@@ -103,6 +103,7 @@ public sealed class VrrpFailoverTests(ITestOutputHelper output)
         var goneAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         Assert.True(await Eventually.TrueAsync(() => network.Holds(network.Lb2), TimeSpan.FromSeconds(15)),
             $"the address never moved to lb2; keepalived lb1: {network.OutputOf(keepalived1)}\nkeepalived lb2: {network.OutputOf(keepalived2)}");
+        var heldAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         await probe.WaitForExitAsync();
         var servedAgainAt = network.OutputOf(probe).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' '))
@@ -110,7 +111,8 @@ public sealed class VrrpFailoverTests(ITestOutputHelper output)
             .Select(words => double.Parse(words[0], CultureInfo.InvariantCulture))
             .DefaultIfEmpty(double.NaN).First();
         var moved = TimeSpan.FromSeconds(servedAgainAt - killedAt);
-        output.WriteLine($"new connections succeeded again {moved.TotalMilliseconds:F0} ms after the active quill was killed");
+        output.WriteLine($"new connections succeeded again {moved.TotalMilliseconds:F0} ms after the active quill was killed "
+            + $"(it was gone after {(goneAt - killedAt) * 1000:F0} ms, lb2 was seen holding the address after {(heldAt - killedAt) * 1000:F0} ms)");
         foreach (var (name, keepalived) in new[] { ("lb1", keepalived1), ("lb2", keepalived2) })
         {
             foreach (var line in network.OutputOf(keepalived).Split('\n').Where(l => l.Contains("STATE", StringComparison.Ordinal)))
