@@ -240,4 +240,33 @@ public sealed class PeerSyncTests : IDisposable
         var tableA = await a.ClientServersAsync();
         Assert.True(await EventuallyAsync(() => HasAllAsync(b, tableA)), $"B never heard of A's clients at its new address; A: {a.StandardError}");
     }
+
+    [Fact]
+    public async Task APeerThatHangsUpAtOnce_IsRetriedWithBackoff_WhileForwardingGoesOn()
+    {
+        using var hangUp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        hangUp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        hangUp.Listen(64);
+        var attempts = 0;
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var peer = await hangUp.AcceptAsync(stop.Token);
+                Interlocked.Increment(ref attempts);
+            }
+        });
+
+        using var a = await StartAsync("a", FreePorts.Next(), ((IPEndPoint)hangUp.LocalEndPoint!).Port);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(20, (await AskAllAsync(a, Enumerable.Range(10, 20))).Values.Count(answer => answer.StartsWith('s')));
+        if (TimeSpan.FromSeconds(4) - clock.Elapsed is { Ticks: > 0 } left) await Task.Delay(left);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accepting);
+
+        // 100 ms doubling: tries at about 0, 0.1, 0.3, 0.7, 1.5 and 3.1 s; without backoff there would be 40.
+        Assert.InRange(attempts, 2, 8);
+        Assert.Contains("retrying", a.StandardError, StringComparison.Ordinal);
+    }
 }
