@@ -102,7 +102,8 @@ internal static class UsageText
           alive                     "alive: ..." while listening with a server up, else the reason (quillctl: exit 1)
 
         two quills sharing their client table (docs/ha.md), as -o/-O/-F or control commands:
-          peer_key FILE             the shared key that signs the sync, read from FILE (16 bytes or more)
+          peer_key FILE             the shared key that signs the sync, read from FILE (16 bytes or more;
+                                    refused when its group or others may use it: chmod 600 FILE)
           peer_listen ADDR | no peer_listen   take a peer's client table at ADDR (as for -C) [off]
           peer HOST:PORT | no peer [HOST:PORT]   send this client table to that peer's peer_listen [none]
 

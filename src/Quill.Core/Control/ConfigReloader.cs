@@ -4,7 +4,7 @@ namespace Quill.Core.Control;
 /// The atomic reload (HUP and <c>reload</c>): the -o commands and the whole -F file run first on a scratch dispatcher
 /// over a fresh state built as a start builds it, opening nothing; a file with any refused line changes nothing. A
 /// file that passes then runs on the live dispatcher in one step, under the control gate and the selector's lock, so
-/// no new client and no control command sees half of it; and the servers it no longer names are removed.
+/// no new client and no control command sees half of it; and the servers and peers it no longer names are removed.
 /// </summary>
 /// <param name="startupCommands">The -o commands, which a start runs before the file.</param>
 /// <param name="scratch">Makes a dispatcher over a fresh state as a start has it before -o and -F (nothing opened).</param>
@@ -42,7 +42,8 @@ public sealed class ConfigReloader(IReadOnlyList<string> startupCommands, Func<P
         return record;
     }
 
-    /// <summary>A server is in the file (or on the command line) when the checked start left its slot used.</summary>
+    /// <summary>A server is in the file (or on the command line) when the checked start left its slot used; a peer,
+    /// when the checked start named it.</summary>
     private static ReloadRecord Apply(PenctlDispatcher live, string file, ControlContext checkedStart)
     {
         // Gate first, then the selector's lock: the order every control command takes them in. A file that moves
@@ -67,6 +68,7 @@ public sealed class ConfigReloader(IReadOnlyList<string> startupCommands, Func<P
                 }
 
                 var removed = live.Context.Selector.RemoveAllBut(i => checkedStart.Servers[i] is { IsUsed: true });
+                if (live.Context.Settings.Peers.KeepOnly(checkedStart.Settings.Peers.Peers)) live.Context.Runtime.PeersChanged();
                 return new ReloadRecord(live.Context.Time.GetUtcNow(), file, errors, Applied: true, removed);
             }
             finally

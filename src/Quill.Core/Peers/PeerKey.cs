@@ -1,10 +1,15 @@
 namespace Quill.Core.Peers;
 
 /// <summary>peer_key FILE: the shared secret both quills sign their frames with, read from a file so that it never
-/// shows in a command line, a process list or a shell history. Trailing white space (the editor's newline) is not part of it.</summary>
+/// shows in a command line, a process list or a shell history. Trailing white space (the editor's newline) is not part of it.
+/// ssh's rule for private keys applies: a file its group or others may read, write or run is refused, since anyone who
+/// can read the key can feed this quill a client table.</summary>
 public static class PeerKey
 {
     public const int MinimumLength = 16;
+
+    private const UnixFileMode OpenToOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     /// <returns>The key, or null with a one-line <paramref name="error"/>.</returns>
     public static byte[]? Read(string file, out string error)
@@ -13,6 +18,13 @@ public static class PeerKey
         byte[] bytes;
         try
         {
+            if (!OperatingSystem.IsWindows() && File.GetUnixFileMode(file) is var mode && (mode & OpenToOthers) != 0)
+            {
+                error = $"'{file}' is open to its group or others (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}); "
+                    + $"a key must be readable by its owner only (chmod 600 {file})";
+                return null;
+            }
+
             bytes = File.ReadAllBytes(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -25,7 +37,7 @@ public static class PeerKey
         while (length > 0 && char.IsWhiteSpace((char)bytes[length - 1])) length--;
         if (length < MinimumLength)
         {
-            error = $"'{file}' holds {length} bytes; a key needs at least {MinimumLength} (e.g. openssl rand -hex 32 > {file})";
+            error = $"'{file}' holds {length} bytes; a key needs at least {MinimumLength} (e.g. umask 077; openssl rand -hex 32 > {file})";
             return null;
         }
 

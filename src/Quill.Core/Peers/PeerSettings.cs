@@ -61,11 +61,27 @@ public sealed class PeerSettings
         lock (_gate) _peers = [];
     }
 
+    /// <summary>A reload: the peers become those <paramref name="named"/> (what the -o commands and the file name), as
+    /// the servers do. Returns false when none was dropped.</summary>
+    public bool KeepOnly(IReadOnlyList<ListenSpec> named)
+    {
+        lock (_gate)
+        {
+            var kept = _peers.Where(p => named.Any(n => n.Text == p.Text)).ToList();
+            if (kept.Count == _peers.Count) return false;
+            _peers = kept;
+            return true;
+        }
+    }
+
+    /// <summary>Links and the receiver hold on to the key they started with, and start over when <see cref="Key"/> is
+    /// another object; so the same key named again (every reload does) keeps the one they have.</summary>
     public void UseKey(string file, byte[] key)
     {
         lock (_gate)
         {
-            (KeyFile, _key) = (file, key);
+            KeyFile = file;
+            if (_key is null || !key.AsSpan().SequenceEqual(_key)) _key = key;
         }
     }
 }

@@ -116,7 +116,7 @@ internal sealed class PeerReceiver : IDisposable
                 var nonce = RandomNumberGenerator.GetBytes(PeerFraming.NonceLength);
                 await socket.SendAsync(PeerFraming.Hello(nonce), SocketFlags.None, _stop.Token).ConfigureAwait(false);
                 using var opener = new PeerFrameOpener(key, nonce);
-                if (await ReceiveAsync(socket, opener, _applier()).ConfigureAwait(false) is { } bad)
+                if (await ReceiveAsync(socket, opener, _applier(), key).ConfigureAwait(false) is { } bad)
                 {
                     _counters.Peer("bad");
                     _log.Write(0, $"peer_listen: bad frame from {from}: {bad}; connection closed, nothing applied from it");
@@ -133,8 +133,8 @@ internal sealed class PeerReceiver : IDisposable
         }
     }
 
-    /// <returns>Null when the peer closed or went silent; else why its last frame was bad.</returns>
-    private async Task<string?> ReceiveAsync(Socket socket, PeerFrameOpener opener, AssignmentApplier applier)
+    /// <returns>Null when the peer closed or went silent, or peer_key changed; else why its last frame was bad.</returns>
+    private async Task<string?> ReceiveAsync(Socket socket, PeerFrameOpener opener, AssignmentApplier applier, byte[] key)
     {
         var buffer = new byte[64 * 1024];
         var filled = 0;
@@ -154,6 +154,13 @@ internal sealed class PeerReceiver : IDisposable
             }
 
             if (read == 0) return null;
+            if (!ReferenceEquals(_settings.Key, key))
+            {
+                // The peer must come back under the new key; what it sent under the old one is not applied.
+                _log.Write(1, $"peer_listen: {socket.RemoteEndPoint}: peer_key changed; closed");
+                return null;
+            }
+
             filled += read;
             var start = 0;
             while (true)

@@ -50,6 +50,40 @@ public sealed class PeerCommandsTests : IDisposable
         Assert.Null(fixture.Settings.Peers.Key);
     }
 
+    [Theory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, "0644")]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, "0640")]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.OtherRead, "0404")]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite, "0620")]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void PeerKey_OpenToGroupOrOthers_IsRefusedOnOneLine_AsSshRefusesKeys(UnixFileMode mode, string shown)
+    {
+        File.WriteAllText(_keyFile, "0123456789abcdef0123\n");
+        File.SetUnixFileMode(_keyFile, mode);
+        var fixture = new DispatcherFixture();
+
+        var error = fixture.Refuse($"peer_key {_keyFile}");
+
+        Assert.Equal($"peer_key: '{_keyFile}' is open to its group or others (mode {shown}); a key must be readable by its owner only (chmod 600 {_keyFile})\n", error);
+        Assert.Null(fixture.Settings.Peers.Key);
+        Assert.Equal("", fixture.Run("peer_key"));
+    }
+
+    [Theory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite)]
+    [InlineData(UnixFileMode.UserRead)]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void PeerKey_ReadableByItsOwnerOnly_IsTaken(UnixFileMode mode)
+    {
+        File.WriteAllText(_keyFile, "0123456789abcdef0123\n");
+        File.SetUnixFileMode(_keyFile, mode);
+        var fixture = new DispatcherFixture();
+
+        fixture.Run($"peer_key {_keyFile}");
+
+        Assert.Equal("0123456789abcdef0123"u8.ToArray(), fixture.Settings.Peers.Key);
+    }
+
     [Fact]
     public void PeerKey_ReadsTheFile_WithoutItsNewline()
     {

@@ -46,10 +46,12 @@ internal sealed partial class PeerQuill : IDisposable
         }
     }
 
-    public static string WriteKey(TempDirectory files, string name, string key)
+    /// <summary>A key file as docs/ha.md makes it: readable by its owner only (quill refuses any other).</summary>
+    public static string WriteKey(TempDirectory files, string name, string key, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite)
     {
         var path = files.File(name);
         File.WriteAllText(path, key + "\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, mode);
         return path;
     }
 
