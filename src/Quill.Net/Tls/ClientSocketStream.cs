@@ -61,17 +61,27 @@ internal sealed class ClientSocketStream(Socket socket) : NetworkStream(socket, 
         /// <exception cref="IOException">Any failure but a reset, as NetworkStream reports it.</exception>
         private int Outcome()
         {
-            SetBuffer(Memory<byte>.Empty);
-            switch (SocketError)
+            var (error, transferred) = (SocketError, BytesTransferred);
+            try
+            {
+                SetBuffer(Memory<byte>.Empty);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The stream disposed while this read was pending (quill closing the connection) disposed these
+                // arguments, and the buffer with them. Thrown from here it would end the process: the completion
+                // runs on a thread-pool thread.
+            }
+            switch (error)
             {
                 case SocketError.Success:
-                    return BytesTransferred;
+                    return transferred;
                 case SocketError.ConnectionReset:
                     owner.WasReset = true;
                     return 0;
                 default:
-                    var error = new SocketException((int)SocketError);
-                    throw new IOException($"Unable to read data from the transport connection: {error.Message}.", error);
+                    var failure = new SocketException((int)error);
+                    throw new IOException($"Unable to read data from the transport connection: {failure.Message}.", failure);
             }
         }
 
