@@ -117,14 +117,15 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
         using var quill = await ObservedBalancer.StartAsync(
             ["-o", "check tcp", "-o", "check_interval 100"], $"127.0.0.1:{dead}", live.Spec);
 
-        var failed = await MetricAsync(quill,
-            scrape => Sum(scrape, $"quill_server_health_checks_total{{server=\"0\",address=\"127.0.0.1:{dead}\",result=\"fail:"), value => value >= 2);
+        // Down once fall checks in a row failed (fall's default), counted by result all along.
+        var down = await MetricAsync(quill,
+            scrape => Value(scrape, $"quill_server_state{{server=\"0\",address=\"127.0.0.1:{dead}\",state=\"down\"}}"), value => value == 1);
         var (_, scrape) = await quill.GetAsync("/metrics");
 
-        Assert.True(failed >= 2, $"failed checks of server 0: {failed}");
+        Assert.Equal(1, down);
+        Assert.True(Sum(scrape, $"quill_server_health_checks_total{{server=\"0\",address=\"127.0.0.1:{dead}\",result=\"fail:") >= 2, scrape);
         Assert.True(Value(scrape, $"quill_server_health_checks_total{{server=\"1\",address=\"{live.Spec}\",result=\"ok\"}}") >= 2, scrape);
         Assert.True(Value(scrape, $"quill_server_health_check_duration_seconds_count{{server=\"1\",address=\"{live.Spec}\"}}") >= 2, scrape);
-        Assert.Equal(1, Value(scrape, $"quill_server_state{{server=\"0\",address=\"127.0.0.1:{dead}\",state=\"down\"}}"));
     }
 
     /// <summary>Scrapes until what <paramref name="read"/> takes from it satisfies <paramref name="wanted"/>, for at most
@@ -164,13 +165,16 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
         var pid = quill.Balancer.Process.Pid;
         int Listed() => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
 
+        // A first scrape makes what the web server opens once (.NET's socket engine: an epoll descriptor and its pipe).
+        await quill.GetAsync("/metrics");
         var before = Listed();
         var (_, scrape) = await quill.GetAsync("/metrics");
         var after = Listed();
 
         var reported = long.Parse(Regex.Match(scrape, @"\nprocess_open_fds (\d+)\n").Groups[1].Value, CultureInfo.InvariantCulture);
-        // The scrape's own connection is open while it is counted; 40 held connections hold 80 descriptors.
-        Assert.InRange(reported, Math.Min(before, after), Math.Max(before, after) + 1);
+        // Counted while the scrape is served: its own connection and what serving it holds for the moment (two at
+        // most seen) come on top of the listings; 40 held connections hold 80 descriptors.
+        Assert.InRange(reported, Math.Min(before, after), Math.Max(before, after) + 2);
         Assert.True(before >= 80, $"{before} descriptors with 40 connections held");
     }
 
