@@ -22,29 +22,12 @@ while (($#)); do
     shift
 done
 
-PORT_BASE=${BENCH_PORT_BASE:-29000}
-BACKEND1=$((PORT_BASE + 81)) BACKEND2=$((PORT_BASE + 82)) IPERF_PORT=$((PORT_BASE + 201))
-PROXY_BACKEND1=$((PORT_BASE + 83)) PROXY_BACKEND2=$((PORT_BASE + 84))
-source "$LIB_DIR/common.sh"
-source "$LIB_DIR/install.sh"
-source "$LIB_DIR/build_quill.sh"
-source "$LIB_DIR/backends.sh"
-source "$LIB_DIR/targets.sh"
-
-WORK=$(mktemp -d /tmp/quill-sockmap.XXXXXX)
-chmod 755 "$WORK"
-trap 'cleanup; rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
-ensure_peers
-build_quill "${QUILL_SRC:-$REPO_DIR}" "$WORK/quill" "$WORK"
-[[ -n $QUILL_BIN ]] || die "quill: $QUILL_BUILD"
-log "quill: $QUILL_BUILD"
+source "$LIB_DIR/beside.sh"
+beside_setup sockmap 29000
 LOOP_BIN=$QUILL_BIN
 SOCKMAP_BIN=$WORK/quill-sockmap
 printf '#!/bin/sh\nexec %q --sockmap "$@"\n' "$QUILL_BIN" >"$SOCKMAP_BIN"
 chmod +x "$SOCKMAP_BIN"
-taskset -cp 0 $$ >/dev/null
-start_backends "$WORK" "$CONF_DIR"
 
 kworker_ticks() {
     local total=0 f fields
