@@ -95,6 +95,9 @@ internal static class BalancerHost
         if (takeover is not null) control.ApplyHandedConfiguration(takeover.Configuration);
         if (UseCountryDatabase(countries, settings.GeoIpPath, options.Jail is not null, log) is { } geoError) return Fail(log, geoError);
         if (control.OpenControlPort(time, privileges?.Owner, takeover?.ControlFd) is { } controlError) return Fail(log, controlError);
+        // HUP re-reads -F from here on, as the control port's reload does: before the listener opens, so a HUP sent
+        // once the port accepts is never only a log reopen, and for -U as for TCP.
+        operations.Signals.OnHangUp(control.Reload);
         using var health = HealthChecking.Start(state, settings, log, time);
         if (options.Udp)
         {
@@ -135,7 +138,6 @@ internal static class BalancerHost
         var idling = idlers.RunAsync(exit.Token);
         using (pidFile)
         {
-            operations.Signals.OnHangUp(control.Reload);
             log.Write(1, $"listening on {listeners.Text} with {state.Servers.Count} servers");
             Daemon.ReportReady();
             using var graceful = CancellationTokenSource.CreateLinkedTokenSource(quitting);

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Quill.EndToEnd.Tests.Backends;
 using Quill.EndToEnd.Tests.Harness;
+using Quill.EndToEnd.Tests.Udp;
 
 namespace Quill.EndToEnd.Tests.Control;
 
@@ -9,6 +10,24 @@ namespace Quill.EndToEnd.Tests.Control;
 public sealed class ReloadTests
 {
     private const int SigHup = 1;
+
+    /// <summary>A UDP quill re-reads -F on HUP as a TCP one does (it used to reopen only the access log).</summary>
+    [Fact]
+    public async Task SigHup_UdpBalancer_ReloadsTheFile()
+    {
+        using var directory = new TempDirectory();
+        var file = directory.File("quill.cfg");
+        await File.WriteAllTextAsync(file, "server 0 address 127.0.0.1 port 5301\n");
+        var port = FreePorts.Next();
+        using var balancer = BalancerProcess.Launch(BalancerKind.Quill, ["-f", "-d", "-U", "-F", file, $"127.0.0.1:{port}"]);
+        await BoundUdpPorts.WaitAsync(port, () => balancer.HasExited, "quill");
+
+        await File.WriteAllTextAsync(file, "server 0 address 127.0.0.1 port 5301\nserver 1 address 127.0.0.1 port 5302\n");
+        balancer.SendSignal(SigHup);
+
+        Assert.True(await Eventually.TrueAsync(() => balancer.StandardError.Contains($"reload: {file} applied", StringComparison.Ordinal)),
+            balancer.StandardError);
+    }
 
     [Fact]
     public async Task SigHup_BadThirdLine_ChangesNothing_AndNamesFileAndLine()
