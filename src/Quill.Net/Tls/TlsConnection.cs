@@ -144,7 +144,6 @@ internal sealed class TlsConnection : IUpstreamConnector, IConnectionRelay
     /// <summary>The client's address for the debug log, made into text only when a line is written.</summary>
     private string ClientText => _clientAddress?.ToString() ?? "unix";
 
-    /// <summary>The versions a handshake ends with, named without Enum.ToString's reflection on every handshake.</summary>
     /// <summary>The PROXY header, before any client byte; false when the server is gone already.</summary>
     private async Task<bool> SendProxyHeaderAsync(NetworkStream server, byte[] header)
     {
