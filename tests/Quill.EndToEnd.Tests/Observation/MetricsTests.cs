@@ -25,12 +25,8 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
         var (_, during) = await quill.GetAsync("/metrics");
         await traffic;
         // A client has its answer before quill counts the connection's end: scrape until the last one is counted.
-        var (contentType, after) = await quill.GetAsync("/metrics");
-        for (var i = 0; i < 50 && Sample(after, "quill_server_received_bytes_total", "0") < 30; i++)
-        {
-            await Task.Delay(100);
-            (contentType, after) = await quill.GetAsync("/metrics");
-        }
+        var (contentType, after) = await Eventually.ValueAsync(() => quill.GetAsync("/metrics"),
+            s => Sample(s.Body, "quill_server_received_bytes_total", "0") >= 30);
 
         Assert.StartsWith("text/plain; version=0.0.4", contentType, StringComparison.Ordinal);
         foreach (var scrape in new[] { during, after })
@@ -101,7 +97,7 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
         Assert.Equal("s0", await held.OpenAsync(quill.Listen));
 
         using var waiting = await LoopbackClient.ConnectAsync(quill.Listen);
-        var reached = await MetricAsync(quill, scrape => Value(scrape, "quill_connections_limit_reached_total"), value => value >= 1);
+        var reached = Value(await Eventually.ValueAsync(() => ScrapeAsync(quill), s => Value(s, LimitReached) >= 1), LimitReached);
         held.Dispose();
 
         Assert.True(reached >= 1, $"quill_connections_limit_reached_total {reached}");
@@ -118,29 +114,18 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
             ["-o", "check tcp", "-o", "check_interval 100"], $"127.0.0.1:{dead}", live.Spec);
 
         // Down once fall checks in a row failed (fall's default), counted by result all along.
-        var down = await MetricAsync(quill,
-            scrape => Value(scrape, $"quill_server_state{{server=\"0\",address=\"127.0.0.1:{dead}\",state=\"down\"}}"), value => value == 1);
-        var (_, scrape) = await quill.GetAsync("/metrics");
+        var downState = $"quill_server_state{{server=\"0\",address=\"127.0.0.1:{dead}\",state=\"down\"}}";
+        var scrape = await Eventually.ValueAsync(() => ScrapeAsync(quill), s => Value(s, downState) == 1);
 
-        Assert.Equal(1, down);
+        Assert.Equal(1, Value(scrape, downState));
         Assert.True(Sum(scrape, $"quill_server_health_checks_total{{server=\"0\",address=\"127.0.0.1:{dead}\",result=\"fail:") >= 2, scrape);
         Assert.True(Value(scrape, $"quill_server_health_checks_total{{server=\"1\",address=\"{live.Spec}\",result=\"ok\"}}") >= 2, scrape);
         Assert.True(Value(scrape, $"quill_server_health_check_duration_seconds_count{{server=\"1\",address=\"{live.Spec}\"}}") >= 2, scrape);
     }
 
-    /// <summary>Scrapes until what <paramref name="read"/> takes from it satisfies <paramref name="wanted"/>, for at most
-    /// 10 s; the last value read.</summary>
-    private static async Task<double> MetricAsync(ObservedBalancer quill, Func<string, double> read, Func<double, bool> wanted)
-    {
-        var value = -1.0;
-        for (var i = 0; i < 100 && !wanted(value); i++)
-        {
-            if (i > 0) await Task.Delay(100);
-            var (_, scrape) = await quill.GetAsync("/metrics");
-            value = read(scrape);
-        }
-        return value;
-    }
+    private const string LimitReached = "quill_connections_limit_reached_total";
+
+    private static async Task<string> ScrapeAsync(ObservedBalancer quill) => (await quill.GetAsync("/metrics")).Body;
 
     /// <summary>The sum of the samples whose name and labels start so.</summary>
     private static double Sum(string scrape, string prefix) => scrape.Split('\n')
