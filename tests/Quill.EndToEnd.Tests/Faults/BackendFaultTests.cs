@@ -41,17 +41,18 @@ public sealed class BackendFaultTests(ITestOutputHelper output)
     /// A server that greets and then never reads, behind clients that send without end: quill stops reading from a
     /// client once the server's socket is full, so what it holds is bounded by socket buffers, not by what the clients
     /// send; a new client is served meanwhile; idle_timeout closes the stalled connections (nothing moves either way)
-    /// on both sides.
+    /// on both sides. Not yet with --sockmap: the kernel queues what it redirects without limit (see the README).
     /// </summary>
-    [Fact]
-    public async Task BackendThatNeverReads_ClientsSendingWithoutEnd_MemoryBounded_OthersServed_IdleTimeoutCloses()
+    [Theory]
+    [InlineData("")]
+    public async Task BackendThatNeverReads_ClientsSendingWithoutEnd_MemoryBounded_OthersServed_IdleTimeoutCloses(string relay)
     {
         const int clientsCount = 12;
         const int idleSeconds = 4;
         var greeting = "hello\n"u8.ToArray();
         using var deaf = FaultyBackend.Deaf(greeting);
         var listen = ListenAddress.Loopback(FreePorts.Next());
-        using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, ["-o", $"idle_timeout {idleSeconds}"], deaf.Spec);
+        using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, [.. relay.Split(' ', StringSplitOptions.RemoveEmptyEntries), "-o", $"idle_timeout {idleSeconds}"], deaf.Spec);
         using var clients = new ClientSockets();
         // One stalled connection first, so the runtime and the pipe pool are warm before the baseline.
         var first = await clients.OpenAsync(listen.Endpoint);
