@@ -7,8 +7,9 @@ namespace Quill.Ctl;
 /// </summary>
 internal static class ReplyVerdict
 {
-    /// <summary>Whether <paramref name="reply"/> says <paramref name="command"/> worked; null for a command without a verdict.</summary>
-    public static bool? Worked(string command, string reply) => command switch
+    /// <summary>Whether <paramref name="reply"/> says <paramref name="command"/> worked; null for a command without a verdict.
+    /// By the first word: "reload now" is refused for its extra word, and exits 1 as well.</summary>
+    public static bool? Worked(string command, string reply) => command.Split(' ')[0] switch
     {
         "alive" => reply.StartsWith("alive:", StringComparison.Ordinal),
         // Only "reload: FILE applied" and "…, servers removed: N ..." are a whole success; "nothing changed", "applied,
@@ -19,7 +20,8 @@ internal static class ReplyVerdict
     };
 
     /// <summary>What goes to stderr when a command with a verdict got no reply at all.</summary>
-    public static string NoAnswer(string command) => command == "alive" ? "not alive: no answer\n" : $"{command}: no answer\n";
+    public static string NoAnswer(string command) => command.Split(' ')[0] is var word && word == "alive"
+        ? "not alive: no answer\n" : $"{word}: no answer\n";
 
     private static string? LastLine(string reply)
     {
