@@ -83,17 +83,16 @@ catch (SocketException e)
 }
 
 using var output = Console.OpenStandardOutput();
-if (commandLine.Command == "alive")
+var answer = Encoding.Latin1.GetString(reply.ToArray());
+if (ReplyVerdict.Worked(commandLine.Command, answer) is { } worked)
 {
-    // keepalived's vrrp_script reads the exit status: 0 only for quill's "alive: ..." answer.
-    var answer = Encoding.Latin1.GetString(reply.ToArray());
-    if (answer.StartsWith("alive:", StringComparison.Ordinal))
+    if (worked)
     {
         Console.Out.Write(answer);
         return 0;
     }
 
-    Console.Error.Write(answer.Length > 0 ? answer : "not alive: no answer\n");
+    Console.Error.Write(answer.Length > 0 ? answer : ReplyVerdict.NoAnswer(commandLine.Command));
     return 1;
 }
 
@@ -105,10 +104,9 @@ if (!commandLine.Json)
 }
 
 // With --json the server answered "json COMMAND" with one line of JSON; anything else is its error line.
-var text = Encoding.Latin1.GetString(reply.ToArray());
-if (!text.StartsWith('[') && !text.StartsWith('{'))
+if (!answer.StartsWith('[') && !answer.StartsWith('{'))
 {
-    Console.Error.Write(text);
+    Console.Error.Write(answer);
     return 1;
 }
 

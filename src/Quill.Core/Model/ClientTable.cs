@@ -10,7 +10,8 @@ namespace Quill.Core.Model;
 /// </summary>
 public sealed class ClientTable
 {
-    private const int NoSlot = -1;
+    /// <summary>The slot of a connection whose client is not in the table (one client_acl refused).</summary>
+    internal const int NoSlot = -1;
     private const int InitialSlots = 4096;
 
     private readonly TimeProvider _time;

@@ -69,7 +69,7 @@ public sealed class ServerSelector
     }
 
     /// <summary>
-    /// Records the client, picks the initial server and reserves a connection on the first server that accepts
+    /// Records the client (unless client_acl denies it and there is no abuse server), picks the initial server and reserves a connection on the first server that accepts
     /// (initial pick, then the failover scan, then the emergency server). <paramref name="client"/> is null for
     /// unix-socket clients.
     /// </summary>
@@ -79,18 +79,27 @@ public sealed class ServerSelector
         lock (_gate)
         {
             var context = ReadContext();
-            var attempt = new ConnectionAttempt { Client = client, Server = ServerIndex.None };
-            attempt.ClientSlot = Clients.Record(key, out var generation);
-            attempt.ClientGeneration = generation;
-
+            var attempt = new ConnectionAttempt { Client = client, Server = ServerIndex.None, ClientSlot = ClientTable.NoSlot };
             if (Admission?.AllowsClient(client) == false)
             {
                 attempt.Denied = true;
-                attempt.InitialServer = Servers.Abuse is null ? ServerIndex.None : ServerIndex.Abuse;
+                // pen records a client before its client_acl check, so one it then closes took a slot (evicting a
+                // client that sticks to its server) and showed in recent; here only one the abuse server takes is.
+                if (Servers.Abuse is null)
+                {
+                    attempt.InitialServer = ServerIndex.None;
+                    return attempt;
+                }
+
+                attempt.ClientSlot = Clients.Record(key, out var abuseGeneration);
+                attempt.ClientGeneration = abuseGeneration;
+                attempt.InitialServer = ServerIndex.Abuse;
                 _serverGate.TryReserve(attempt.InitialServer, ref attempt, context);
                 return attempt;
             }
 
+            attempt.ClientSlot = Clients.Record(key, out var generation);
+            attempt.ClientGeneration = generation;
             var stored = Clients.StoredServer(attempt.ClientSlot, generation);
             attempt.InitialServer = InitialServer(new PickRequest(key, clientPort, stored, context));
             if (!_serverGate.TryReserve(attempt.InitialServer, ref attempt, context))

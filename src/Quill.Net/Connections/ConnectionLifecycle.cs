@@ -176,6 +176,9 @@ public sealed class ConnectionLifecycle : IListedConnection
         }
         if (failure.IsLocal)
         {
+            // As when accept meets EMFILE: the runtime gets the reserve back, and no client is accepted until there is
+            // room again, instead of each one being accepted into a free descriptor only to be refused here.
+            if (failure.OutOfDescriptors) DescriptorReserve.Shared.Release();
             _services.Log.Write(0, $"cannot connect client {Client} to server {_attempt.Server}: {failure.Reason}; the server is not blacklisted for quill's own shortage");
             Refuse();
             return;

@@ -1,3 +1,4 @@
+using Quill.Net.Connections;
 using Quill.Net.Interop;
 
 namespace Quill.Net.Engine;
@@ -33,12 +34,15 @@ internal sealed class DescriptorReserve
         }
     }
 
-    /// <summary>True when all are held; when they cannot all be had, none is kept.</summary>
+    /// <summary>
+    /// True when all are held and a connection's descriptors fit beside them (a client accepted into the one free
+    /// descriptor would only be refused when its server socket meets EMFILE); otherwise none is kept.
+    /// </summary>
     public bool TryTake()
     {
         lock (_gate)
         {
-            while (_held.Count < Size)
+            while (_held.Count < Size + DescriptorBudget.PerConnection)
             {
                 var fd = Libc.EventFd();
                 if (fd < 0)
@@ -48,6 +52,7 @@ internal sealed class DescriptorReserve
                 }
                 _held.Push(fd);
             }
+            for (var probe = 0; probe < DescriptorBudget.PerConnection; probe++) Libc.Close(_held.Pop());
             _full = true;
             return true;
         }

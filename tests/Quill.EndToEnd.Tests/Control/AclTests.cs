@@ -36,6 +36,26 @@ public sealed class AclTests
         Assert.Equal("s0", await LoopbackClient.AskAsync(balancer.Listen.Endpoint, LoopbackClient.Source(3)));
     }
 
+    /// <summary>pen enters a client in its table before the client_acl check, so a client it then closes takes a slot
+    /// (here the only one, evicting a client that sticks to its server) and shows in recent; quill leaves it out.</summary>
+    [Fact]
+    public async Task ClientAcl_WithoutAbuseServer_DeniedClientIsNotRecorded()
+    {
+        using var servers = NamedBackends.Start(2);
+        using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, ["-c", "1"], servers.Specs);
+        await balancer.AskAsync("acl 1 deny 127.0.0.2");
+        await balancer.AskAsync("client_acl 1");
+        var first = await LoopbackClient.AskAsync(balancer.Listen.Endpoint, LoopbackClient.Source(3));
+
+        Assert.Equal("", await LoopbackClient.AskAsync(balancer.Listen.Endpoint, LoopbackClient.Source(2)));
+
+        var recent = await balancer.AskAsync("recent");
+        Assert.DoesNotContain("127.0.0.2 ", recent, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.3 connects 1 ", recent, StringComparison.Ordinal);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(first, await LoopbackClient.AskAsync(balancer.Listen.Endpoint, LoopbackClient.Source(3)));
+    }
+
     [Theory]
     [Balancer(BalancerKind.Pen)]
     [Balancer(BalancerKind.Quill)]

@@ -74,6 +74,37 @@ public sealed class QuillctlTests
         Assert.NotEmpty(gone.Stderr);
     }
 
+    /// <summary>A script can tell a refused reload by the exit status: the error lines go to stderr, as alive's do.</summary>
+    [Fact]
+    public async Task Reload_Refused_ExitsOneWithItsErrorLines_Applied_ExitsZero()
+    {
+        using var servers = NamedBackends.Start(1);
+        using var directory = new TempDirectory();
+        var file = directory.File("quill.cfg");
+        await File.WriteAllTextAsync(file, $"server 0 address 127.0.0.1 port {servers[0].Port}\n");
+        using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, ["-F", file]);
+
+        await File.WriteAllTextAsync(file, "server 0 max lots\n");
+        var refused = await Penctl.RunQuillctlAsync(balancer.ControlText, "reload");
+        Assert.Equal(new Penctl.Result(1, "",
+            $"{file}:1: server 0 max: invalid number 'lots'\nreload: 1 error(s) in {file}, nothing changed\n"), refused);
+
+        await File.WriteAllTextAsync(file, $"server 0 address 127.0.0.1 port {servers[0].Port}\nblacklist 7\n");
+        var applied = await Penctl.RunQuillctlAsync(balancer.ControlText, "reload");
+        Assert.Equal(new Penctl.Result(0, $"reload: {file} applied\n", ""), applied);
+    }
+
+    [Fact]
+    public async Task Reload_WithoutConfigFile_ExitsOne()
+    {
+        using var servers = NamedBackends.Start(1);
+        using var balancer = await ControlledBalancer.StartAsync(BalancerKind.Quill, [], servers.Specs);
+
+        var result = await Penctl.RunQuillctlAsync(balancer.ControlText, "reload");
+
+        Assert.Equal(new Penctl.Result(1, "", "reload: there is no -F configuration file to reload\n"), result);
+    }
+
     [Fact]
     public async Task Json_ServersModeAndRecent()
     {

@@ -37,6 +37,77 @@ public sealed class BackendFaultTests(ITestOutputHelper output)
         Assert.True(await Eventually.TrueAsync(() => ProcessStatus.TcpSockets(quill.Pid) == 1), $"{ProcessStatus.TcpSockets(quill.Pid)} sockets open, the listener only expected");
     }
 
+    /// <summary>
+    /// A server that greets and then never reads, behind clients that send without end: quill stops reading from a
+    /// client once the server's socket is full, so what it holds is bounded by socket buffers, not by what the clients
+    /// send; a new client is served meanwhile; idle_timeout closes the stalled connections (nothing moves either way)
+    /// on both sides. Not yet with --sockmap: the kernel queues what it redirects without limit (see the README).
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    public async Task BackendThatNeverReads_ClientsSendingWithoutEnd_MemoryBounded_OthersServed_IdleTimeoutCloses(string relay)
+    {
+        const int clientsCount = 12;
+        const int idleSeconds = 4;
+        var greeting = "hello\n"u8.ToArray();
+        using var deaf = FaultyBackend.Deaf(greeting);
+        var listen = ListenAddress.Loopback(FreePorts.Next());
+        using var quill = await BalancerProcess.StartAsync(BalancerKind.Quill, listen, [.. relay.Split(' ', StringSplitOptions.RemoveEmptyEntries), "-o", $"idle_timeout {idleSeconds}"], deaf.Spec);
+        using var clients = new ClientSockets();
+        // One stalled connection first, so the runtime and the pipe pool are warm before the baseline.
+        var first = await clients.OpenAsync(listen.Endpoint);
+        var firstSent = await SendUntilStalledAsync(first);
+        var baseline = quill.Status;
+
+        var senders = new List<Socket>();
+        for (var i = 1; i < clientsCount; i++)
+            senders.Add(await clients.OpenAsync(listen.Endpoint));
+        var sent = await Task.WhenAll(senders.Select(SendUntilStalledAsync));
+        var stalled = quill.Status;
+        // Kept open: a client that closed would leave its connection half-closed, which idle_timeout spares, as in pen.
+        var other = await clients.OpenAsync(listen.Endpoint);
+        Assert.Equal("hello", await LoopbackClient.ReadLineAsync(other));
+
+        var perConnection = (stalled.ResidentKilobytes - baseline.ResidentKilobytes) * 1024.0 / (clientsCount - 1);
+        var mostSent = sent.Append(firstSent).Max();
+        output.WriteLine($"{clientsCount} clients sending to a server that never reads: at most {mostSent / 1024} KiB taken from one, " +
+            $"quill {baseline} then {stalled}: {perConnection / 1024:F1} KiB resident per connection");
+        Assert.True(perConnection < 300 * 1024, $"{perConnection / 1024:F1} KiB per stalled connection");
+        Assert.True(mostSent < 32L * 1024 * 1024, $"{mostSent} bytes taken from one client: quill buffers without bound");
+
+        // Half the senders give up and close with their bytes unsent: quill, not reading them, cannot see that, and
+        // idle_timeout ends those too.
+        var clock = Stopwatch.StartNew();
+        var leaving = senders.Count / 2;
+        foreach (var client in senders.Take(leaving)) client.Dispose();
+        foreach (var client in senders.Skip(leaving).Prepend(first).Append(other))
+            Assert.True(await LoopbackClient.IsClosedWithinAsync(client, TimeSpan.FromSeconds(idleSeconds) + Bounded), "a stalled client was not closed");
+        Assert.True(await Eventually.TrueAsync(() => ProcessStatus.TcpSockets(quill.Pid) == 1),
+            $"{ProcessStatus.TcpSockets(quill.Pid)} sockets open, the listener only expected");
+        output.WriteLine($"idle_timeout {idleSeconds}: all closed {clock.Elapsed.TotalSeconds:F1} s after the last stalled");
+    }
+
+    /// <summary>Sends until the socket takes nothing more for a while (the far end stopped reading); returns the bytes it took.</summary>
+    private static Task<long> SendUntilStalledAsync(Socket socket) => Task.Run(() =>
+    {
+        socket.Blocking = false;
+        var chunk = new byte[64 * 1024];
+        var total = 0L;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < Bounded)
+        {
+            try
+            {
+                total += socket.Send(chunk);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                if (!socket.Poll(TimeSpan.FromMilliseconds(500), SelectMode.SelectWrite)) return total;
+            }
+        }
+        throw new TimeoutException($"the client could still send after {Bounded} ({total} bytes)");
+    });
+
     [Fact]
     public async Task BackendAnsweringOneBytePerSecond_ClientGetsEveryByteThenTheClose_OthersNotHeldUp()
     {

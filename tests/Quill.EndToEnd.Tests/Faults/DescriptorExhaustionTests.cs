@@ -53,8 +53,14 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
         Assert.False(quill.HasExited);
     }
 
+    /// <summary>
+    /// Whichever needs a descriptor first meets EMFILE. Where the open descriptors leave a hole below the limit (the
+    /// NativeAOT build opens fewer, in another order), accept takes it and the server socket fails instead: that client
+    /// is closed, and no more are accepted until there is room (before, each waiting client was accepted into the hole
+    /// in turn only to be closed, one log line each).
+    /// </summary>
     [Fact]
-    public async Task LimitLoweredWhileRunning_AcceptFailureLoggedOnce_HeldConnectionsMove_NoSpin_Recovers()
+    public async Task LimitLoweredWhileRunning_FailureLoggedOnce_HeldConnectionsMove_NoSpin_Recovers()
     {
         Assert.True(File.Exists(Prlimit), $"{Prlimit} is needed (util-linux)");
         using var backend = new EchoBackend();
@@ -68,26 +74,35 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
             Assert.True(await Echo.AnswersWithinAsync(held[^1], Served));
         }
 
-        // Not one descriptor to spare: the next accept fails with EMFILE.
+        // Not one descriptor to spare beyond the open ones.
         await LimitAsync(quill.Pid, quill.Status.OpenDescriptors);
         var waiting = new List<Socket>();
         for (var i = 0; i < Waiting; i++)
             waiting.Add(await clients.OpenAsync(listen.Endpoint));
-        Assert.True(await Eventually.TrueAsync(() => quill.StandardError.Contains("accept failed", StringComparison.Ordinal)),
-            $"no accept failure logged; stderr: {quill.StandardError}");
+        Assert.True(await Eventually.TrueAsync(() => OutOfDescriptors().IsMatch(quill.StandardError)),
+            $"no failure logged; stderr: {quill.StandardError}");
         Assert.False(quill.HasExited, quill.StandardError);
         var cpu = await ProcessCpu.ShareOfACoreAsync(quill.Pid, CpuWindow);
         foreach (var client in held)
             Assert.True(await Echo.AnswersWithinAsync(client, Served), "a connection quill had stopped moving bytes");
         await LimitAsync(quill.Pid, 4096);
 
+        var closed = 0;
         foreach (var client in waiting)
-            Assert.True(await Echo.AnswersWithinAsync(client, Served), $"a waiting client was not served; stderr: {quill.StandardError}");
-        output.WriteLine($"out of descriptors: {cpu:P1} of a core over {CpuWindow.TotalSeconds} s");
+        {
+            var outcome = await Echo.OutcomeWithinAsync(client, Served);
+            Assert.True(outcome != Echo.Outcome.Silent, $"a waiting client was neither served nor closed; stderr: {quill.StandardError}");
+            if (outcome == Echo.Outcome.Closed) closed++;
+        }
+        output.WriteLine($"out of descriptors: {cpu:P1} of a core over {CpuWindow.TotalSeconds} s, {closed} of {Waiting} waiting clients closed");
         Assert.True(cpu < SpinLimit, $"quill used {cpu:P0} of a core while out of descriptors");
-        Assert.Single(AcceptFailed().Matches(quill.StandardError));
-        Assert.Contains("accept failed: too many open files", quill.StandardError, StringComparison.Ordinal);
-        Assert.Contains("accepting again", quill.StandardError, StringComparison.Ordinal);
+        Assert.True(closed <= 1, $"{closed} waiting clients were closed instead of waiting; stderr: {quill.StandardError}");
+        Assert.Single(OutOfDescriptors().Matches(quill.StandardError));
+        if (quill.StandardError.Contains("accept failed", StringComparison.Ordinal))
+            Assert.Contains("accepting again", quill.StandardError, StringComparison.Ordinal);
+        else
+            Assert.Contains("the server is not blacklisted for quill's own shortage", quill.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("blacklisting server", quill.StandardError, StringComparison.Ordinal);
         Assert.False(quill.HasExited);
     }
 
@@ -102,6 +117,6 @@ public sealed partial class DescriptorExhaustionTests(ITestOutputHelper output)
     [GeneratedRegex(@"leaves room for (\d+) connections at once")]
     private static partial Regex RoomMessage();
 
-    [GeneratedRegex("accept failed")]
-    private static partial Regex AcceptFailed();
+    [GeneratedRegex("accept failed: too many open files|cannot connect client .* too many open files")]
+    private static partial Regex OutOfDescriptors();
 }

@@ -5,7 +5,7 @@ using Quill.EndToEnd.Tests.Backends;
 
 namespace Quill.EndToEnd.Tests.Faults;
 
-/// <summary>Backends that misbehave after accepting: silent, trickling, resetting, or closing at once.</summary>
+/// <summary>Backends that misbehave after accepting: silent, deaf, trickling, resetting, or closing at once.</summary>
 internal sealed class FaultyBackend : IDisposable
 {
     private readonly SocketAcceptor _acceptor;
@@ -55,6 +55,13 @@ internal sealed class FaultyBackend : IDisposable
             await socket.SendAsync(chunk, SocketFlags.None, stopping);
             Interlocked.Add(ref sent.Value, chunk.Length);
         }
+    });
+
+    /// <summary>Sends <paramref name="greeting"/>, then never reads: what the client sends fills the socket buffers and stays.</summary>
+    public static FaultyBackend Deaf(byte[] greeting) => new(async (socket, stopping) =>
+    {
+        await socket.SendAsync(greeting, SocketFlags.None, stopping);
+        await Task.Delay(Timeout.Infinite, stopping);
     });
 
     /// <summary>Accepts and closes at once, before a byte either way.</summary>

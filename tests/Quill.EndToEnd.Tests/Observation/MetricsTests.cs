@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Quill.EndToEnd.Tests.Backends;
 using Quill.EndToEnd.Tests.Harness;
 using Quill.EndToEnd.Tests.Security;
+using Quill.EndToEnd.Tests.Udp;
 using Xunit.Abstractions;
 
 namespace Quill.EndToEnd.Tests.Observation;
@@ -73,11 +75,11 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
         Assert.Equal(4, Value(after, $"quill_server_connections_total{{server=\"1\",address=\"{live.Spec}\"}}"));
         Assert.Equal(0, Value(after, $"quill_server_connections_open{{server=\"1\",address=\"{live.Spec}\"}}"));
         Assert.Equal(1, Value(after, "quill_clients_refused_total{reason=\"acl\"}"));
-        // As pen, the refused client was accepted and stored in the table first: five clients in two slots.
+        // The refused client was accepted, but not stored in the table (pen stores it): four clients in two slots.
         Assert.Equal(5, Value(after, "quill_connections_accepted_total"));
         Assert.Equal(2, Value(after, "quill_client_table_capacity"));
         Assert.Equal(2, Value(after, "quill_client_table_entries"));
-        Assert.Equal(3, Value(after, "quill_client_table_evictions_total"));
+        Assert.Equal(2, Value(after, "quill_client_table_evictions_total"));
         Assert.Equal(1, Value(after, "quill_config_reloads_total{result=\"success\"}"));
         Assert.Equal(1, Value(after, "quill_config_reloads_total{result=\"failure\"}"));
         Assert.True(Value(after, "quill_control_commands_total") >= Value(before, "quill_control_commands_total") + 2);
@@ -85,6 +87,31 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
         Assert.True(Value(after, "process_threads") > 1);
         Assert.True(Value(after, "dotnet_gc_allocated_bytes_total") > 0);
         Assert.True(Value(after, "quill_uptime_seconds") >= 0);
+    }
+
+    /// <summary>-U: each client's first datagram starts a session (dig asks from a new port each time), and
+    /// quill_udp_sessions_total counts them.</summary>
+    [Fact]
+    public async Task Scrape_UdpBalancer_CountsSessions()
+    {
+        Assert.True(Dig.IsInstalled, $"dig is needed at {Dig.Executable} (apt-get install dnsutils)");
+        Assert.True(DnsmasqServer.IsInstalled, $"dnsmasq is needed at {DnsmasqServer.Executable} (apt-get install dnsmasq-base)");
+        using var dns = await DnsmasqServer.StartAsync("127.0.0.11");
+        var port = FreePorts.Next();
+        var webPort = FreePorts.Next();
+        using var quill = BalancerProcess.Launch(BalancerKind.Quill,
+            ["-f", "-U", "--web-listen", $"127.0.0.1:{webPort}", $"127.0.0.1:{port}", dns.Spec]);
+        await BoundUdpPorts.WaitAsync(port, () => quill.HasExited, "quill");
+        await quill.WaitUntilListeningAsync(new IPEndPoint(IPAddress.Loopback, webPort));
+        var (_, before) = await ObservedBalancer.GetAsync(webPort, "/metrics");
+
+        foreach (var client in new[] { 21, 22, 21 })
+            Assert.Equal("127.0.0.11", await Dig.AskAsync(port, client));
+        var (_, after) = await ObservedBalancer.GetAsync(webPort, "/metrics");
+
+        Assert.Equal(0, Value(before, UdpSessions));
+        Assert.Equal(3, Value(after, UdpSessions));
+        Assert.Equal(0, Value(after, "quill_connections_accepted_total"));
     }
 
     /// <summary>-x never refuses a client (as in pen): it waits in the backlog, and the wait is counted.</summary>
@@ -124,6 +151,7 @@ public sealed partial class MetricsTests(ITestOutputHelper output)
     }
 
     private const string LimitReached = "quill_connections_limit_reached_total";
+    private const string UdpSessions = "quill_udp_sessions_total";
 
     private static async Task<string> ScrapeAsync(ObservedBalancer quill) => (await quill.GetAsync("/metrics")).Body;
 

@@ -33,9 +33,12 @@ internal sealed class ObservedBalancer : IDisposable
         }
     }
 
-    public async Task<(string ContentType, string Body)> GetAsync(string path, string? accept = null)
+    public Task<(string ContentType, string Body)> GetAsync(string path, string? accept = null) => GetAsync(WebPort, path, accept);
+
+    /// <summary>GET from the web endpoint of a quill started otherwise (a UDP one, which has no TCP listener to wait for).</summary>
+    public static async Task<(string ContentType, string Body)> GetAsync(int webPort, string path, string? accept = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, WebUrl + path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{webPort}{path}");
         if (accept is not null) request.Headers.TryAddWithoutValidation("Accept", accept);
         using var response = await Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
