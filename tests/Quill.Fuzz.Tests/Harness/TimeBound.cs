@@ -13,16 +13,17 @@ internal static class TimeBound
     private static readonly Dictionary<int, (long Started, Func<string> Print)> Running = [];
     private static Timer? _watchdog;
 
-    public static Action<T> Guard<T>(Action<T> property, Func<T, string> print)
+    /// <param name="slack">How many <see cref="FuzzSettings.HangBound"/>s one input may take.</param>
+    public static Action<T> Guard<T>(Action<T> property, Func<T, string> print, int slack = 1)
     {
         StartWatchdog();
-        var bound = FuzzSettings.HangBound;
+        var bound = FuzzSettings.HangBound * slack;
         return input =>
         {
             if (Timed(property, input, print) <= bound) return;
             var again = Timed(property, input, print);
             if (again > bound)
-                throw new TimeoutException($"input took {again.TotalMilliseconds:F0} ms (bound {bound.TotalMilliseconds:F0} ms)");
+                throw new TimeoutException($"input took {again.TotalMilliseconds:F0} ms (bound {bound.TotalMilliseconds:F0} ms): {Shown(print(input))}");
         };
     }
 
@@ -61,9 +62,10 @@ internal static class TimeBound
                 var input = print();
                 var file = Path.Combine(Path.GetTempPath(), $"quill-fuzz-hang-{Environment.ProcessId}.txt");
                 File.WriteAllText(file, input);
-                var shown = input.Length > 2000 ? input[..2000] + "..." : input;
-                Environment.FailFast($"fuzz: input still running after {limit.TotalSeconds:F0} s (a hang), whole input in {file}: {shown}");
+                Environment.FailFast($"fuzz: input still running after {limit.TotalSeconds:F0} s (a hang), whole input in {file}: {Shown(input)}");
             }
         }
     }
+
+    private static string Shown(string input) => input.Length > 2000 ? input[..2000] + "..." : input;
 }
