@@ -4,7 +4,8 @@
 # the order rotating, so a shared machine's drift falls on all alike. For an A/B of a change to the connection path.
 # Usage: bench/close-ab.sh [--rounds N] [--seconds S] TARGET...
 #   TARGET: LABEL=PATH-TO-QUILL (a quill build) or pen, haproxy, nginx.
-# Prints one JSON record per window (lib/measure.py), then each target's medians and its ratio to the first.
+# Prints one JSON record per window (lib/measure.py), then each target's median CPU per request and the median, over
+# rounds, of its CPU over the first target's in the same round.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -69,13 +70,19 @@ done
 python3 - "$RAW" "${names[@]}" <<'PY'
 import json, statistics, sys
 records = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-first = None
-for target in sys.argv[2:]:
-    rows = [r["metrics"] for r in records if r["target"] == target and "metrics" in r]
-    cpu = sorted(r["cpu_us_per_req"] for r in rows if r.get("cpu_us_per_req") is not None)
-    rps = statistics.median(r["rps"] for r in rows)
-    med = statistics.median(cpu)
-    first = first or med
-    print(f"{target:10} CPU us/req median {med:6.2f} ({cpu[0]:.2f}-{cpu[-1]:.2f}) x{med / first:.3f}"
-          f"  req/s {rps:>8,.0f}  errors {sum(r['errors'] for r in rows)}  n={len(cpu)}")
+names = sys.argv[2:]
+cpu = {}  # (target, round) -> CPU us per request
+for r in records:
+    if r.get("metrics", {}).get("cpu_us_per_req") is not None:
+        cpu[(r["target"], r["rep"])] = r["metrics"]["cpu_us_per_req"]
+rounds = sorted({rnd for _, rnd in cpu})
+for target in names:
+    mine = sorted(v for (t, _), v in cpu.items() if t == target)
+    rps = statistics.median(r["metrics"]["rps"] for r in records if r["target"] == target and "metrics" in r)
+    errors = sum(r["metrics"]["errors"] for r in records if r["target"] == target and "metrics" in r)
+    # Paired: this target's CPU over the first's in the same round, so drift between rounds cancels.
+    paired = [cpu[(target, n)] / cpu[(names[0], n)] for n in rounds if (target, n) in cpu and (names[0], n) in cpu]
+    print(f"{target:10} CPU us/req median {statistics.median(mine):6.2f} ({mine[0]:.2f}-{mine[-1]:.2f})"
+          f"  paired ratio to {names[0]} x{statistics.median(paired):.3f}"
+          f"  req/s {rps:>8,.0f}  errors {errors}  n={len(mine)}")
 PY
