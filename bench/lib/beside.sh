@@ -1,6 +1,6 @@
-# The set-up shared by the scripts that measure one thing beside run.sh (sockmap.sh, scrape-ab.sh): run.sh's backend
-# ports from PORT_BASE (BENCH_PORT_BASE moves them), its libraries, a work directory removed on exit, the peers
-# installed, quill built (QUILL_SRC, QUILL_PREBUILT as for run.sh), this shell on core 0 and the backends started.
+# The set-up shared by the scripts that measure one thing beside run.sh (sockmap.sh, scrape-ab.sh, close-ab.sh):
+# run.sh's backend ports from PORT_BASE (BENCH_PORT_BASE moves them), its libraries, a work directory removed on
+# exit, the peers installed, quill built (QUILL_SRC, QUILL_PREBUILT as for run.sh), this shell on core 0 and the backends started.
 # Usage, with LIB_DIR, CONF_DIR and REPO_DIR set: source "$LIB_DIR/beside.sh"; beside_setup NAME DEFAULT_PORT_BASE
 # Sets PORT_BASE, BACKEND1, BACKEND2, PROXY_BACKEND1, PROXY_BACKEND2, IPERF_PORT, WORK and QUILL_BIN.
 

@@ -294,7 +294,9 @@ internal sealed unsafe class RelayDirection(
         if (filter is null)
         {
             observer?.OnServerData(data);
-            return Send(data) is var sent and < 0 ? sent : read;
+            // The last bytes before the source's EOF: the next pass of Pump passes the EOF on (shutdown, or the close
+            // once the other direction is done too), which sends what the kernel held back.
+            return Send(data, finFollows: _eofSeen && !_destinationShut) is var sent and < 0 ? sent : read;
         }
         var output = loop.FilterOutput;
         output.ResetWrittenCount();
@@ -311,11 +313,11 @@ internal sealed unsafe class RelayDirection(
     }
 
     /// <summary>Sends what was just read (or what the filter made of it); keeps what the destination refused. 0 or -errno.</summary>
-    private long Send(ReadOnlySpan<byte> data)
+    private long Send(ReadOnlySpan<byte> data, bool finFollows = false)
     {
         if (data.IsEmpty) return 0;
         long sent;
-        fixed (byte* bytes = data) sent = Libc.Send(destination.Fd, bytes, data.Length);
+        fixed (byte* bytes = data) sent = Libc.Send(destination.Fd, bytes, data.Length, finFollows);
         if (sent == -Libc.EAGAIN) sent = 0;
         if (sent < 0) return sent;
         Delivered(sent);

@@ -31,6 +31,9 @@ internal static unsafe partial class Libc
 
     private const int MsgPeek = 0x2;
 
+    /// <summary>MSG_MORE: hold the bytes back for what follows (see <see cref="Send"/>).</summary>
+    private const int MsgMore = 0x8000;
+
     public static int Socket(int family, int type) => Check(socket(family, type | SockNonBlock | SockCloexec, 0));
 
     public static int Accept(int listener, byte* address, int* length)
@@ -48,11 +51,14 @@ internal static unsafe partial class Libc
 
     public static int Bind(int fd, byte* address, int length) => Check(bind(fd, address, length));
 
-    public static long Send(int fd, byte* buffer, int length)
+    /// <param name="finFollows">The FIN (shutdown or close) comes next: the kernel holds a short tail back until then and
+    /// sends the FIN in the same segment, instead of a segment of its own that the peer must take in and acknowledge.</param>
+    public static long Send(int fd, byte* buffer, int length, bool finFollows = false)
     {
+        var flags = finFollows ? MsgNoSignal | MsgMore : MsgNoSignal;
         while (true)
         {
-            var n = send(fd, buffer, (nuint)length, MsgNoSignal);
+            var n = send(fd, buffer, (nuint)length, flags);
             if (n >= 0) return n;
             var errno = Marshal.GetLastPInvokeError();
             if (errno != EINTR) return -errno;
