@@ -136,14 +136,16 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     {
         if (_state != State.Relaying) return null;
         if (InKernel && !LeaveKernel(drainDeadline)) return null;
+        // First, while the relay is still whole: when a pipe cannot be emptied (IOException), the caller's AbortNow must
+        // find it open to close it, not a connection already taken out of the loop and left unwatched.
+        var up = _toServer!.HandOver(_pipes);
+        var down = _toClient!.HandOver(_pipes);
         _state = State.Closed;
         StopTiming();
         _home.Idle.Forget(this);
         _home.Live.Remove(this);
         _loop.Remove(_client.Fd, _client.Slot);
         _loop.Remove(_server.Fd, _server.Slot);
-        var up = _toServer!.HandOver(_pipes);
-        var down = _toClient!.HandOver(_pipes);
         return new MovedRelay(_client.Fd, _server.Fd, _lifecycle.HandedOver(), up, down);
     }
 
