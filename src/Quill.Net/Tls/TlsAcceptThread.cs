@@ -9,7 +9,8 @@ namespace Quill.Net.Tls;
 /// So a loop thread that accepts a TLS client becomes SCHED_BATCH: it keeps its share of the CPU, but when woken it
 /// waits until the handshake thread sleeps or its time slice ends, then accepts every client that came meanwhile, as
 /// HAProxy's single thread finishes the work in hand before it accepts. On a core with nothing else to run it accepts
-/// at once.
+/// at once. A thread the loop starts afterwards inherits the policy (the runtime's socket, timer and pool threads exist
+/// by the first client; a pool worker added later would only lose its wake-up preemption).
 /// </summary>
 internal static class TlsAcceptThread
 {
