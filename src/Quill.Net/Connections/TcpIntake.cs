@@ -168,6 +168,7 @@ public sealed class TcpIntake : IDisposable
         };
         if (path == ClientPath.Tls)
         {
+            TlsAcceptThread.YieldToHandshakes();
             var tls = new TlsConnection(RelayEngine.Adopt(fd), _services.Tls!, lifecycle, _services.Log, _time, _stopping);
             lifecycle.Start(tls, tls, fd);
             return;
