@@ -69,9 +69,9 @@ public sealed class ServerSelector
     }
 
     /// <summary>
-    /// Records the client (unless client_acl denies it and there is no abuse server), picks the initial server and reserves a connection on the first server that accepts
-    /// (initial pick, then the failover scan, then the emergency server). <paramref name="client"/> is null for
-    /// unix-socket clients.
+    /// Records the client (unless client_acl denies it and there is no abuse server), picks the initial server and
+    /// reserves a connection on the first server that accepts (initial pick, then the failover scan, then the
+    /// emergency server). <paramref name="client"/> is null for unix-socket clients.
     /// </summary>
     public ConnectionAttempt Begin(IPAddress? client, int clientPort)
     {
@@ -80,26 +80,24 @@ public sealed class ServerSelector
         {
             var context = ReadContext();
             var attempt = new ConnectionAttempt { Client = client, Server = ServerIndex.None, ClientSlot = ClientTable.NoSlot };
-            if (Admission?.AllowsClient(client) == false)
+            attempt.Denied = Admission?.AllowsClient(client) == false;
+            // pen records a client before its client_acl check, so one it then closes took a slot (evicting a client
+            // that sticks to its server) and showed in recent; here only one the abuse server takes is.
+            if (attempt.Denied && Servers.Abuse is null)
             {
-                attempt.Denied = true;
-                // pen records a client before its client_acl check, so one it then closes took a slot (evicting a
-                // client that sticks to its server) and showed in recent; here only one the abuse server takes is.
-                if (Servers.Abuse is null)
-                {
-                    attempt.InitialServer = ServerIndex.None;
-                    return attempt;
-                }
-
-                attempt.ClientSlot = Clients.Record(key, out var abuseGeneration);
-                attempt.ClientGeneration = abuseGeneration;
-                attempt.InitialServer = ServerIndex.Abuse;
-                _serverGate.TryReserve(attempt.InitialServer, ref attempt, context);
+                attempt.InitialServer = ServerIndex.None;
                 return attempt;
             }
 
             attempt.ClientSlot = Clients.Record(key, out var generation);
             attempt.ClientGeneration = generation;
+            if (attempt.Denied)
+            {
+                attempt.InitialServer = ServerIndex.Abuse;
+                _serverGate.TryReserve(attempt.InitialServer, ref attempt, context);
+                return attempt;
+            }
+
             var stored = Clients.StoredServer(attempt.ClientSlot, generation);
             attempt.InitialServer = InitialServer(new PickRequest(key, clientPort, stored, context));
             if (!_serverGate.TryReserve(attempt.InitialServer, ref attempt, context))
