@@ -90,11 +90,11 @@ internal sealed unsafe class EventLoop : IDisposable
     }
 
     /// <summary>
-    /// From now on wakes for <paramref name="fd"/> only when its peer shuts down or it fails (the kernel moves its
-    /// bytes: see <see cref="Sockmap.SockmapRelay"/>). 0 or -errno.
+    /// From now on wakes for <paramref name="fd"/> only for <paramref name="events"/>, edge-triggered, and a failure
+    /// (the kernel moves its bytes: see <see cref="Sockmap.SockmapRelay"/>). 0 or -errno.
     /// </summary>
-    public int WatchEndsOnly(int fd, int slot, int tag) =>
-        Libc.EpollModify(_epoll, fd, Libc.EpollRdHup | Libc.EpollEdgeTriggered, ((ulong)(uint)tag << 32) | (uint)slot);
+    public int Rewatch(int fd, int slot, int tag, uint events) =>
+        Libc.EpollModify(_epoll, fd, events | Libc.EpollEdgeTriggered, ((ulong)(uint)tag << 32) | (uint)slot);
 
     /// <summary>Forgets a slot whose descriptor is closed (or removed); events already fetched for it are dropped.</summary>
     public void Release(int slot)

@@ -1,0 +1,100 @@
+namespace Quill.Net.Sockmap;
+
+/// <summary>
+/// Backpressure for one kernel-relayed direction. The kernel takes every byte that reaches the source (the verdict
+/// program consumes it from the receive queue, so the source's window stays open) and queues it for the destination
+/// however slowly that one's peer reads. So quill bounds what it holds, the bytes taken from the source that have not
+/// reached the destination's send queue, by <see cref="Limit"/>, as the event loop bounds its own buffer:
+/// <list type="number">
+/// <item>The program spends a per-source budget and, when it runs out, writes the source's cookie into a ring buffer
+/// whose descriptor wakes the loop (<see cref="SockmapProgram"/>): nothing per byte or per message happens in quill.</item>
+/// <item>The loop looks (<see cref="Spent"/>): with less than half the limit held, it refills the budget to what
+/// the limit leaves; else it pauses the source (out of the verdicts map: bytes wait in its receive queue, its window
+/// closes, its peer stops).</item>
+/// <item>While paused, each time the destination's send queue frees room (EPOLLOUT) the loop looks again
+/// (<see cref="Look"/>) and, below half the limit, refills and unpauses: what waited goes on, in order.</item>
+/// </list>
+/// A source whose FIN came while paused cannot rejoin (the kernel takes only established sockets): once the
+/// destination has taken everything the kernel took, the loop relays the rest of that direction itself.
+/// </summary>
+internal sealed class SockmapPressure(SockmapRelay sockmap, SockmapLeg leg, ulong sourceCookie)
+{
+    /// <summary>The most the kernel holds for one direction before its source is paused (the event loop holds a pipe of 1 MiB).</summary>
+    public const int Limit = 4 * 1024 * 1024;
+
+    private long _lastHeld = long.MaxValue;
+
+    /// <summary>The source's socket cookie: the name the program gives it in the ring.</summary>
+    public ulong SourceCookie => sourceCookie;
+
+    /// <summary>The source is out of the verdicts map: bytes wait in its receive queue.</summary>
+    public bool Paused => PausedTaken >= 0;
+
+    /// <summary>While paused: the bytes the kernel took from the source, exactly; else -1.</summary>
+    public long PausedTaken { get; private set; } = -1;
+
+    /// <summary>The program said the source's budget is spent: refills it or pauses the source.</summary>
+    /// <returns>True when the source is paused now.</returns>
+    public bool Spent(int sourceFd, int destinationFd)
+    {
+        if (Paused) return true;
+        var taken = SockmapLeg.Taken(sourceFd);
+        if (taken < 0) return false;
+        var held = taken - leg.DeliveredSoFar(destinationFd);
+        if (held < Limit / 2)
+        {
+            sockmap.Refill(sourceCookie, Limit - held);
+            return false;
+        }
+        Pause(sourceFd);
+        return Paused;
+    }
+
+    /// <summary>Pauses the source, knowing exactly what the kernel took from it (see <see cref="SockmapRelay.PauseCounted"/>).</summary>
+    public bool Pause(int sourceFd)
+    {
+        if (Paused) return true;
+        PausedTaken = sockmap.PauseCounted(sourceFd);
+        _lastHeld = long.MaxValue;
+        return Paused;
+    }
+
+    /// <summary>Paused: looks whether the destination has taken enough to go on, and if so unpauses the source.</summary>
+    public PressureLook Look(int sourceFd, int destinationFd)
+    {
+        if (!Paused) return PressureLook.Flowing;
+        var held = PausedTaken - leg.DeliveredSoFar(destinationFd);
+        var progress = held < _lastHeld;
+        _lastHeld = held;
+        if (held >= Limit / 2) return progress ? PressureLook.Moving : PressureLook.Stalled;
+        if (!Interop.Libc.FinArrived(sourceFd))
+        {
+            // Refilled first: the program must find a budget for what waited, which it takes at once.
+            sockmap.Refill(sourceCookie, Limit - held);
+            if (sockmap.Unpause(sourceFd))
+            {
+                PausedTaken = -1;
+                return PressureLook.Flowing;
+            }
+        }
+        if (held > 0) return PressureLook.Moving;
+        return PressureLook.Stranded;
+    }
+}
+
+/// <summary>What a look at a paused direction found.</summary>
+internal enum PressureLook
+{
+    /// <summary>Not paused (any more): the kernel relays.</summary>
+    Flowing,
+
+    /// <summary>Still paused; the destination took bytes since the last look: look again soon.</summary>
+    Moving,
+
+    /// <summary>Still paused; the destination took nothing since the last look: wait for it (EPOLLOUT).</summary>
+    Stalled,
+
+    /// <summary>Still paused, cannot rejoin (its FIN came), and the destination has everything the kernel took: the
+    /// loop relays the rest from the source's receive queue.</summary>
+    Stranded,
+}
