@@ -239,6 +239,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         }
         _toServer!.Recount();
         _toClient!.Recount();
+        WatchKernel();
         var quiet = Math.Min(_toServer.KernelQuietMs, _toClient.KernelQuietMs);
         if (quiet == uint.MaxValue) return;
         LastActive = Math.Max(LastActive, _loop.Now - _loop.Ticks(TimeSpan.FromMilliseconds(quiet)));

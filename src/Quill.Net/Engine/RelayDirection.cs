@@ -105,6 +105,7 @@ internal sealed unsafe class RelayDirection(
         var received = _kernel.Received(source.Fd, finReceived: _eofSeen || source.PeerClosed);
         // Paused, the source's counter goes on with what waits in its receive queue, not taken yet.
         if (_pressure is { Paused: true } paused) received = Math.Min(received, paused.PausedTaken);
+        else if (_pressure?.Overdue(received) == true) KernelBudgetSpent();
         if (received <= _kernelReported) return;
         Delivered(received - _kernelReported);
         _kernelReported = received;

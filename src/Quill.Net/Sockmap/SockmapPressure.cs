@@ -8,11 +8,14 @@ namespace Quill.Net.Sockmap;
 /// <list type="number">
 /// <item>The program spends a per-source budget and, when it runs out, writes the source's cookie into a ring buffer
 /// whose descriptor wakes the loop (<see cref="SockmapProgram"/>): nothing per byte or per message happens in quill.</item>
-/// <item>The loop looks (<see cref="Spent"/>): with less than half the limit held, it refills the budget to what
-/// the limit leaves; else it pauses the source (out of the verdicts map: bytes wait in its receive queue, its window
-/// closes, its peer stops).</item>
+/// <item>The loop looks (<see cref="Spent"/>): with less than a quarter of the limit held, it refills the budget so
+/// that it runs out when half the limit could be held; else it pauses the source (out of the verdicts map: bytes wait
+/// in its receive queue, its window closes, its peer stops). The other half is for the bytes that arrive while the
+/// loop wakes.</item>
 /// <item>While paused, each time the destination's send queue frees room (EPOLLOUT) the loop looks again
-/// (<see cref="Look"/>) and, below half the limit, refills and unpauses: what waited goes on, in order.</item>
+/// (<see cref="Look"/>) and, below a quarter of the limit, refills and unpauses: what waited goes on, in order.</item>
+/// <item>The once-a-second count (<see cref="Overdue"/>) looks too when the kernel took a whole limit since the last
+/// look, in case a ring record came late.</item>
 /// </list>
 /// A source whose FIN came while paused cannot rejoin (the kernel takes only established sockets): once the
 /// destination has taken everything the kernel took, the loop relays the rest of that direction itself.
@@ -22,7 +25,19 @@ internal sealed class SockmapPressure(SockmapRelay sockmap, SockmapLeg leg, ulon
     /// <summary>The most the kernel holds for one direction before its source is paused (the event loop holds a pipe of 1 MiB).</summary>
     public const int Limit = 4 * 1024 * 1024;
 
+    /// <summary>A budget runs out when this much could be held; see <see cref="Limit"/> for the other half.</summary>
+    public const int Budget = Limit / 2;
+
+    /// <summary>Held bytes below which the source goes on (refilled, or unpaused).</summary>
+    private const int Resume = Limit / 4;
+
+    /// <summary>The budget after a look that could not decide: the next look comes this much later.</summary>
+    private const int Retry = 256 * 1024;
+
     private long _lastHeld = long.MaxValue;
+
+    /// <summary>The bytes taken from the source when the loop last refilled its budget.</summary>
+    private long _lookedAt;
 
     /// <summary>The source's socket cookie: the name the program gives it in the ring.</summary>
     public ulong SourceCookie => sourceCookie;
@@ -39,15 +54,16 @@ internal sealed class SockmapPressure(SockmapRelay sockmap, SockmapLeg leg, ulon
     {
         if (Paused) return true;
         var taken = SockmapLeg.Taken(sourceFd);
-        if (taken < 0) return false;
-        var held = taken - leg.DeliveredSoFar(destinationFd);
-        if (held < Limit / 2)
+        var held = taken < 0 ? -1 : taken - leg.DeliveredSoFar(destinationFd);
+        if (held is >= 0 and < Resume)
         {
-            sockmap.Refill(sourceCookie, Limit - held);
+            Refill(taken, held);
             return false;
         }
-        Pause(sourceFd);
-        return Paused;
+        if (held >= 0 && Pause(sourceFd)) return true;
+        // Unknown, or a pause that never read clean (segments kept coming between the readings): soon again.
+        sockmap.Refill(sourceCookie, Retry);
+        return false;
     }
 
     /// <summary>Pauses the source, knowing exactly what the kernel took from it (see <see cref="SockmapRelay.PauseCounted"/>).</summary>
@@ -66,11 +82,11 @@ internal sealed class SockmapPressure(SockmapRelay sockmap, SockmapLeg leg, ulon
         var held = PausedTaken - leg.DeliveredSoFar(destinationFd);
         var progress = held < _lastHeld;
         _lastHeld = held;
-        if (held >= Limit / 2) return progress ? PressureLook.Moving : PressureLook.Stalled;
+        if (held >= Resume) return progress ? PressureLook.Moving : PressureLook.Stalled;
         if (!Interop.Libc.FinArrived(sourceFd))
         {
             // Refilled first: the program must find a budget for what waited, which it takes at once.
-            sockmap.Refill(sourceCookie, Limit - held);
+            Refill(PausedTaken, held);
             if (sockmap.Unpause(sourceFd))
             {
                 PausedTaken = -1;
@@ -79,6 +95,15 @@ internal sealed class SockmapPressure(SockmapRelay sockmap, SockmapLeg leg, ulon
         }
         if (held > 0) return PressureLook.Moving;
         return PressureLook.Stranded;
+    }
+
+    /// <summary>Not paused, and the kernel took a whole <see cref="Limit"/> since the last refill: look now.</summary>
+    public bool Overdue(long taken) => !Paused && taken - _lookedAt >= Limit;
+
+    private void Refill(long taken, long held)
+    {
+        _lookedAt = taken;
+        sockmap.Refill(sourceCookie, Budget - held);
     }
 }
 

@@ -14,7 +14,7 @@ namespace Quill.Net.Sockmap;
 ///     } else {
 ///         __s64 before = __sync_fetch_and_add(budget, -(__s64)skb->len);
 ///         if (before > 0 &amp;&amp; before &lt;= skb->len                  // this skb spent the budget: quill must look
-///             &amp;&amp; bpf_ringbuf_output(&amp;spent, &amp;cookie, 8, 0) != 0)
+///             &amp;&amp; bpf_ringbuf_output(&amp;spent, &amp;cookie, 8, BPF_RB_FORCE_WAKEUP) != 0)
 ///             *budget = 1;                        // the ring was full: the next skb tries again
 ///     }
 ///     return bpf_sk_redirect_hash(skb, &amp;targets, &amp;cookie, 0);  // out of the other socket of its connection
@@ -24,7 +24,9 @@ namespace Quill.Net.Sockmap;
 /// names the server socket they leave by, and back. Flags 0 means egress: the bytes are sent, not received.
 /// <c>budgets</c> holds, per source socket, how many more bytes the kernel may take from it before quill looks at
 /// how much of them the destination has not taken yet (<see cref="SockmapPressure"/>); quill refills it or pauses the
-/// source. The program cannot hold an skb back (the bytes are acknowledged already), so it only ever says when.
+/// source. The program cannot hold an skb back (the bytes are acknowledged already), so it only ever says when. Each
+/// record wakes the reader (BPF_RB_FORCE_WAKEUP): one comes per megabytes, and the kernel's own choice (wake only
+/// when the reader has caught up) was seen to leave one unread for seconds.
 /// </summary>
 internal static class SockmapProgram
 {
@@ -35,6 +37,7 @@ internal static class SockmapProgram
     private const int HelperSkRedirectHash = 72;
     private const int HelperRingbufOutput = 130;
     private const int NoExist = 1;
+    private const int ForceWakeup = 2;
     private const byte PseudoMapDescriptor = 1;
 
     // Opcodes (class | size/source | mode/operation).
@@ -62,7 +65,7 @@ internal static class SockmapProgram
 
     private const short CookieSlot = -8, RestSlot = -16;
 
-    /// <param name="budget">Bytes a source socket's first budget allows (see <see cref="SockmapPressure.Limit"/>).</param>
+    /// <param name="budget">Bytes a source socket's first budget allows (see <see cref="SockmapPressure.Budget"/>).</param>
     public static ulong[] Verdict(int targetsMap, int budgetsMap, int spentRing, int budget) =>
     [
         /*  0 */ Instruction(LoadWord, Length, Context, 0, 0),              // r7 = skb->len
@@ -89,7 +92,7 @@ internal static class SockmapProgram
         /* 21 */ Instruction(MoveRegister, Argument2, FramePointer, 0, 0),  // r2 = &cookie
         /* 22 */ Instruction(AddImmediate, Argument2, 0, 0, CookieSlot),
         /* 23 */ Instruction(MoveImmediate, Argument3, 0, 0, sizeof(ulong)),
-        /* 24 */ Instruction(MoveImmediate, Argument4, 0, 0, 0),
+        /* 24 */ Instruction(MoveImmediate, Argument4, 0, 0, ForceWakeup),
         /* 25 */ Instruction(Call, 0, 0, 0, HelperRingbufOutput),
         /* 26 */ Instruction(JumpIfEqual, Result, 0, 13, 0),                // sent: to 40
         /* 27 */ Instruction(StoreImmediateDouble, Budget, 0, 0, 1),        // *budget = 1

@@ -50,7 +50,7 @@ internal sealed class SockmapRelay : IDisposable
         if (result >= 0)
         {
             result = program = Libc.BpfLoadProgram(Libc.BpfProgTypeSkSkb,
-                SockmapProgram.Verdict(targets, budgets, spent!.Fd, SockmapPressure.Limit), out verifier);
+                SockmapProgram.Verdict(targets, budgets, spent!.Fd, SockmapPressure.Budget), out verifier);
         }
         if (result >= 0) result = Libc.BpfAttach(program, verdicts, Libc.BpfSkSkbStreamVerdict);
         if (result >= 0)
