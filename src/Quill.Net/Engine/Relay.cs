@@ -41,6 +41,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     private bool _deferred;
     private MovedRelay? _carried;
     private int _drainLooks;
+    private bool _soon;
     private ulong _clientCookie;
     private ulong _serverCookie;
     private uint _clientEvents = AllEvents;
@@ -300,7 +301,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             if (_loop.Now >= _connectDeadline) FailOver(Libc.ETIMEDOUT);
             return;
         }
-        _deferred = false;
+        (_deferred, _soon) = (false, false);
         Run();
     }
 
@@ -451,8 +452,8 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             {
                 if (_serverCookie != 0) WatchKernel();
                 if (_toServer.Draining || _toClient.Draining) LookAgainSoon();
-                else if (_toServer.KernelLookDue || _toClient.KernelLookDue) StartTiming();
                 else StopTiming();
+                if (_toServer.KernelLookDue || _toClient.KernelLookDue) LookSoon();
                 return;
             }
         }
@@ -472,6 +473,14 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             return;
         }
         StartTiming();
+    }
+
+    /// <summary>A paused direction's destination is taking bytes: look again in a millisecond, once.</summary>
+    private void LookSoon()
+    {
+        if (_soon) return;
+        _soon = true;
+        _loop.Soon(this);
     }
 
     /// <summary>Looks again every tick until <see cref="StopTiming"/>.</summary>

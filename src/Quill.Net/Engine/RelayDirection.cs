@@ -71,8 +71,8 @@ internal sealed unsafe class RelayDirection(
     /// <summary>Backpressure has paused the kernel-relayed source: the destination's EPOLLOUT says when to look again.</summary>
     public bool KernelPaused => _pressure is { Paused: true };
 
-    /// <summary>Paused, and the destination took room since the last look: the kernel may be moving bytes now that
-    /// no EPOLLOUT will follow, so look again on the next tick.</summary>
+    /// <summary>Paused, and the destination has room: the kernel's work queue is sending to it, which no EPOLLOUT will
+    /// announce, so look again soon.</summary>
     public bool KernelLookDue { get; private set; }
 
     /// <summary>Milliseconds since data last arrived at a kernel-relayed source, as of the last <see cref="Recount"/>.</summary>
@@ -95,7 +95,7 @@ internal sealed unsafe class RelayDirection(
     public void KernelBudgetSpent()
     {
         if (_pressure is null || _kernelTaken >= 0 || _pressure.Paused) return;
-        if (_pressure.Spent(source.Fd, destination.Fd)) destination.Writable = false;
+        _ = _pressure.Spent(source.Fd, destination.Fd);
     }
 
     /// <summary>A kernel-relayed direction counts what the kernel moved since it last looked.</summary>
@@ -214,24 +214,14 @@ internal sealed unsafe class RelayDirection(
     /// <returns>True when the source is no longer paused.</returns>
     private bool Relieve()
     {
-        var room = destination.Writable;
-        destination.Writable = false;
-        switch (_pressure!.Look(source.Fd, destination.Fd))
+        var look = _pressure!.Look(source.Fd, destination.Fd);
+        KernelLookDue = look == PressureLook.Moving;
+        if (look == PressureLook.Stranded)
         {
-            case PressureLook.Flowing:
-                KernelLookDue = false;
-                return true;
-            case PressureLook.Stranded:
-                QuitKernel(_pressure.PausedTaken);
-                (source.Readable, destination.Writable) = (true, true);
-                return true;
-            case PressureLook.Moving:
-                KernelLookDue = true;
-                return false;
-            default:
-                KernelLookDue = room;
-                return false;
+            QuitKernel(_pressure.PausedTaken);
+            (source.Readable, destination.Writable) = (true, true);
         }
+        return look is PressureLook.Flowing or PressureLook.Stranded;
     }
 
     /// <summary>
@@ -253,7 +243,6 @@ internal sealed unsafe class RelayDirection(
     {
         if (_kernelTaken < 0) return;
         _kernelTaken = -1;
-        destination.Writable = true;
         Relieve();
     }
 

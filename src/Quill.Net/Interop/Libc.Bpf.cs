@@ -161,6 +161,18 @@ internal static unsafe partial class Libc
         return (returned & EpollRdHup) != 0 && (returned & EpollErr) == 0;
     }
 
+    /// <summary>
+    /// The socket's send queue has room (poll(2), POLLOUT). Asked of a TCP socket that has none, this marks it so that
+    /// it reports EPOLLOUT once its peer has acknowledged enough.
+    /// </summary>
+    public static bool Writable(int fd)
+    {
+        var entry = stackalloc int[2];
+        entry[0] = fd;
+        entry[1] = (int)EpollOut;
+        return poll(entry, 1, 0) == 1 && ((uint)(ushort)(entry[1] >> 16) & EpollOut) != 0;
+    }
+
     /// <summary>SIOCOUTQ: bytes in the send queue not yet acknowledged by the peer; 0 if unknown.</summary>
     public static int UnackedBytes(int fd)
     {

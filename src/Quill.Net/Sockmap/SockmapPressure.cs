@@ -34,8 +34,6 @@ internal sealed class SockmapPressure(SockmapRelay sockmap, SockmapLeg leg, ulon
     /// <summary>The budget after a look that could not decide: the next look comes this much later.</summary>
     private const int Retry = 256 * 1024;
 
-    private long _lastHeld = long.MaxValue;
-
     /// <summary>The bytes taken from the source when the loop last refilled its budget.</summary>
     private long _lookedAt;
 
@@ -71,7 +69,6 @@ internal sealed class SockmapPressure(SockmapRelay sockmap, SockmapLeg leg, ulon
     {
         if (Paused) return true;
         PausedTaken = sockmap.PauseCounted(sourceFd);
-        _lastHeld = long.MaxValue;
         return Paused;
     }
 
@@ -80,9 +77,7 @@ internal sealed class SockmapPressure(SockmapRelay sockmap, SockmapLeg leg, ulon
     {
         if (!Paused) return PressureLook.Flowing;
         var held = PausedTaken - leg.DeliveredSoFar(destinationFd);
-        var progress = held < _lastHeld;
-        _lastHeld = held;
-        if (held >= Resume) return progress ? PressureLook.Moving : PressureLook.Stalled;
+        if (held >= Resume) return Waiting(destinationFd);
         if (!Interop.Libc.FinArrived(sourceFd))
         {
             // Refilled first: the program must find a budget for what waited, which it takes at once.
@@ -93,9 +88,15 @@ internal sealed class SockmapPressure(SockmapRelay sockmap, SockmapLeg leg, ulon
                 return PressureLook.Flowing;
             }
         }
-        if (held > 0) return PressureLook.Moving;
-        return PressureLook.Stranded;
+        return held > 0 ? Waiting(destinationFd) : PressureLook.Stranded;
     }
+
+    /// <summary>
+    /// Still paused. A destination with room in its send queue is being fed by the kernel's work queue, which no event
+    /// announces: look again soon. A full one wakes the loop with EPOLLOUT once its peer reads (asking marks it so).
+    /// </summary>
+    private static PressureLook Waiting(int destinationFd) =>
+        Interop.Libc.Writable(destinationFd) ? PressureLook.Moving : PressureLook.Stalled;
 
     /// <summary>Not paused, and the kernel took a whole <see cref="Limit"/> since the last refill: look now.</summary>
     public bool Overdue(long taken) => !Paused && taken - _lookedAt >= Limit;
@@ -113,10 +114,10 @@ internal enum PressureLook
     /// <summary>Not paused (any more): the kernel relays.</summary>
     Flowing,
 
-    /// <summary>Still paused; the destination took bytes since the last look: look again soon.</summary>
+    /// <summary>Still paused; the destination has room, so the kernel is sending to it: look again soon.</summary>
     Moving,
 
-    /// <summary>Still paused; the destination took nothing since the last look: wait for it (EPOLLOUT).</summary>
+    /// <summary>Still paused; the destination's send queue is full: wait for its EPOLLOUT.</summary>
     Stalled,
 
     /// <summary>Still paused, cannot rejoin (its FIN came), and the destination has everything the kernel took: the

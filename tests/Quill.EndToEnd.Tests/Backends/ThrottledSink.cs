@@ -17,6 +17,7 @@ internal sealed class ThrottledSink : IDisposable
     private readonly long _bytesPerSecond;
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<(byte[] Sha256, long Length)> _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _readSoFar;
 
     /// <param name="bytesPerSecond">The most it reads a second once released.</param>
     /// <param name="released">Reads from the start; else only after <see cref="Release"/>.</param>
@@ -34,6 +35,9 @@ internal sealed class ThrottledSink : IDisposable
     /// <summary>The hash and length of what the first connection received, once the client closed its side.</summary>
     public Task<(byte[] Sha256, long Length)> Received => _received.Task;
 
+    /// <summary>The bytes the first connection has read so far.</summary>
+    public long ReadSoFar => Interlocked.Read(ref _readSoFar);
+
     public void Release() => _released.TrySetResult();
 
     private async Task ServeAsync(Socket connection, CancellationToken stopping)
@@ -49,6 +53,7 @@ internal sealed class ThrottledSink : IDisposable
             if (read == 0) break;
             hash.AppendData(buffer, 0, read);
             length += read;
+            Interlocked.Exchange(ref _readSoFar, length);
             var due = TimeSpan.FromSeconds((double)length / _bytesPerSecond) - clock.Elapsed;
             if (due > TimeSpan.Zero) await Task.Delay(due, stopping).ConfigureAwait(false);
         }
