@@ -89,13 +89,13 @@ internal sealed unsafe class RelayDirection(
     public void HandToKernel(SockmapLeg leg, SockmapPressure pressure) => (_kernel, _pressure) = (leg, pressure);
 
     /// <summary>
-    /// The program has spent the source's budget: refill it, or pause the source (the destination's EPOLLOUT edges
-    /// count from now). Not while a takeover holds it paused: that one looks when it lets go.
+    /// The program has spent the source's budget: refill it, or pause the source. Not while a takeover holds it
+    /// paused: that one looks when it lets go.
     /// </summary>
     public void KernelBudgetSpent()
     {
         if (_pressure is null || _kernelTaken >= 0 || _pressure.Paused) return;
-        _ = _pressure.Spent(source.Fd, destination.Fd);
+        _pressure.Spent(source.Fd, destination.Fd);
     }
 
     /// <summary>A kernel-relayed direction counts what the kernel moved since it last looked.</summary>
@@ -195,7 +195,7 @@ internal sealed unsafe class RelayDirection(
         // Paused by a takeover (its pass decides), or by backpressure and the destination has not taken enough yet.
         if (_kernelTaken >= 0 || _pressure is { Paused: true } && !Relieve())
             return source.Ending && !source.PeerClosed ? PumpOutcome.Failed : PumpOutcome.Waiting;
-        // Stranded: the loop relays the rest.
+        // Drained after a pause: the loop relays the rest.
         if (_kernel is null) return null;
         if (!source.Ending) return PumpOutcome.Waiting;
         if (!source.PeerClosed) return PumpOutcome.Failed;
@@ -207,21 +207,21 @@ internal sealed unsafe class RelayDirection(
     }
 
     /// <summary>
-    /// Backpressure: looks whether the destination has taken enough for the paused source to go on (see
-    /// <see cref="SockmapPressure.Look"/>). A source that cannot rejoin the kernel (its FIN came) is left to the loop
-    /// once the destination has every byte the kernel took: the rest waits, in order, in its receive queue.
+    /// Backpressure: looks whether the destination has taken every byte the kernel took from the paused source (see
+    /// <see cref="SockmapPressure.Look"/>); if so the direction is the loop's from now on: the rest waits, in order, in
+    /// the source's receive queue.
     /// </summary>
     /// <returns>True when the source is no longer paused.</returns>
     private bool Relieve()
     {
-        var look = _pressure!.Look(source.Fd, destination.Fd);
+        var look = _pressure!.Look(destination.Fd);
         KernelLookDue = look == PressureLook.Moving;
-        if (look == PressureLook.Stranded)
+        if (look == PressureLook.Drained)
         {
             QuitKernel(_pressure.PausedTaken);
             (source.Readable, destination.Writable) = (true, true);
         }
-        return look is PressureLook.Flowing or PressureLook.Stranded;
+        return look is PressureLook.Flowing or PressureLook.Drained;
     }
 
     /// <summary>
@@ -236,8 +236,8 @@ internal sealed unsafe class RelayDirection(
     }
 
     /// <summary>
-    /// Undoes <see cref="PauseKernel"/> (the relay stays in this process, relayed by the kernel): backpressure decides
-    /// whether the source goes on now or waits for its destination.
+    /// Undoes <see cref="PauseKernel"/>: the relay stays in this process, and the source stays paused as backpressure
+    /// pauses one; the loop relays the direction once the destination has what the kernel took.
     /// </summary>
     public void UnpauseKernel()
     {

@@ -120,7 +120,7 @@ internal sealed class SockmapRelay : IDisposable
     private bool Pause(int fd) => Libc.SocketCookie(fd) is var cookie and not 0 && Libc.BpfDelete(_verdicts, cookie) >= 0;
 
     /// <summary>Undoes <see cref="Pause"/>: what queued meanwhile is redirected after what went before.</summary>
-    public bool Unpause(int fd)
+    private bool Unpause(int fd)
     {
         var cookie = Libc.SocketCookie(fd);
         if (cookie == 0 || Libc.BpfPutSocket(_verdicts, cookie, fd) < 0) return false;
