@@ -6,7 +6,6 @@ using Quill.Net.Engine;
 using Quill.Net.Listening;
 using Quill.Net.Sockmap;
 using Quill.Net.Takeover;
-using Quill.Net.Tls;
 
 namespace Quill.Net.Connections;
 
@@ -161,19 +160,13 @@ public sealed class TcpIntake : IDisposable
             _ = ServeDummyAsync(fd);
             return;
         }
-        var kind = path == ClientPath.Tls ? ConnectionKind.Tls : ConnectionKind.Tcp;
+        var tls = _services.Tls;
+        var kind = tls is null ? ConnectionKind.Tcp : ConnectionKind.Tls;
         var lifecycle = new ConnectionLifecycle(_services, address, port, _services.SettingsForNewClient(), kind, _ended)
         {
             AnnouncedDestination = announcedDestination,
         };
-        if (path == ClientPath.Tls)
-        {
-            TlsAcceptThread.YieldToHandshakes();
-            var tls = new TlsConnection(RelayEngine.Adopt(fd), _services.Tls!, lifecycle, _services.Log, _time, _stopping);
-            lifecycle.Start(tls, tls, fd);
-            return;
-        }
-        var relay = RelayEngine.RelayFor(fd, lifecycle);
+        var relay = RelayEngine.RelayFor(fd, lifecycle, tls);
         lifecycle.Start(relay, relay, fd);
     }
 
