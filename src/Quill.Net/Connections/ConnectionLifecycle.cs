@@ -9,7 +9,7 @@ using Quill.Net.Takeover;
 namespace Quill.Net.Connections;
 
 /// <summary>
-/// One client connection from accept to close, the same sequence for every transport (event loop, TLS, UDP):
+/// One client connection from accept to close, the same sequence for every transport (event loop, plain or TLS; UDP):
 /// <code>
 ///   Start          choose a server (selection, client_acl, client table), list the connection
 ///   → connector    connect, and on each ConnectFailed blacklist and fail over (then emergency, abuse)

@@ -20,7 +20,6 @@ public sealed class TcpIntake : IDisposable
     private readonly RelayIntakeHost _host;
     private readonly RelayEngine _engine;
     private readonly ConnectionServices _services;
-    private readonly TimeProvider _time;
     private readonly Action _ended;
     private CancellationToken _stopping;
     private int _open;
@@ -34,7 +33,6 @@ public sealed class TcpIntake : IDisposable
     {
         ArgumentNullException.ThrowIfNull(services);
         _services = services;
-        _time = time;
         _connectionsMax = connectionsMax;
         _ended = Ended;
         _host = new RelayIntakeHost(this);

@@ -1,6 +1,5 @@
 using System.Security.Authentication;
 using Quill.Core.Configuration;
-using Quill.Core.Tls;
 using Quill.Net.Interop;
 
 namespace Quill.Net.Tls;
@@ -21,9 +20,9 @@ internal sealed record SslContextPolicy(int MinVersion, int MaxVersion, string T
         var min = protocols.HasFlag(SslProtocols.Tls12) && tls12.Length > 0 ? LibSsl.Tls12Version : LibSsl.Tls13Version;
         var max = protocols.HasFlag(SslProtocols.Tls13) ? LibSsl.Tls13Version : LibSsl.Tls12Version;
         // A FIN without close_notify is the end of the stream, as most clients end; renegotiation is refused, as
-        // nginx and HAProxy refuse it (it lets one client make the server do handshakes at will).
-        var flags = LibSsl.OptionIgnoreUnexpectedEof | LibSsl.OptionNoRenegotiation;
-        if (options.SslOptions.HasFlag(SslOptions.CipherServerPreference)) flags |= LibSsl.OptionCipherServerPreference;
+        // nginx and HAProxy refuse it (it lets one client make the server do handshakes at will); the suite is
+        // chosen by quill's order (ssl_ciphers), so cipher_server_preference changes nothing.
+        const ulong flags = LibSsl.OptionIgnoreUnexpectedEof | LibSsl.OptionNoRenegotiation | LibSsl.OptionCipherServerPreference;
         return new SslContextPolicy(min, max, tls13, tls12, flags, options.RequireClientCertificate, options.CaFile, options.CaDirectory);
     }
 }
