@@ -48,6 +48,7 @@ public sealed class TlsRelayTests : IDisposable
 
         public LoopbackServices Services => engine.Servers;
 
+
         /// <summary>Completes when the connection has ended.</summary>
         public Task Ended => _ended ??= EndedAsync();
 
@@ -176,6 +177,22 @@ public sealed class TlsRelayTests : IDisposable
         // Closed: an EOF or, as the connection disposes a socket with a receive pending, a reset.
         var ended = await Record.ExceptionAsync(async () => Assert.Equal(0, await server.ReceiveAsync(new byte[1]).WaitAsync(Loopback.Timeout)));
         Assert.True(ended is null or SocketException, ended?.ToString());
+    }
+
+    [Fact]
+    public async Task Connection_NoHandshakeWithinTheLimit_IsClosedAndCountedAsATimeout()
+    {
+        var time = new FakeTimeProvider();
+        using var proxied = await OpenAsync(TlsTermination.Load(Options), time);
+
+        time.Advance(TlsTermination.HandshakeTimeout - TimeSpan.FromSeconds(1));
+        // A few of the loop's ticks, each of which looks at the deadline.
+        Assert.NotSame(proxied.Ended, await Task.WhenAny(proxied.Ended, Task.Delay(TimeSpan.FromMilliseconds(300))));
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        await proxied.Ended.WaitAsync(Loopback.Timeout);
+        Assert.EndsWith("failed: no handshake within the time limit", Assert.Single(proxied.Failures));
+        Assert.Empty(await Loopback.ReadToEndAsync(proxied.Server));
     }
 
     [Fact]
