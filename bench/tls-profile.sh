@@ -30,10 +30,8 @@ while (($#)); do
 done
 ((${#SPECS[@]})) || { echo "tls-profile.sh: name at least one LABEL=QUILL_BINARY or haproxy" >&2; exit 2; }
 
-PORT_BASE=${BENCH_PORT_BASE:-28000}
-BACKEND1=$((PORT_BASE + 81)) BACKEND2=$((PORT_BASE + 82)) IPERF_PORT=$((PORT_BASE + 201))
-PROXY_BACKEND1=$((PORT_BASE + 83)) PROXY_BACKEND2=$((PORT_BASE + 84))
 source "$LIB_DIR/common.sh"
+bench_ports tls-profile.sh 28000
 source "$LIB_DIR/backends.sh"
 source "$LIB_DIR/targets.sh"
 source "$LIB_DIR/scenarios.sh"
