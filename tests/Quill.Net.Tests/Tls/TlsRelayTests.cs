@@ -236,6 +236,23 @@ public sealed class TlsRelayTests : IDisposable
     }
 
     [Fact]
+    public async Task Connection_ClientCertificateWithACaDirectory_EveryCertificateFileThereCounts()
+    {
+        var cas = Directory.CreateDirectory(Path.Combine(_certificates.Directory, "cas")).FullName;
+        File.Copy(_certificates.CaFile, Path.Combine(cas, "ours.pem"));
+        File.WriteAllText(Path.Combine(cas, "README"), "not a certificate");
+        var tls = TlsTermination.Load(Options with { RequireClientCertificate = true, CaDirectory = cas });
+
+        using var proxied = await OpenAsync(tls);
+        await using (var ssl = await HandshakeAsync(proxied.Client, _certificates.Client))
+        {
+            await ssl.WriteAsync("x"u8.ToArray());
+            Assert.Equal(1, await proxied.Server.ReceiveAsync(new byte[1]).WaitAsync(Loopback.Timeout));
+        }
+        Assert.Empty(proxied.Failures);
+    }
+
+    [Fact]
     public async Task Connection_ClientCertificateFromAnotherCa_IsRefused()
     {
         using var other = new TestCertificates();
