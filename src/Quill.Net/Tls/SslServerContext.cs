@@ -47,6 +47,8 @@ internal sealed unsafe class SslServerContext
                 || LibSsl.SslCtxCheckPrivateKey(context) != 1)
                 throw new ArgumentException($"cannot load TLS certificate '{certificateFile}' with key '{keyFile}': {TakeErrors()}");
             Apply(context, policy);
+            // Made in a servername callback too, on an event loop: its SSL calls must find the thread's queue empty.
+            LibSsl.ErrClearError();
             return new SslServerContext(context, staple, responseFile);
         }
         catch (ArgumentException)
