@@ -26,13 +26,10 @@ done
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "footprint.sh: --reps must be a positive integer, not '$REPS'" >&2; exit 2; }
 [[ $COUNT =~ ^[1-9][0-9]*$ ]] || { echo "footprint.sh: --count must be a positive integer, not '$COUNT'" >&2; exit 2; }
 
-# Ports as in run.sh (BENCH_PORT_BASE moves them all), and PORT_BASE + 901 and 902 for the balancer and its control port.
-PORT_BASE=${BENCH_PORT_BASE:-27000}
-BACKEND1=$((PORT_BASE + 81)) BACKEND2=$((PORT_BASE + 82)) PROXY_BACKEND1=$((PORT_BASE + 83))
-PROXY_BACKEND2=$((PORT_BASE + 84)) IPERF_PORT=$((PORT_BASE + 201)) PORT=$((PORT_BASE + 901))
-CONTROL_PORT=$((PORT_BASE + 902))
-
 source "$LIB_DIR/common.sh"
+# Ports as in run.sh, and PORT_BASE + 901 and 902 for the balancer and its control port.
+bench_ports footprint.sh 27000
+PORT=$((PORT_BASE + 901)) CONTROL_PORT=$((PORT_BASE + 902))
 source "$LIB_DIR/install.sh"
 source "$LIB_DIR/build_quill.sh"
 source "$LIB_DIR/backends.sh"

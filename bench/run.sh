@@ -28,17 +28,11 @@ while (($#)); do
 done
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --reps must be a positive integer, not '$REPS'" >&2; exit 2; }
 
-# Every port is PORT_BASE + a fixed offset; BENCH_PORT_BASE moves them all (below 32768, the
-# start of Linux's ephemeral range). Targets use +301.., their bulk instances +401.., their
+source "$LIB_DIR/common.sh"
+# Every port is PORT_BASE + a fixed offset (bench_ports). Targets use +301.., their bulk instances +401.., their
 # start-up runs +501.., their HTTP-mode instances (scenario f) +601.., proxy-mode (a2) +701.., TLS instances (g)
 # +801.. and +811.., scrape-mode (b2) +821.. with /metrics on +901.. (see lib/scenarios.sh).
-PORT_BASE=${BENCH_PORT_BASE:-27000}
-[[ $PORT_BASE =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 32000)) ||
-    { echo "run.sh: BENCH_PORT_BASE must be a number from 1024 to 32000, not '$PORT_BASE'" >&2; exit 2; }
-BACKEND1=$((PORT_BASE + 81)) BACKEND2=$((PORT_BASE + 82)) IPERF_PORT=$((PORT_BASE + 201))
-PROXY_BACKEND1=$((PORT_BASE + 83)) PROXY_BACKEND2=$((PORT_BASE + 84))
-
-source "$LIB_DIR/common.sh"
+bench_ports run.sh 27000
 source "$LIB_DIR/install.sh"
 source "$LIB_DIR/build_quill.sh"
 source "$LIB_DIR/backends.sh"

@@ -2,8 +2,9 @@
 # Scenario g's TLS handshakes and TLS keep-alive only, for comparing builds of quill with haproxy:
 # each round starts every target fresh on core 1 in turn (order rotating), warms it up, and measures
 # full TLS 1.3 ECDSA handshakes (openssl s_time -new, 16 clients) and keep-alive requests over TLS (wrk).
-# Usage: bench/tls-profile.sh [--rounds N] [--seconds S] [--syscalls] [--bulk] LABEL=QUILL_BINARY... [haproxy]
+# Usage: bench/tls-profile.sh [--rounds N] [--seconds S] [--syscalls] [--bulk] [--rsa] LABEL=QUILL_BINARY... [haproxy]
 #   --bulk      also one TLS download (curl, g's tls_bulk) per target and round
+#   --rsa       also full handshakes with an RSA-2048 certificate (g's tls_handshake_rsa) per target and round
 #   --syscalls  count the target's system calls and context switches (perf stat) per handshake and per
 #               request instead of measuring CPU (the window runs 0.5 s longer than the count).
 # Prints one JSON line per measurement on stdout (label, round, scenario, metrics). See bench/README.md.
@@ -12,7 +13,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LIB_DIR=$BENCH_DIR/lib
 CONF_DIR=$BENCH_DIR/conf
-ROUNDS=3 SECONDS_PER_WINDOW=10 WARMUP_SECONDS=2 TLS_CLIENTS=16 SYSCALLS=0 BULK=0
+ROUNDS=3 SECONDS_PER_WINDOW=10 WARMUP_SECONDS=2 TLS_CLIENTS=16 SYSCALLS=0 BULK=0 RSA=0
 SPECS=()
 while (($#)); do
     case $1 in
@@ -20,7 +21,8 @@ while (($#)); do
         --seconds) SECONDS_PER_WINDOW=${2:?--seconds needs a number}; shift ;;
         --syscalls) SYSCALLS=1 ;;
         --bulk) BULK=1 ;;
-        -h | --help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        --rsa) RSA=1 ;;
+        -h | --help) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 0 ;;
         haproxy | *=*) SPECS+=("$1") ;;
         *) echo "tls-profile.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
@@ -28,10 +30,8 @@ while (($#)); do
 done
 ((${#SPECS[@]})) || { echo "tls-profile.sh: name at least one LABEL=QUILL_BINARY or haproxy" >&2; exit 2; }
 
-PORT_BASE=${BENCH_PORT_BASE:-28000}
-BACKEND1=$((PORT_BASE + 81)) BACKEND2=$((PORT_BASE + 82)) IPERF_PORT=$((PORT_BASE + 201))
-PROXY_BACKEND1=$((PORT_BASE + 83)) PROXY_BACKEND2=$((PORT_BASE + 84))
 source "$LIB_DIR/common.sh"
+bench_ports tls-profile.sh 28000
 source "$LIB_DIR/backends.sh"
 source "$LIB_DIR/targets.sh"
 source "$LIB_DIR/scenarios.sh"
@@ -46,6 +46,10 @@ TLS_DIR=$WORK/tls
 mkdir -p "$TLS_DIR"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=bench \
     -keyout "$TLS_DIR/ecdsa.key" -out "$TLS_DIR/ecdsa.crt" 2>/dev/null || die "openssl could not make the certificate"
+if ((RSA)); then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench \
+        -keyout "$TLS_DIR/rsa.key" -out "$TLS_DIR/rsa.crt" 2>/dev/null || die "openssl could not make the RSA certificate"
+fi
 
 # window LABEL ROUND SCENARIO MEASURE-ARGS...: one measure.py window, or with --syscalls one strace -c window.
 window() {
@@ -91,5 +95,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
         window "$label" "$round" tls_keepalive --conns 100 --seconds "$SECONDS_PER_WINDOW"
         ((BULK)) && window "$label" "$round" tls_bulk --seconds "$SECONDS_PER_WINDOW"
         stop_target
+        if ((RSA)) && start_target "$name" $((PORT_BASE + 811 + k)) "$BACKEND1" "$BACKEND2" tls-rsa; then
+            warm_up https
+            window "$label" "$round" tls_handshake_rsa --conns "$TLS_CLIENTS" --seconds "$SECONDS_PER_WINDOW"
+            stop_target
+        fi
     done
 done

@@ -12,9 +12,7 @@ source "$LIB_DIR/targets.sh"
 
 beside_setup() {
     local name=$1
-    PORT_BASE=${BENCH_PORT_BASE:-$2}
-    BACKEND1=$((PORT_BASE + 81)) BACKEND2=$((PORT_BASE + 82)) IPERF_PORT=$((PORT_BASE + 201))
-    PROXY_BACKEND1=$((PORT_BASE + 83)) PROXY_BACKEND2=$((PORT_BASE + 84))
+    bench_ports "$name.sh" "$2"
     WORK=$(mktemp -d "/tmp/quill-$name.XXXXXX")
     chmod 755 "$WORK" # nginx workers run as nobody and must read the backend's files
     trap 'cleanup; rm -rf "$WORK"' EXIT

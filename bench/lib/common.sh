@@ -68,3 +68,14 @@ render() {
     for pair in "$@"; do text=${text//@${pair%%=*}@/${pair#*=}}; done
     printf '%s\n' "$text" >"$out"
 }
+
+# bench_ports SCRIPT DEFAULT_BASE: the backend ports every script shares, as PORT_BASE + a fixed offset; BENCH_PORT_BASE
+# moves them all (below 32768, the start of Linux's ephemeral range). Sets PORT_BASE, BACKEND1, BACKEND2,
+# PROXY_BACKEND1, PROXY_BACKEND2 and IPERF_PORT; exits 2 naming SCRIPT when BENCH_PORT_BASE is not a usable number.
+bench_ports() {
+    PORT_BASE=${BENCH_PORT_BASE:-$2}
+    [[ $PORT_BASE =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 32000)) ||
+        { echo "$1: BENCH_PORT_BASE must be a number from 1024 to 32000, not '$PORT_BASE'" >&2; exit 2; }
+    BACKEND1=$((PORT_BASE + 81)) BACKEND2=$((PORT_BASE + 82)) IPERF_PORT=$((PORT_BASE + 201))
+    PROXY_BACKEND1=$((PORT_BASE + 83)) PROXY_BACKEND2=$((PORT_BASE + 84))
+}

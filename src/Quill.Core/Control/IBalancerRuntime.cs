@@ -76,9 +76,6 @@ public interface IBalancerRuntime
     /// <summary>ssl_ciphers: null when the TLS library accepts the cipher string, else why not, in one line.</summary>
     string? CipherListError(string list);
 
-    /// <summary>Null when TLS can staple a given OCSP response on this runtime, else why not, in one line.</summary>
-    string? OcspStaplingUnavailable => null;
-
     /// <summary>web_listen: the observation endpoint's address as given, or null when it is closed.</summary>
     string? WebListenText => null;
 

@@ -28,7 +28,6 @@ internal static class TlsCommands
             context.Settings.OcspResponseFile = null;
             return ControlReply.None;
         }
-        if (context.Runtime.OcspStaplingUnavailable is { } why) return ControlReply.Error($"ssl_ocsp_response: {why}");
         context.Settings.OcspResponseFile = context.Settings.PathReadLater(words[1]);
         return ControlReply.None;
     }

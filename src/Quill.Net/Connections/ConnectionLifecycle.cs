@@ -9,7 +9,7 @@ using Quill.Net.Takeover;
 namespace Quill.Net.Connections;
 
 /// <summary>
-/// One client connection from accept to close, the same sequence for every transport (event loop, TLS, UDP):
+/// One client connection from accept to close, the same sequence for every transport (event loop, plain or TLS; UDP):
 /// <code>
 ///   Start          choose a server (selection, client_acl, client table), list the connection
 ///   → connector    connect, and on each ConnectFailed blacklist and fail over (then emergency, abuse)
@@ -229,10 +229,13 @@ public sealed class ConnectionLifecycle : IListedConnection
     /// <param name="failure">Null when it completed, else a short reason from a closed set, for /metrics.</param>
     /// <param name="version">The protocol agreed in OpenSSL's words ("TLSv1.3"), for the JSON access log.</param>
     /// <param name="serverName">The SNI name the client asked for, if any.</param>
-    public void TlsHandshakeEnded(string? failure, string? version = null, string? serverName = null)
+    /// <param name="failureText">Why it failed, for the debug log; null: no line (quill closed it).</param>
+    public void TlsHandshakeEnded(string? failure, string? version = null, string? serverName = null, string? failureText = null)
     {
         _services.Counters.TlsHandshake(failure);
         _logger?.Tls(version, serverName);
+        var log = _services.Log;
+        if (failureText is not null && log.IsEnabled(1)) log.Write(1, $"TLS handshake with client {Client} failed: {failureText}");
     }
 
     /// <summary>close N, from the control thread.</summary>

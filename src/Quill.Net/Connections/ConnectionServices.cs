@@ -54,8 +54,7 @@ public sealed class ConnectionServices(ServerSelector selector, ConnectionRegist
     public bool ClientNoDelay => settings.TcpNoDelay;
 
     /// <summary>The one place a new TCP client's path is chosen; read per client, as dummy can change at runtime.</summary>
-    public ClientPath PathForNewClient() =>
-        settings.Dummy ? ClientPath.Dummy : Tls is not null ? ClientPath.Tls : ClientPath.EventLoop;
+    public ClientPath PathForNewClient() => settings.Dummy ? ClientPath.Dummy : ClientPath.EventLoop;
 
     /// <summary>The connection commands as they stand; the same object while they do not change.</summary>
     public ConnectionSettings SettingsForNewClient()

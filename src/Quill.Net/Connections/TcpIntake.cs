@@ -6,7 +6,6 @@ using Quill.Net.Engine;
 using Quill.Net.Listening;
 using Quill.Net.Sockmap;
 using Quill.Net.Takeover;
-using Quill.Net.Tls;
 
 namespace Quill.Net.Connections;
 
@@ -21,7 +20,6 @@ public sealed class TcpIntake : IDisposable
     private readonly RelayIntakeHost _host;
     private readonly RelayEngine _engine;
     private readonly ConnectionServices _services;
-    private readonly TimeProvider _time;
     private readonly Action _ended;
     private CancellationToken _stopping;
     private int _open;
@@ -35,7 +33,6 @@ public sealed class TcpIntake : IDisposable
     {
         ArgumentNullException.ThrowIfNull(services);
         _services = services;
-        _time = time;
         _connectionsMax = connectionsMax;
         _ended = Ended;
         _host = new RelayIntakeHost(this);
@@ -161,19 +158,13 @@ public sealed class TcpIntake : IDisposable
             _ = ServeDummyAsync(fd);
             return;
         }
-        var kind = path == ClientPath.Tls ? ConnectionKind.Tls : ConnectionKind.Tcp;
+        var tls = _services.Tls;
+        var kind = tls is null ? ConnectionKind.Tcp : ConnectionKind.Tls;
         var lifecycle = new ConnectionLifecycle(_services, address, port, _services.SettingsForNewClient(), kind, _ended)
         {
             AnnouncedDestination = announcedDestination,
         };
-        if (path == ClientPath.Tls)
-        {
-            TlsAcceptThread.YieldToHandshakes();
-            var tls = new TlsConnection(RelayEngine.Adopt(fd), _services.Tls!, lifecycle, _services.Log, _time, _stopping);
-            lifecycle.Start(tls, tls, fd);
-            return;
-        }
-        var relay = RelayEngine.RelayFor(fd, lifecycle);
+        var relay = RelayEngine.RelayFor(fd, lifecycle, tls);
         lifecycle.Start(relay, relay, fd);
     }
 

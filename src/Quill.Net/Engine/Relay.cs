@@ -4,6 +4,7 @@ using Quill.Net.Connections;
 using Quill.Net.Interop;
 using Quill.Net.Sockmap;
 using Quill.Net.Takeover;
+using Quill.Net.Tls;
 
 namespace Quill.Net.Engine;
 
@@ -12,6 +13,9 @@ namespace Quill.Net.Engine;
 /// lifecycle asks for, then both directions relayed until each has passed on its EOF, or one socket fails, or close N.
 /// Where no byte needs to be seen (no filter, no PROXY header to send), the kernel relays them instead (sockmap) and
 /// the loop only passes on the ends. Everything here runs on the loop thread, except <see cref="Abort"/>.
+/// With -E the client speaks TLS: once the server is connected (as in pen), the handshake runs here, driven by the
+/// client socket's readiness within <see cref="TlsTermination.HandshakeTimeout"/>, and the client's end then reads
+/// and writes through its session; such a relay is never the kernel's and never moves to another process.
 /// </summary>
 internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnectionRelay
 {
@@ -33,6 +37,10 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     private readonly ConnectionLifecycle _lifecycle;
     private readonly RelayEnd _client;
     private readonly RelayEnd _server = new(-1);
+    private readonly TlsTermination? _tls;
+    private TlsSession? _session;
+    private RelayPlan? _plan;
+    private long _handshakeDeadline;
     private RelayDirection? _toServer;
     private RelayDirection? _toClient;
     private State _state = State.Connecting;
@@ -51,8 +59,10 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     /// not leaving; -1 once it gave up for this takeover.</summary>
     private long _leaveDeadline;
 
-    public Relay(EngineLoop home, PipePool pipes, int clientFd, ConnectionLifecycle lifecycle)
+    /// <param name="tls">-E: the client speaks TLS, terminated here; null: plain bytes.</param>
+    public Relay(EngineLoop home, PipePool pipes, int clientFd, ConnectionLifecycle lifecycle, TlsTermination? tls = null)
     {
+        _tls = tls;
         _home = home;
         _loop = home.Loop;
         _pipes = pipes;
@@ -60,7 +70,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         _client = new RelayEnd(clientFd);
     }
 
-    private enum State { Connecting, Relaying, Closed }
+    private enum State { Connecting, Handshaking, Relaying, Closed }
 
     /// <summary>When bytes last moved, for idle_timeout.</summary>
     public long LastActive { get; private set; }
@@ -68,8 +78,8 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     /// <summary>A half-closed connection is never closed for being idle, as in pen.</summary>
     public bool HalfClosed => _toServer is { Finished: true } || _toClient is { Finished: true };
 
-    /// <summary>Still connecting to a server: it can move only once connected.</summary>
-    public bool Connecting => _state == State.Connecting;
+    /// <summary>Still connecting to a server: it can move only once connected (a TLS relay never can).</summary>
+    public bool Connecting => _state == State.Connecting && _tls is null;
 
     /// <summary>idle_timeout as it stood when the client came; zero: none.</summary>
     public TimeSpan IdleTimeout => _lifecycle.Settings.IdleTimeout;
@@ -114,6 +124,11 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
 
     public void Start(RelayPlan plan)
     {
+        if (_tls is not null && _client.Tls is null)
+        {
+            BeginHandshake(plan);
+            return;
+        }
         if (_carried is not null && (!Open() || Register() != 0))
         {
             Close();
@@ -124,7 +139,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         var toClient = _toClient = new RelayDirection(_server, _client, plan.FastClose.HasFlag(FastClose.Up), null, plan.Responses, plan.Traffic,
             toServer: false);
         (toServer.Opposite, toClient.Opposite) = (toClient, toServer);
-        if (_carried is null && plan.Filter is null && plan.Proxy is null) HandToKernel();
+        if (_carried is null && plan.Filter is null && plan.Proxy is null && _tls is null) HandToKernel();
         if (plan.IdleTimeout > TimeSpan.Zero) _home.Idle.Watch(this);
         _server.Writable = true;
         if (_carried is { } carried)
@@ -134,7 +149,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             // Whatever came while the connection moved waits in the kernel: look once, EAGAIN says if not.
             (_server.Readable, _client.Writable, _carried) = (true, true, null);
         }
-        else if (plan.Proxy is { } proxy && toServer.Preface(proxy.Encode()) < 0)
+        else if (plan.Proxy is { } proxy && toServer.Preface(proxy.Encode(_client.Tls?.ProxyDetails())) < 0)
         {
             Close();
             return;
@@ -150,6 +165,8 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     /// </summary>
     internal MovedRelay? HandOver()
     {
+        // OpenSSL's state of a TLS connection cannot move: it stays here until --grace.
+        if (_tls is not null) return null;
         if (_state != State.Relaying) return null;
         if (InKernel && !LeaveKernel()) return null;
         // First, while the relay is still whole: when a pipe cannot be emptied (IOException), the caller's AbortNow must
@@ -290,6 +307,12 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             Established();
             return;
         }
+        if (_state == State.Handshaking)
+        {
+            // What the server sends or does meanwhile waits, flagged in its end, for the relay.
+            if (tag == ClientTag) Handshake();
+            return;
+        }
         Run();
     }
 
@@ -299,6 +322,11 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         if (_state == State.Connecting)
         {
             if (_loop.Now >= _connectDeadline) FailOver(Libc.ETIMEDOUT);
+            return;
+        }
+        if (_state == State.Handshaking)
+        {
+            if (_loop.Now >= _handshakeDeadline) Close("timeout", "no handshake within the time limit");
             return;
         }
         (_deferred, _soon) = (false, false);
@@ -427,6 +455,41 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         _lifecycle.Connected(_server.Fd);
     }
 
+    /// <summary>The server is connected: the client's TLS handshake begins, on the clock.</summary>
+    private void BeginHandshake(RelayPlan plan)
+    {
+        (_plan, _state) = (plan, State.Handshaking);
+        _session = _tls!.Accept(_client.Fd);
+        if (_session is null)
+        {
+            Close("io", "OpenSSL cannot make a session");
+            return;
+        }
+        _handshakeDeadline = _loop.Now + _loop.Ticks(TlsTermination.HandshakeTimeout);
+        if (!_timing) _loop.StartTiming(this);
+        _timing = true;
+        Handshake();
+    }
+
+    /// <summary>Takes the handshake as far as the client socket allows; once done, the relay starts.</summary>
+    private void Handshake()
+    {
+        var session = _session!;
+        switch (session.Handshake())
+        {
+            case TlsStep.Done:
+                StopTiming();
+                _lifecycle.TlsHandshakeEnded(null, session.Version, session.ServerName);
+                // Bytes the client sent after its Finished may be queued already, their edge consumed by the handshake.
+                (_client.Tls, _client.Readable, _client.Writable) = (session, true, true);
+                Start(_plan!);
+                break;
+            case TlsStep.Failed:
+                Close(session.FailureReason, session.FailureText);
+                break;
+        }
+    }
+
     /// <summary>Pumps both directions until neither can move; ends the connection when both are done or one failed.</summary>
     private void Run()
     {
@@ -505,9 +568,14 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         _timing = false;
     }
 
-    private void Close()
+    private void Close() => Close("closed", null);
+
+    /// <param name="handshakeFailure">Why, if the TLS handshake was still going on: a reason for /metrics.</param>
+    /// <param name="why">The same for the debug log; null: not worth a line (close N, a stop).</param>
+    private void Close(string handshakeFailure, string? why)
     {
         if (_state == State.Closed) return;
+        if (_state == State.Handshaking) _lifecycle.TlsHandshakeEnded(handshakeFailure, failureText: why);
         _state = State.Closed;
         StopTiming();
         _home.Idle.Forget(this);
@@ -520,6 +588,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         _toServer?.Release(_pipes);
         _toClient?.Release(_pipes);
         CloseServer();
+        _session?.Dispose();
         _loop.Release(_client.Slot);
         Libc.Close(_client.Fd);
         _client.Fd = -1;

@@ -15,7 +15,9 @@ namespace Quill.Net.Engine;
 /// observer (the HTTP status for the JSON access log), which sees each read before it is sent. A direction handed to
 /// the kernel (<see cref="HandToKernel"/>) moves nothing itself: it waits for the source's FIN, then for the kernel to
 /// have passed on every byte before it, and passes the FIN on as any other direction does. Its backpressure pauses
-/// the source and waits for the destination to take room again (<see cref="SockmapPressure"/>).
+/// the source until the destination has what the kernel took, then the loop relays the rest
+/// (<see cref="SockmapPressure"/>). A TLS client's end (-E) reads and writes plaintext through its session
+/// (<see cref="RelayEnd.Tls"/>), never by splice.
 /// </summary>
 /// <param name="filter">Sees and may rewrite what passes (the client's direction only); null: bytes pass untouched.</param>
 /// <param name="observer">Sees what passes, unchanged (the server's direction only); null: nothing watches.</param>
@@ -157,10 +159,11 @@ internal sealed unsafe class RelayDirection(
                     if (Send(output.WrittenSpan) < 0) return PumpOutcome.Failed;
                     continue;
                 }
-                Finished = true;
                 // Half-close: the other direction keeps flowing until its own EOF. When that has come already, the
-                // close that follows sends this FIN.
-                if (Opposite is not { Finished: true } && !_destinationShut) _ = Libc.Shutdown(destination.Fd, Libc.ShutWrite);
+                // close that follows sends this FIN (a TLS destination gets its close_notify first all the same).
+                if (!_destinationShut && destination.ShutWrite(finNeeded: Opposite is not { Finished: true }) == -Libc.EAGAIN)
+                    return moved ? PumpOutcome.Moved : PumpOutcome.Waiting;
+                Finished = true;
                 if (!closeOnEof) return PumpOutcome.Done;
                 // FIN both ways first, so the data already sent is not cut off by a reset.
                 _ = Libc.Shutdown(source.Fd, Libc.ShutWrite);
@@ -321,15 +324,19 @@ internal sealed unsafe class RelayDirection(
     private long CopyThrough(EventLoop loop)
     {
         var scratch = loop.Scratch;
-        var read = Libc.Read(source.Fd, scratch, EventLoop.ScratchSize);
+        var read = source.Receive(scratch, EventLoop.ScratchSize);
         if (read <= 0) return read;
         // A short read emptied the socket (the kernel copies all it has queued): the next edge says when there is more.
-        if (read == EventLoop.ScratchSize)
+        // A TLS source knows that itself (RelayEnd.Receive), and TLS bytes never splice.
+        if (source.Tls is null)
         {
-            if (filter is null && observer is null) StartBulk();
+            if (read == EventLoop.ScratchSize)
+            {
+                if (filter is null && observer is null && destination.Tls is null) StartBulk();
+            }
+            else if (source.PeerClosed) _eofSeen = true;
+            else if (!source.Ending) source.Readable = false;
         }
-        else if (source.PeerClosed) _eofSeen = true;
-        else if (!source.Ending) source.Readable = false;
 
         var data = new ReadOnlySpan<byte>(scratch, (int)read);
         if (filter is null)
@@ -358,7 +365,7 @@ internal sealed unsafe class RelayDirection(
     {
         if (data.IsEmpty) return 0;
         long sent;
-        fixed (byte* bytes = data) sent = Libc.Send(destination.Fd, bytes, data.Length, finFollows);
+        fixed (byte* bytes = data) sent = destination.Send(bytes, data.Length, finFollows);
         if (sent == -Libc.EAGAIN) sent = 0;
         if (sent < 0) return sent;
         Delivered(sent);
@@ -417,7 +424,7 @@ internal sealed unsafe class RelayDirection(
     {
         fixed (byte* held = _held)
         {
-            var sent = Libc.Send(destination.Fd, held + _heldOffset, _heldCount);
+            var sent = destination.Send(held + _heldOffset, _heldCount);
             if (sent == -Libc.EAGAIN)
             {
                 destination.Writable = false;

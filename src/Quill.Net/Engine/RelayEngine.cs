@@ -107,10 +107,11 @@ internal sealed class RelayEngine : IDisposable
     }
 
     /// <summary>The transport for a client just accepted; only from <see cref="IRelayEngineHost.Accepted"/>.</summary>
-    public static Relay RelayFor(int clientFd, ConnectionLifecycle lifecycle)
+    /// <param name="tls">-E: the client speaks TLS; null: plain bytes.</param>
+    public static Relay RelayFor(int clientFd, ConnectionLifecycle lifecycle, Tls.TlsTermination? tls = null)
     {
         var home = EngineLoop.Current ?? throw new InvalidOperationException("a relay starts on the loop that accepted its client");
-        return new Relay(home, Pipes, clientFd, lifecycle);
+        return new Relay(home, Pipes, clientFd, lifecycle, tls);
     }
 
     /// <summary>accept_proxy: reads the client's PROXY header on the loop that accepted it; only from

@@ -11,6 +11,7 @@ internal static partial class Libc
     public const int EINVAL = 22;
     public const int ENFILE = 23;
     public const int EMFILE = 24;
+    public const int EPIPE = 32;
     public const int ENOSYS = 38;
     public const int EMSGSIZE = 90;
     public const int EAFNOSUPPORT = 97;

@@ -1,17 +1,15 @@
-using System.Net.Security;
-
 namespace Quill.Net.Tls;
 
 /// <summary>
 /// The OCSP response one certificate staples, from a file read as pen reads it: at most 10000 bytes (a missing,
-/// empty or bigger file staples nothing). Handshakes ask for it; the file is looked at no more than once a second
-/// and read again only when its modification time or size changed, so a storm of handshakes costs no system calls
-/// and a replaced file is stapled from the next handshake after that second.
+/// empty or bigger file staples nothing). Handshakes ask for it (<see cref="SslServerContext"/>'s status callback,
+/// on any event loop); the file is looked at no more than once a second and read again only when its modification
+/// time or size changed, so a storm of handshakes costs no system calls and a replaced file is stapled from the next
+/// handshake after that second.
 /// </summary>
-/// <param name="context">A context readied with <see cref="OcspStapling.TryPrepare"/>.</param>
 /// <param name="debug">Told once about each new state of the file (stapled, missing, empty, too big, unreadable).</param>
 /// <param name="missingIsNormal">ssl_sni_path: most names have no <c>.ocsp</c> file, which is not worth a line.</param>
-internal sealed class OcspStaple(SslStreamCertificateContext context, TimeProvider time, Action<string>? debug, bool missingIsNormal)
+internal sealed class OcspStaple(TimeProvider time, Action<string>? debug, bool missingIsNormal)
 {
     /// <summary>pen's limit.</summary>
     public const int MaxBytes = 10000;
@@ -25,21 +23,23 @@ internal sealed class OcspStaple(SslStreamCertificateContext context, TimeProvid
     private long _lookedAt;
     private string? _path;
     private (DateTime Modified, long Length)? _stamp;
+    private byte[]? _response;
 
-    /// <summary>Before a handshake: staples what <paramref name="path"/> holds now (null: nothing).</summary>
-    public void Refresh(string? path)
+    /// <summary>In a handshake: what <paramref name="path"/> holds now (null: nothing), to staple.</summary>
+    /// <returns>The response; null: nothing is stapled.</returns>
+    public byte[]? Refresh(string? path)
     {
         lock (_gate)
         {
             var now = time.GetTimestamp();
             var samePath = _looked && path == _path;
-            if (samePath && time.GetElapsedTime(_lookedAt, now) < CheckInterval) return;
+            if (samePath && time.GetElapsedTime(_lookedAt, now) < CheckInterval) return _response;
             _looked = true;
             _lookedAt = now;
             var stamp = path is null ? null : StampOf(path);
-            if (samePath && stamp == _stamp) return;
+            if (samePath && stamp == _stamp) return _response;
             (_path, _stamp) = (path, stamp);
-            OcspStapling.Staple(context, path is null ? null : Read(path, stamp));
+            return _response = path is null ? null : Read(path, stamp);
         }
     }
 

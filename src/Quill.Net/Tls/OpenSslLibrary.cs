@@ -2,7 +2,7 @@ using Quill.Net.Interop;
 
 namespace Quill.Net.Tls;
 
-/// <summary>The OpenSSL that this process loads (the one .NET's TLS uses), asked at run time.</summary>
+/// <summary>The OpenSSL that this process loads (the one quill terminates TLS with), asked at run time.</summary>
 public static class OpenSslLibrary
 {
     /// <summary>OpenSSL's version line ("OpenSSL 3.5.1 1 Jul 2025"), or a line saying libssl could not be loaded.</summary>

@@ -18,7 +18,6 @@ internal sealed class BalancerRuntime(
 {
     public string? LogTarget => operations.AccessLog.Target;
 
-    public string? OcspStaplingUnavailable => Net.Tls.OcspStapling.Unavailable;
 
     public string? CipherListError(string list) => Net.Tls.OpenSslCipherList.Refusal(list);
 

@@ -110,9 +110,6 @@ internal sealed class FakeRuntime : IBalancerRuntime
 
     public void RequestExit() => ExitRequests++;
 
-    /// <summary>Set to play a runtime that cannot staple OCSP responses.</summary>
-    public string? OcspStaplingUnavailable { get; set; }
-
     public string? LogTarget { get; private set; }
 
     /// <summary>A log target this fake cannot open.</summary>

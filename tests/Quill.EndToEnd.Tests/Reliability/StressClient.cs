@@ -13,7 +13,7 @@ internal sealed class StressClient(Socket socket, Stream stream) : IAsyncDisposa
     {
         // The client may be reading at this moment, and SslStream.ShutdownAsync alone would race that read.
         if (stream is SslStream ssl)
-            await Quill.Net.Tls.TlsCloseNotify.SendAsync(ssl).ConfigureAwait(false);
+            await TlsCloseNotify.SendAsync(ssl).ConfigureAwait(false);
         socket.Shutdown(SocketShutdown.Send);
     }
 

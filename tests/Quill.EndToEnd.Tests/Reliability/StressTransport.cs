@@ -12,7 +12,7 @@ public enum StressTransport
     /// <summary>TCP with -H and random, non-HTTP bytes: the client direction goes through the HTTP filter.</summary>
     HttpFilterNonHttp,
 
-    /// <summary>TLS terminated by quill (-E/-K), TCP to the backend: SslStream and the stream copier. TLS 1.3 is chosen.</summary>
+    /// <summary>TLS terminated by quill (-E/-K), TCP to the backend: libssl on the event loop. TLS 1.3 is chosen.</summary>
     Tls,
 
     /// <summary>The same with -L tls1.2, whose close_notify has no half-close of its own in the RFC (1.3's has).</summary>

@@ -179,35 +179,6 @@ public sealed class TlsTerminationTests(CertificateFixture fixture) : IClassFixt
         Assert.Contains("TLS handshake with client 127.0.0.1:", balancer.StandardError);
     }
 
-    [Fact]
-    public async Task Handshake_TheLoopThatAcceptedIt_BecomesABatchThreadAndNoOtherThreadDoes()
-    {
-        var certificates = fixture.Set;
-        var (nginx, balancer, port) = await StartAsync(certificates);
-        using var _ = nginx;
-        using var __ = balancer;
-
-        var body = await CurlCommand.RunAsync("--cacert", certificates.CaCertificate, $"https://localhost:{port}/");
-
-        Assert.Equal("web\n", body);
-        var policies = ThreadPolicies(balancer.Pid);
-        Assert.Contains(policies, thread => thread == ("quill event loo", SchedBatch));
-        Assert.All(policies.Where(thread => thread.Name != "quill event loo"), thread => Assert.Equal(SchedOther, thread.Policy));
-    }
-
-    private const int SchedOther = 0;
-    private const int SchedBatch = 3;
-
-    /// <summary>Each thread's name and scheduling policy, field 41 of /proc/PID/task/TID/stat.</summary>
-    private static List<(string Name, int Policy)> ThreadPolicies(int pid) =>
-        Directory.EnumerateDirectories($"/proc/{pid}/task").Select(task =>
-        {
-            var stat = File.ReadAllText(Path.Combine(task, "stat"));
-            var name = stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')];
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (name, int.Parse(fields[41 - 3], System.Globalization.CultureInfo.InvariantCulture));
-        }).ToList();
-
     [Theory]
     [InlineData("ssl3", "SSLv2 and SSLv3 are insecure and not supported")]
     [InlineData("ssl2", "SSLv2 and SSLv3 are insecure and not supported")]

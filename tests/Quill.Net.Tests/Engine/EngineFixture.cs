@@ -72,13 +72,18 @@ internal sealed class EngineFixture : IRelayEngineHost, IDisposable
 
     public bool ClientNoDelay => true;
 
+    /// <summary>-E: clients accepted from now on speak TLS.</summary>
+    public Quill.Net.Tls.TlsTermination? Tls { get; set; }
+
     public void Accepted(int fd, IPAddress? address, int port)
     {
         Interlocked.Increment(ref _accepted);
         var services = Servers.Services;
-        var lifecycle = new ConnectionLifecycle(services, address, port, services.SettingsForNewClient(), ConnectionKind.Tcp, _ended);
+        var tls = Tls;
+        var lifecycle = new ConnectionLifecycle(services, address, port, services.SettingsForNewClient(),
+            tls is null ? ConnectionKind.Tcp : ConnectionKind.Tls, _ended);
         Lifecycles.Enqueue(lifecycle);
-        var relay = RelayEngine.RelayFor(fd, lifecycle);
+        var relay = RelayEngine.RelayFor(fd, lifecycle, tls);
         lifecycle.Start(relay, relay, fd);
     }
 

@@ -1,8 +1,4 @@
-using System.Net.Security;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Time.Testing;
-using Quill.Core.Configuration;
 using Quill.Net.Tls;
 
 namespace Quill.Net.Tests.Tls;
@@ -15,87 +11,56 @@ public sealed class OcspStapleTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_directory.Path, name);
 
-    private static SslStreamCertificateContext NewContext()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var now = DateTimeOffset.UtcNow;
-        var certificate = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256).CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
-        var context = SslStreamCertificateContext.Create(certificate, null, offline: true);
-        Assert.True(OcspStapling.TryPrepare(context));
-        return context;
-    }
-
-    private (SslStreamCertificateContext Context, OcspStaple Staple) NewStaple(bool missingIsNormal = false)
-    {
-        var context = NewContext();
-        return (context, new OcspStaple(context, _time, _debug.Add, missingIsNormal));
-    }
-
-    [Fact]
-    public void Unavailable_OnThisRuntime_IsNull()
-    {
-        // A .NET update that renames the private fields fails here first, instead of silently stapling nothing.
-        Assert.Null(OcspStapling.Unavailable);
-    }
-
-    [Fact]
-    public void TryPrepare_FreshContext_StaplesNothingYet()
-    {
-        Assert.Null(OcspStapling.Stapled(NewContext()));
-    }
+    private OcspStaple NewStaple(bool missingIsNormal = false) => new(_time, _debug.Add, missingIsNormal);
 
     [Fact]
     public void Refresh_StaplesTheFile_AndSeesAReplacementOnlyAfterASecond()
     {
-        var (context, staple) = NewStaple();
+        var staple = NewStaple();
         var path = PathOf("ocsp.der");
         File.WriteAllBytes(path, [1, 2, 3]);
 
-        staple.Refresh(path);
-        Assert.Equal([1, 2, 3], OcspStapling.Stapled(context));
+        Assert.Equal([1, 2, 3], staple.Refresh(path));
 
         File.WriteAllBytes(path, [4, 5, 6, 7]);
-        staple.Refresh(path);
-        Assert.Equal([1, 2, 3], OcspStapling.Stapled(context));
+        Assert.Equal([1, 2, 3], staple.Refresh(path));
 
         _time.Advance(OcspStaple.CheckInterval);
-        staple.Refresh(path);
-        Assert.Equal([4, 5, 6, 7], OcspStapling.Stapled(context));
+        Assert.Equal([4, 5, 6, 7], staple.Refresh(path));
         Assert.Equal([$"OCSP response '{path}' stapled (3 bytes)", $"OCSP response '{path}' stapled (4 bytes)"], _debug);
     }
 
     [Fact]
     public void Refresh_UnchangedFile_IsNotReadOrLoggedAgain()
     {
-        var (context, staple) = NewStaple();
+        var staple = NewStaple();
         var path = PathOf("ocsp.der");
         File.WriteAllBytes(path, [1, 2, 3]);
         staple.Refresh(path);
 
+        byte[]? last = null;
         for (var i = 0; i < 3; i++)
         {
             _time.Advance(OcspStaple.CheckInterval);
-            staple.Refresh(path);
+            last = staple.Refresh(path);
         }
 
         Assert.Single(_debug);
-        Assert.Equal([1, 2, 3], OcspStapling.Stapled(context));
+        Assert.Equal([1, 2, 3], last);
     }
 
     [Fact]
     public void Refresh_OtherPathOrNone_CountsAtOnce()
     {
-        var (context, staple) = NewStaple();
+        var staple = NewStaple();
         var first = PathOf("first.der");
         var second = PathOf("second.der");
         File.WriteAllBytes(first, [1]);
         File.WriteAllBytes(second, [2]);
 
         staple.Refresh(first);
-        staple.Refresh(second);
-        Assert.Equal([2], OcspStapling.Stapled(context));
-        staple.Refresh(null);
-        Assert.Null(OcspStapling.Stapled(context));
+        Assert.Equal([2], staple.Refresh(second));
+        Assert.Null(staple.Refresh(null));
     }
 
     [Theory]
@@ -104,7 +69,7 @@ public sealed class OcspStapleTests : IDisposable
     [InlineData(OcspStaple.MaxBytes + 1, "is over 10000 bytes")]
     public void Refresh_MissingEmptyOrTooBig_StaplesNothingAndSaysSoOnce(int size, string problem)
     {
-        var (context, staple) = NewStaple();
+        var staple = NewStaple();
         var path = PathOf("ocsp.der");
         File.WriteAllBytes(PathOf("good.der"), [9]);
         staple.Refresh(PathOf("good.der"));
@@ -112,9 +77,8 @@ public sealed class OcspStapleTests : IDisposable
 
         staple.Refresh(path);
         _time.Advance(OcspStaple.CheckInterval);
-        staple.Refresh(path);
 
-        Assert.Null(OcspStapling.Stapled(context));
+        Assert.Null(staple.Refresh(path));
         Assert.Equal($"OCSP response '{path}' {problem}: nothing stapled", _debug[^1]);
         Assert.Equal(2, _debug.Count);
     }
@@ -122,53 +86,20 @@ public sealed class OcspStapleTests : IDisposable
     [Fact]
     public void Refresh_ExactlyTheLimit_IsStapled()
     {
-        var (context, staple) = NewStaple();
+        var staple = NewStaple();
         var path = PathOf("ocsp.der");
         File.WriteAllBytes(path, new byte[OcspStaple.MaxBytes]);
 
-        staple.Refresh(path);
-
-        Assert.Equal(OcspStaple.MaxBytes, OcspStapling.Stapled(context)?.Length);
+        Assert.Equal(OcspStaple.MaxBytes, staple.Refresh(path)?.Length);
     }
 
     [Fact]
     public void Refresh_MissingWhereThatIsNormal_SaysNothing()
     {
-        var (context, staple) = NewStaple(missingIsNormal: true);
+        var staple = NewStaple(missingIsNormal: true);
 
-        staple.Refresh(PathOf("name.ocsp"));
-
-        Assert.Null(OcspStapling.Stapled(context));
+        Assert.Null(staple.Refresh(PathOf("name.ocsp")));
         Assert.Empty(_debug);
-    }
-
-    [Fact]
-    public void ServerOptions_DefaultAndSniCertificates_StapleTheirOwnFiles()
-    {
-        using var certificates = new TestCertificates();
-        var sni = Directory.CreateDirectory(Path.Combine(certificates.Directory, "sni")).FullName;
-        certificates.IssueFiles(sni, "a.test");
-        certificates.IssueFiles(sni, "b.test");
-        File.WriteAllBytes(Path.Combine(sni, "a.test.ocsp"), [0xA]);
-        var file = PathOf("default.der");
-        File.WriteAllBytes(file, [0xD]);
-        string? setting = null;
-        var tls = TlsTermination.Load(
-            new TlsOptions { CertificateFile = certificates.CertificateFile, KeyFile = certificates.KeyFile, SniDirectory = sni },
-            () => setting, _time, _debug.Add);
-
-        byte[]? StapledFor(string? name) => OcspStapling.Stapled(tls.ServerOptions(name).ServerCertificateContext!);
-
-        Assert.Null(StapledFor(null));
-        setting = file;
-        Assert.Equal([0xD], StapledFor(null));
-        Assert.Equal([0xD], StapledFor("unknown.test"));
-        Assert.Equal([0xA], StapledFor("a.test"));
-        Assert.Null(StapledFor("b.test"));
-
-        File.WriteAllBytes(Path.Combine(sni, "b.test.ocsp"), [0xB]);
-        _time.Advance(OcspStaple.CheckInterval);
-        Assert.Equal([0xB], StapledFor("b.test"));
     }
 
     public void Dispose() => _directory.Dispose();

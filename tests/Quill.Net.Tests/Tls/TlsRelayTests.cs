@@ -8,48 +8,66 @@ using Quill.Core.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Quill.Net.Connections;
 using Quill.Net.Tests.Connections;
+using Quill.Net.Tests.Engine;
 using Quill.Net.Tls;
 
 namespace Quill.Net.Tests.Tls;
 
-public sealed class TlsConnectionTests : IDisposable
+public sealed class TlsRelayTests : IDisposable
 {
     private readonly TestCertificates _certificates = new();
 
     private TlsOptions Options => new() { CertificateFile = _certificates.CertificateFile, KeyFile = _certificates.KeyFile };
 
     /// <summary>
-    /// client ⇄ (quill's accepted side → <see cref="TlsConnection"/> → its own connect) ⇄ server, over loopback, the
-    /// connection driven by a real <see cref="ConnectionLifecycle"/>.
+    /// client ⇄ (a real event loop relaying with TLS termination) ⇄ server, over loopback, the connection driven by a
+    /// real <see cref="ConnectionLifecycle"/>.
     /// </summary>
     private static async Task<Proxied> OpenAsync(
         TlsTermination tls, TimeProvider? time = null, Action<LoopbackServices>? configure = null)
     {
-        time ??= TimeProvider.System;
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
-        var services = new LoopbackServices([listener.LocalEndPoint!], time);
-        configure?.Invoke(services);
-        var (client, accepted) = await Loopback.ConnectedPairAsync();
-        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var address = ((IPEndPoint)accepted.RemoteEndPoint!).Address;
-        var lifecycle = new ConnectionLifecycle(services.Services, address, 40000, services.Services.SettingsForNewClient(), ConnectionKind.Tls,
-            () => ended.TrySetResult());
-        var connection = new TlsConnection(accepted, tls, lifecycle, services.Log, time, CancellationToken.None);
-        lifecycle.Start(connection, connection, (long)accepted.Handle);
+        var engine = new EngineFixture(listener.LocalEndPoint!, loops: 1, time) { Tls = tls };
+        configure?.Invoke(engine.Servers);
+        var client = await engine.ConnectAsync();
         // The server is connected before the handshake, as in pen.
         var server = await listener.AcceptAsync().WaitAsync(Loopback.Timeout);
         listener.Dispose();
-        return new Proxied(client, server, ended.Task, services);
+        return new Proxied(client, server, engine);
     }
 
-    private sealed record Proxied(Socket Client, Socket Server, Task Ended, LoopbackServices Services)
+    private sealed class Proxied(Socket client, Socket server, EngineFixture engine) : IDisposable
     {
+        private Task<bool>? _ended;
+
+        public Socket Client => client;
+
+        public Socket Server => server;
+
+        public LoopbackServices Services => engine.Servers;
+
+
+        /// <summary>Completes when the connection has ended.</summary>
+        public Task Ended => _ended ??= EndedAsync();
+
         public Traffic Counted => Services.Counted(0);
 
         /// <summary>The handshake failures the debug log reports.</summary>
         public string[] Failures => [.. Services.Log.Lines.Where(l => l.StartsWith("TLS handshake with client", StringComparison.Ordinal))];
+
+        public void Deconstruct(out Socket client, out Socket server, out Task ended, out LoopbackServices services) =>
+            (client, server, ended, services) = (Client, Server, Ended, Services);
+
+        private async Task<bool> EndedAsync() => await engine.WaitClosedAsync() ? true : throw new TimeoutException("the connection did not end");
+
+        public void Dispose()
+        {
+            client.Dispose();
+            server.Dispose();
+            engine.Dispose();
+        }
     }
 
     private async Task<SslStream> HandshakeAsync(Socket client, X509Certificate2? clientCertificate = null, string host = "localhost",
@@ -76,7 +94,7 @@ public sealed class TlsConnectionTests : IDisposable
 
         async Task ServedAsync(string host, X509Certificate2 expected)
         {
-            var proxied = await OpenAsync(tls);
+            using var proxied = await OpenAsync(tls);
             using (proxied.Server)
             {
                 await using var ssl = await HandshakeAsync(proxied.Client, host: host, expected: expected);
@@ -99,7 +117,8 @@ public sealed class TlsConnectionTests : IDisposable
     [Fact]
     public async Task Connection_BothWays_PlainAtTheServerAndEofReachesTheClientAsCloseNotify()
     {
-        var (client, server, ended, services) = await OpenAsync(TlsTermination.Load(Options));
+        using var proxied = await OpenAsync(TlsTermination.Load(Options));
+        var (client, server, ended, services) = proxied;
         await using var ssl = await HandshakeAsync(client);
         using var _ = server;
 
@@ -120,7 +139,8 @@ public sealed class TlsConnectionTests : IDisposable
     [Fact]
     public async Task Connection_ClientResets_EndsTheWholeConnectionNotJustOneDirection()
     {
-        var (client, server, ended, services) = await OpenAsync(TlsTermination.Load(Options));
+        using var proxied = await OpenAsync(TlsTermination.Load(Options));
+        var (client, server, ended, services) = proxied;
         var ssl = await HandshakeAsync(client);
         using var _ = server;
         await ssl.WriteAsync("last words"u8.ToArray());
@@ -141,8 +161,9 @@ public sealed class TlsConnectionTests : IDisposable
     public async Task Connection_IdleTimeout_ClosesAQuietTlsConnection()
     {
         var time = new FakeTimeProvider();
-        var (client, server, forward, _) = await OpenAsync(TlsTermination.Load(Options), time,
+        using var proxied = await OpenAsync(TlsTermination.Load(Options), time,
             s => s.Settings.IdleTimeoutSeconds = 10);
+        var (client, server, forward, _) = proxied;
         await using var ssl = await HandshakeAsync(client);
         using var _ = server;
 
@@ -159,9 +180,31 @@ public sealed class TlsConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Connection_NoHandshakeWithinTheLimit_IsClosedAndCountedAsATimeout()
+    {
+        var time = new FakeTimeProvider();
+        using var proxied = await OpenAsync(TlsTermination.Load(Options), time);
+
+        // A second at a time, with a few of the loop's ticks (each looks at the deadline) after each: the clock starts
+        // for the handshake when the loop has seen the server connected, which may be after the first steps.
+        var advanced = TimeSpan.Zero;
+        for (var step = 0; step < 30 && !proxied.Ended.IsCompleted; step++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            advanced += TimeSpan.FromSeconds(1);
+            await Task.WhenAny(proxied.Ended, Task.Delay(TimeSpan.FromMilliseconds(200)));
+        }
+
+        Assert.True(proxied.Ended.IsCompleted);
+        Assert.True(advanced >= TlsTermination.HandshakeTimeout, $"closed after {advanced}");
+        Assert.EndsWith("failed: no handshake within the time limit", Assert.Single(proxied.Failures));
+        Assert.Empty(await Loopback.ReadToEndAsync(proxied.Server));
+    }
+
+    [Fact]
     public async Task Connection_NotTls_ClosesThisClientAndItsServerOnly()
     {
-        var proxied = await OpenAsync(TlsTermination.Load(Options));
+        using var proxied = await OpenAsync(TlsTermination.Load(Options));
         using var __ = proxied.Client;
         using var _ = proxied.Server;
 
@@ -179,7 +222,8 @@ public sealed class TlsConnectionTests : IDisposable
     {
         var tls = TlsTermination.Load(Options with { RequireClientCertificate = true, CaFile = _certificates.CaFile });
 
-        var (client, server, forward, _) = await OpenAsync(tls);
+        using var proxied = await OpenAsync(tls);
+        var (client, server, forward, _) = proxied;
         await using (var ssl = await HandshakeAsync(client, _certificates.Client))
         {
             await ssl.WriteAsync("x"u8.ToArray());
@@ -189,7 +233,7 @@ public sealed class TlsConnectionTests : IDisposable
         server.Dispose();
         await forward.WaitAsync(Loopback.Timeout);
 
-        var refused = await OpenAsync(tls);
+        using var refused = await OpenAsync(tls);
         using var _ = refused.Server;
         Assert.True(await TurnedAwayAsync(refused.Client, null));
         Assert.Empty(await Loopback.ReadToEndAsync(refused.Server));
@@ -198,11 +242,28 @@ public sealed class TlsConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Connection_ClientCertificateWithACaDirectory_EveryCertificateFileThereCounts()
+    {
+        var cas = Directory.CreateDirectory(Path.Combine(_certificates.Directory, "cas")).FullName;
+        File.Copy(_certificates.CaFile, Path.Combine(cas, "ours.pem"));
+        File.WriteAllText(Path.Combine(cas, "README"), "not a certificate");
+        var tls = TlsTermination.Load(Options with { RequireClientCertificate = true, CaDirectory = cas });
+
+        using var proxied = await OpenAsync(tls);
+        await using (var ssl = await HandshakeAsync(proxied.Client, _certificates.Client))
+        {
+            await ssl.WriteAsync("x"u8.ToArray());
+            Assert.Equal(1, await proxied.Server.ReceiveAsync(new byte[1]).WaitAsync(Loopback.Timeout));
+        }
+        Assert.Empty(proxied.Failures);
+    }
+
+    [Fact]
     public async Task Connection_ClientCertificateFromAnotherCa_IsRefused()
     {
         using var other = new TestCertificates();
         var tls = TlsTermination.Load(Options with { RequireClientCertificate = true, CaFile = _certificates.CaFile });
-        var refused = await OpenAsync(tls);
+        using var refused = await OpenAsync(tls);
         using var _ = refused.Server;
 
         Assert.True(await TurnedAwayAsync(refused.Client, other.Client));
@@ -231,11 +292,12 @@ public sealed class TlsConnectionTests : IDisposable
     [Fact]
     public async Task Connection_HttpHeaders_TheFilterSeesTheDecryptedStream()
     {
-        var (client, server, ended, _) = await OpenAsync(TlsTermination.Load(Options), configure: s =>
+        using var proxied = await OpenAsync(TlsTermination.Load(Options), configure: s =>
         {
             s.Settings.HttpHeaders = true;
             s.Services.Filters = new ForwardedForFilters();
         });
+        var (client, server, ended, _) = proxied;
         await using var ssl = await HandshakeAsync(client);
         using var _ = server;
 
