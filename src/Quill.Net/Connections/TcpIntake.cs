@@ -81,7 +81,7 @@ public sealed class TcpIntake : IDisposable
     public Task StopAccepting() => _engine.StopAccepting();
 
     /// <summary>Takeover, old side: the plain relays that can move, taken out of this process (see RelayEngine.HandOver).</summary>
-    public Task<(List<MovedRelay> Moved, int Connecting)> HandOver() => _engine.HandOver();
+    public Task<(List<MovedRelay> Moved, int Pending)> HandOver() => _engine.HandOver();
 
     /// <summary>Takeover, new side: carries on a connection the previous process relayed.</summary>
     public void Adopt(MovedRelay moved)

@@ -12,13 +12,13 @@ internal sealed class EngineLoop : IDisposable
     private static EngineLoop? t_current;
 
     public EngineLoop(IRelayEngineHost host, int multiAccept, bool sharesListener, Action<Exception> onError, TimeProvider time,
-        SockmapRelay? sockmap)
+        KernelPressure? pressure)
     {
         Loop = new EventLoop(onError, time);
         Intake = new ListenerIntake(Loop, host, multiAccept, sharesListener);
         Idle = new IdleSweep(Loop);
         Kernel = new KernelCountSweep(Loop);
-        Sockmap = sockmap;
+        Pressure = pressure;
         Loop.Post(() => t_current = this);
     }
 
@@ -35,7 +35,10 @@ internal sealed class EngineLoop : IDisposable
     public KernelCountSweep Kernel { get; }
 
     /// <summary>Kernel-side relaying, shared by every loop; null where the kernel refused it or it is turned off.</summary>
-    public SockmapRelay? Sockmap { get; }
+    public SockmapRelay? Sockmap => Pressure?.Sockmap;
+
+    /// <summary>Which relay a kernel-relayed source belongs to, for backpressure; shared by every loop, null as <see cref="Sockmap"/>.</summary>
+    public KernelPressure? Pressure { get; }
 
     /// <summary>The relays open on this loop, so that a stop can close them.</summary>
     public HashSet<Relay> Live { get; } = [];

@@ -18,6 +18,9 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <summary>How often the data path's timed targets (connects in progress, idle timeouts, accept back-off) are looked at.</summary>
     private static readonly TimeSpan DataTick = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How long <see cref="Soon"/> waits: the shortest epoll_wait timeout.</summary>
+    private static readonly TimeSpan SoonDelay = TimeSpan.FromMilliseconds(1);
+
     private readonly int _epoll;
     private readonly int _wake;
     private readonly Action<Exception> _onError;
@@ -29,6 +32,9 @@ internal sealed unsafe class EventLoop : IDisposable
     private readonly List<IEventTarget> _timed = [];
     private List<IEventTarget> _deferred = [];
     private List<IEventTarget> _running = [];
+    private List<IEventTarget> _soon = [];
+    private List<IEventTarget> _soonRunning = [];
+    private long _soonAt;
     private readonly Thread _thread;
     private readonly TimeSpan _tickInterval;
     private int _wakePending;
@@ -90,11 +96,11 @@ internal sealed unsafe class EventLoop : IDisposable
     }
 
     /// <summary>
-    /// From now on wakes for <paramref name="fd"/> only when its peer shuts down or it fails (the kernel moves its
-    /// bytes: see <see cref="Sockmap.SockmapRelay"/>). 0 or -errno.
+    /// From now on wakes for <paramref name="fd"/> only for <paramref name="events"/>, edge-triggered, and a failure
+    /// (the kernel moves its bytes: see <see cref="Sockmap.SockmapRelay"/>). 0 or -errno.
     /// </summary>
-    public int WatchEndsOnly(int fd, int slot, int tag) =>
-        Libc.EpollModify(_epoll, fd, Libc.EpollRdHup | Libc.EpollEdgeTriggered, ((ulong)(uint)tag << 32) | (uint)slot);
+    public int Rewatch(int fd, int slot, int tag, uint events) =>
+        Libc.EpollModify(_epoll, fd, events | Libc.EpollEdgeTriggered, ((ulong)(uint)tag << 32) | (uint)slot);
 
     /// <summary>Forgets a slot whose descriptor is closed (or removed); events already fetched for it are dropped.</summary>
     public void Release(int slot)
@@ -113,6 +119,16 @@ internal sealed unsafe class EventLoop : IDisposable
 
     /// <summary>Calls the target's <see cref="IEventTarget.OnTurn"/> after this turn's events, without waiting for new ones.</summary>
     public void Defer(IEventTarget target) => _deferred.Add(target);
+
+    /// <summary>
+    /// Calls the target's <see cref="IEventTarget.OnTurn"/> once, a millisecond from now (or with the next ones due):
+    /// for a look at something the kernel is doing that no event will announce, sooner than a tick.
+    /// </summary>
+    public void Soon(IEventTarget target)
+    {
+        if (_soon.Count == 0) _soonAt = Now + Ticks(SoonDelay);
+        _soon.Add(target);
+    }
 
     /// <summary>Calls the target's <see cref="IEventTarget.OnTurn"/> every tick until <see cref="StopTiming"/>.</summary>
     public void StartTiming(IEventTarget target)
@@ -158,6 +174,7 @@ internal sealed unsafe class EventLoop : IDisposable
                     if (_targets[(int)(uint)data] is { } target) Dispatch(target, mask, (int)(data >> 32));
                 }
                 RunDeferred();
+                if (_soon.Count > 0 && Now >= _soonAt) RunSoon();
                 if (_timed.Count > 0 && Now >= _nextTick) RunTimed();
                 foreach (var slot in _releasedThisTurn) _freeSlots.Push(slot);
                 _releasedThisTurn.Clear();
@@ -172,8 +189,9 @@ internal sealed unsafe class EventLoop : IDisposable
     private int Timeout()
     {
         if (_deferred.Count > 0 || !_posted.IsEmpty) return 0;
-        if (_timed.Count == 0) return -1;
-        var left = _nextTick - Now;
+        if (_timed.Count == 0 && _soon.Count == 0) return -1;
+        var due = _timed.Count == 0 ? _soonAt : _soon.Count == 0 ? _nextTick : Math.Min(_soonAt, _nextTick);
+        var left = due - Now;
         return left <= 0 ? 0 : (int)Math.Ceiling(left * 1000.0 / _time.TimestampFrequency);
     }
 
@@ -200,6 +218,13 @@ internal sealed unsafe class EventLoop : IDisposable
         (_running, _deferred) = (_deferred, _running);
         foreach (var target in _running) Turn(target);
         _running.Clear();
+    }
+
+    private void RunSoon()
+    {
+        (_soonRunning, _soon) = (_soon, _soonRunning);
+        foreach (var target in _soonRunning) Turn(target);
+        _soonRunning.Clear();
     }
 
     private void RunTimed()

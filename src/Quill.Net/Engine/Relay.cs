@@ -22,6 +22,15 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     private const int ClientTag = 0;
     private const int ServerTag = 1;
 
+    /// <summary>What <see cref="EventLoop.Register"/> watches a socket for.</summary>
+    private const uint AllEvents = Libc.EpollIn | Libc.EpollOut | Libc.EpollRdHup;
+
+    /// <summary>
+    /// Takeover: how long a kernel-relayed connection waits for the kernel to send the bytes it redirected already,
+    /// before it moves; one not drained by then stays here until --grace.
+    /// </summary>
+    private static readonly TimeSpan KernelDrainLimit = TimeSpan.FromSeconds(1);
+
     private readonly EngineLoop _home;
     private readonly EventLoop _loop;
     private readonly PipePool _pipes;
@@ -40,6 +49,15 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     private bool _deferred;
     private MovedRelay? _carried;
     private int _drainLooks;
+    private bool _soon;
+    private ulong _clientCookie;
+    private ulong _serverCookie;
+    private uint _clientEvents = AllEvents;
+    private uint _serverEvents = AllEvents;
+
+    /// <summary>Takeover: Environment.TickCount64 by which a kernel-relayed connection must have drained to move; 0 while
+    /// not leaving; -1 once it gave up for this takeover.</summary>
+    private long _leaveDeadline;
 
     /// <param name="tls">-E: the client speaks TLS, terminated here; null: plain bytes.</param>
     public Relay(EngineLoop home, PipePool pipes, int clientFd, ConnectionLifecycle lifecycle, TlsTermination? tls = null)
@@ -94,8 +112,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             return;
         }
         _connectDeadline = _loop.Now + _loop.Ticks(_lifecycle.Settings.ConnectTimeout);
-        if (!_timing) _loop.StartTiming(this);
-        _timing = true;
+        StartTiming();
     }
 
     /// <summary>Takeover, new side (loop thread): carries on relaying a connection the previous process handed over.</summary>
@@ -143,16 +160,15 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     /// <summary>
     /// Takeover, old side (loop thread): takes a relaying plain connection out of this process without closing its
     /// sockets, with what it holds and what its watchers (-H, the access logs) have seen; its counters are brought up to
-    /// date and it leaves the registry. Null when it cannot move: still connecting, or the kernel relays it and did not
-    /// give it back by <paramref name="drainDeadline"/> (see <see cref="LeaveKernel"/>).
+    /// date and it leaves the registry. Null when it cannot move (yet): still connecting, or the kernel relays it and
+    /// has not given it back (see <see cref="LeaveKernel"/>; <see cref="LeavingKernel"/> says whether to ask again).
     /// </summary>
-    /// <param name="drainDeadline">Environment.TickCount64 by which kernel-relayed bytes in flight must have gone.</param>
-    internal MovedRelay? HandOver(long drainDeadline)
+    internal MovedRelay? HandOver()
     {
         // OpenSSL's state of a TLS connection cannot move: it stays here until --grace.
         if (_tls is not null) return null;
         if (_state != State.Relaying) return null;
-        if (InKernel && !LeaveKernel(drainDeadline)) return null;
+        if (InKernel && !LeaveKernel()) return null;
         // First, while the relay is still whole: when a pipe cannot be emptied (IOException), the caller's AbortNow must
         // find it open to close it, not a connection already taken out of the loop and left unwatched.
         var up = _toServer!.HandOver(_pipes);
@@ -168,39 +184,63 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
 
     public void Refuse() => Close();
 
-    /// <summary>
-    /// Takeover: makes a kernel-relayed connection the event loop's again, so it can move like any other. The kernel
-    /// stops redirecting both sockets; the bytes it redirected already are sent out of the other socket (its work queue
-    /// does that within microseconds unless the destination is slow), which is waited for until
-    /// <paramref name="deadline"/>; then both leave the sockhash. Bytes that came after the pause wait in the receive
-    /// queues, unread, for the next process. Not drained in time: the kernel takes the connection back and it stays
-    /// here until --grace.
-    /// </summary>
-    private bool LeaveKernel(long deadline)
+    /// <summary>Takeover: the kernel is giving the connection back; a later pass moves it (or it stays, past the deadline).</summary>
+    public bool LeavingKernel => _state == State.Relaying && _leaveDeadline > 0;
+
+    /// <summary>A new takeover begins: a connection that gave up leaving the kernel in an earlier one tries again.</summary>
+    public void MayLeaveKernel()
     {
-        var sockmap = _home.Sockmap!;
-        var paused = _toServer!.PauseKernel(sockmap) && _toClient!.PauseKernel(sockmap);
-        while (paused && !(_toServer.KernelDrained && _toClient!.KernelDrained))
+        if (_leaveDeadline < 0) _leaveDeadline = 0;
+    }
+
+    /// <summary>
+    /// Takeover, one pass: makes a kernel-relayed connection the event loop's again, so it can move like any other. The
+    /// first pass stops the kernel redirecting both sockets; the bytes it redirected already are sent out of the
+    /// other socket (its work queue does that within microseconds unless the destination is slow), which later passes
+    /// look for until <see cref="KernelDrainLimit"/>; then both leave the sockhash. Bytes that came after the pause
+    /// wait in the receive queues, unread, for the next process. Not drained in time: the kernel takes the connection
+    /// back and it stays here until --grace. Never waits on the loop thread.
+    /// </summary>
+    private bool LeaveKernel()
+    {
+        if (_leaveDeadline < 0) return false;
+        if (_leaveDeadline == 0)
         {
-            if (Environment.TickCount64 >= deadline) paused = false;
-            else Thread.Sleep(1);
+            _leaveDeadline = Environment.TickCount64 + (long)KernelDrainLimit.TotalMilliseconds;
+            if (!(_toServer!.PauseKernel() && _toClient!.PauseKernel()))
+            {
+                StayInKernel();
+                return false;
+            }
         }
-        if (!paused)
+        if (!(_toServer!.KernelDrained && _toClient!.KernelDrained))
         {
-            // Both are tried: the first undo failing must not leave the other paused.
-            var back = _toServer.UnpauseKernel(sockmap);
-            if (!_toClient!.UnpauseKernel(sockmap) || !back) AbortNow();
+            if (Environment.TickCount64 >= _leaveDeadline) StayInKernel();
             return false;
         }
+        _leaveDeadline = 0;
         _toServer.LeaveKernel();
-        _toClient!.LeaveKernel();
-        sockmap.Leave(_client.Fd, _server.Fd);
-        _home.Kernel.Forget(this);
+        _toClient.LeaveKernel();
+        _home.Sockmap!.Leave(_client.Fd, _server.Fd);
+        ForgetKernel();
         return true;
     }
 
+    /// <summary>
+    /// Takeover: gives up leaving the kernel (a destination that does not take its bytes, or a pause that never read
+    /// clean); both directions are undone (the first failing must not leave the other paused), and backpressure
+    /// decides whether each source goes on now.
+    /// </summary>
+    private void StayInKernel()
+    {
+        _leaveDeadline = -1;
+        _toServer!.UnpauseKernel();
+        _toClient!.UnpauseKernel();
+        Run();
+    }
+
     /// <summary>The kernel relays at least one direction.</summary>
-    public bool InKernel => _toClient is { InKernel: true };
+    public bool InKernel => _toClient is { InKernel: true } || _toServer is { InKernel: true };
 
     /// <summary>
     /// A kernel-relayed connection counts what the kernel moved since it last looked, and learns when bytes last
@@ -209,11 +249,34 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     internal void Recount()
     {
         if (!InKernel || _state != State.Relaying) return;
+        // A takeover that stopped asking (it failed, or ran out of passes) must not leave the connection paused.
+        if (_leaveDeadline > 0 && Environment.TickCount64 >= _leaveDeadline)
+        {
+            StayInKernel();
+            if (_state != State.Relaying) return;
+        }
         _toServer!.Recount();
         _toClient!.Recount();
+        WatchKernel();
         var quiet = Math.Min(_toServer.KernelQuietMs, _toClient.KernelQuietMs);
         if (quiet == uint.MaxValue) return;
         LastActive = Math.Max(LastActive, _loop.Now - _loop.Ticks(TimeSpan.FromMilliseconds(quiet)));
+    }
+
+    /// <summary>
+    /// The verdict program has spent the budget of the source named <paramref name="sourceCookie"/> (from the loop that
+    /// reads its ring, any loop): its direction refills it or pauses the source.
+    /// </summary>
+    internal void BudgetSpent(ulong sourceCookie)
+    {
+        if (EngineLoop.Current != _home)
+        {
+            _loop.Post(() => BudgetSpent(sourceCookie));
+            return;
+        }
+        if (_state != State.Relaying) return;
+        (sourceCookie == _clientCookie ? _toServer : _toClient)!.KernelBudgetSpent();
+        WatchKernel();
     }
 
     /// <summary>close N: closes the connection from any thread.</summary>
@@ -266,7 +329,7 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             if (_loop.Now >= _handshakeDeadline) Close("timeout", "no handshake within the time limit");
             return;
         }
-        _deferred = false;
+        (_deferred, _soon) = (false, false);
         Run();
     }
 
@@ -276,18 +339,49 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
     /// </summary>
     private void HandToKernel()
     {
-        if (_home.Sockmap is not { } sockmap) return;
+        if (_home.Pressure is not { } pressure) return;
+        var sockmap = pressure.Sockmap;
         if (_toServer!.PrepareForKernel() is not { } up || _toClient!.PrepareForKernel() is not { } down) return;
-        var joined = sockmap.Join(_client.Fd, _server.Fd);
-        if (joined == SockmapJoin.None) return;
-        _toClient.HandToKernel(down);
+        var joined = sockmap.Join(_client.Fd, _server.Fd, out _clientCookie, out _serverCookie);
+        if (joined == SockmapJoin.None)
+        {
+            (_clientCookie, _serverCookie) = (0, 0);
+            return;
+        }
+        _toClient.HandToKernel(down, new SockmapPressure(sockmap, down, _serverCookie));
+        pressure.Watch(_serverCookie, this);
         if (joined == SockmapJoin.Both)
         {
-            _toServer.HandToKernel(up);
-            _ = _loop.WatchEndsOnly(_client.Fd, _client.Slot, ClientTag);
-            _ = _loop.WatchEndsOnly(_server.Fd, _server.Slot, ServerTag);
+            _toServer.HandToKernel(up, new SockmapPressure(sockmap, up, _clientCookie));
+            pressure.Watch(_clientCookie, this);
         }
+        WatchKernel();
         _home.Kernel.Watch(this);
+    }
+
+    /// <summary>
+    /// What epoll wakes the loop for follows what the kernel relays: with both directions in the kernel, only a
+    /// socket's FIN or failure, and its EPOLLOUT while the direction it receives is paused (backpressure); with one
+    /// direction the loop's, everything (a direction stranded by backpressure is the loop's: see
+    /// <see cref="RelayDirection.KernelPaused"/>). An epoll_ctl only when that changes.
+    /// </summary>
+    private void WatchKernel()
+    {
+        var endsOnly = _toServer!.InKernel && _toClient!.InKernel;
+        var client = endsOnly ? Libc.EpollRdHup | (_toClient!.KernelPaused ? Libc.EpollOut : 0) : AllEvents;
+        var server = endsOnly ? Libc.EpollRdHup | (_toServer.KernelPaused ? Libc.EpollOut : 0) : AllEvents;
+        if (client != _clientEvents) _ = _loop.Rewatch(_client.Fd, _client.Slot, ClientTag, _clientEvents = client);
+        if (server != _serverEvents) _ = _loop.Rewatch(_server.Fd, _server.Slot, ServerTag, _serverEvents = server);
+    }
+
+    /// <summary>The kernel relays the connection no more (it closed or left): its sockets' budgets and sweep go.</summary>
+    private void ForgetKernel()
+    {
+        _home.Kernel.Forget(this);
+        _home.Pressure!.Forget(_clientCookie);
+        _home.Pressure.Forget(_serverCookie);
+        _home.Sockmap!.ForgetBudgets(_clientCookie, _serverCookie);
+        (_clientCookie, _serverCookie) = (0, 0);
     }
 
     /// <summary>Registers the client: bytes it sends before the server is connected wait in the kernel until then.</summary>
@@ -419,8 +513,10 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             // One pump's progress may have unblocked the other (its destination's buffer freed): go round once more.
             if (up != PumpOutcome.Moved && down != PumpOutcome.Moved)
             {
+                if (_serverCookie != 0) WatchKernel();
                 if (_toServer.Draining || _toClient.Draining) LookAgainSoon();
                 else StopTiming();
+                if (_toServer.KernelLookDue || _toClient.KernelLookDue) LookSoon();
                 return;
             }
         }
@@ -439,6 +535,20 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
             _deferred = true;
             return;
         }
+        StartTiming();
+    }
+
+    /// <summary>A paused direction's destination is taking bytes: look again in a millisecond, once.</summary>
+    private void LookSoon()
+    {
+        if (_soon) return;
+        _soon = true;
+        _loop.Soon(this);
+    }
+
+    /// <summary>Looks again every tick until <see cref="StopTiming"/>.</summary>
+    private void StartTiming()
+    {
         if (!_timing) _loop.StartTiming(this);
         _timing = true;
     }
@@ -474,7 +584,6 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         {
             _toServer!.Recount();
             _toClient!.Recount();
-            _home.Kernel.Forget(this);
         }
         _toServer?.Release(_pipes);
         _toClient?.Release(_pipes);
@@ -483,6 +592,8 @@ internal sealed unsafe class Relay : IEventTarget, IUpstreamConnector, IConnecti
         _loop.Release(_client.Slot);
         Libc.Close(_client.Fd);
         _client.Fd = -1;
+        // After the sockets, which leave the sockhash as they close: a last skb would make the program create a budget again.
+        if (_serverCookie != 0) ForgetKernel();
         _lifecycle.Ended();
     }
 }

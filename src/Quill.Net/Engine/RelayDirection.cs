@@ -14,8 +14,10 @@ namespace Quill.Net.Engine;
 /// -d 3 dumps) never splices: each read goes through the filter, whose output is sent instead; nor does one with an
 /// observer (the HTTP status for the JSON access log), which sees each read before it is sent. A direction handed to
 /// the kernel (<see cref="HandToKernel"/>) moves nothing itself: it waits for the source's FIN, then for the kernel to
-/// have passed on every byte before it, and passes the FIN on as any other direction does. A TLS client's end (-E)
-/// reads and writes plaintext through its session (<see cref="RelayEnd.Tls"/>), never by splice.
+/// have passed on every byte before it, and passes the FIN on as any other direction does. Its backpressure pauses
+/// the source until the destination has what the kernel took, then the loop relays the rest
+/// (<see cref="SockmapPressure"/>). A TLS client's end (-E) reads and writes plaintext through its session
+/// (<see cref="RelayEnd.Tls"/>), never by splice.
 /// </summary>
 /// <param name="filter">Sees and may rewrite what passes (the client's direction only); null: bytes pass untouched.</param>
 /// <param name="observer">Sees what passes, unchanged (the server's direction only); null: nothing watches.</param>
@@ -49,6 +51,7 @@ internal sealed unsafe class RelayDirection(
     private bool _destinationShut;
     private bool _filterEnded;
     private SockmapLeg? _kernel;
+    private SockmapPressure? _pressure;
     private long _kernelReported;
     private long _kernelTaken = -1;
 
@@ -67,6 +70,13 @@ internal sealed unsafe class RelayDirection(
     /// <summary>The source's FIN has come but the kernel still holds bytes sent before it: look again soon.</summary>
     public bool Draining { get; private set; }
 
+    /// <summary>Backpressure has paused the kernel-relayed source: the destination's EPOLLOUT says when to look again.</summary>
+    public bool KernelPaused => _pressure is { Paused: true };
+
+    /// <summary>Paused, and the destination has room: the kernel's work queue is sending to it, which no EPOLLOUT will
+    /// announce, so look again soon.</summary>
+    public bool KernelLookDue { get; private set; }
+
     /// <summary>Milliseconds since data last arrived at a kernel-relayed source, as of the last <see cref="Recount"/>.</summary>
     public uint KernelQuietMs => _kernel?.QuietMs ?? uint.MaxValue;
 
@@ -78,13 +88,26 @@ internal sealed unsafe class RelayDirection(
     public SockmapLeg? PrepareForKernel() => SockmapLeg.Begin(destination.Fd);
 
     /// <summary>From now on the kernel moves this direction's bytes; before anything was read from the source.</summary>
-    public void HandToKernel(SockmapLeg leg) => _kernel = leg;
+    public void HandToKernel(SockmapLeg leg, SockmapPressure pressure) => (_kernel, _pressure) = (leg, pressure);
+
+    /// <summary>
+    /// The program has spent the source's budget: refill it, or pause the source. Not while a takeover holds it
+    /// paused: that one looks when it lets go.
+    /// </summary>
+    public void KernelBudgetSpent()
+    {
+        if (_pressure is null || _kernelTaken >= 0 || _pressure.Paused) return;
+        _pressure.Spent(source.Fd, destination.Fd);
+    }
 
     /// <summary>A kernel-relayed direction counts what the kernel moved since it last looked.</summary>
     public void Recount()
     {
         if (_kernel is null || source.Fd < 0) return;
         var received = _kernel.Received(source.Fd, finReceived: _eofSeen || source.PeerClosed);
+        // Paused, the source's counter goes on with what waits in its receive queue, not taken yet.
+        if (_pressure is { Paused: true } paused) received = Math.Min(received, paused.PausedTaken);
+        else if (_pressure?.Overdue(received) == true) KernelBudgetSpent();
         if (received <= _kernelReported) return;
         Delivered(received - _kernelReported);
         _kernelReported = received;
@@ -172,6 +195,11 @@ internal sealed unsafe class RelayDirection(
     /// </summary>
     private PumpOutcome? PumpInKernel()
     {
+        // Paused by a takeover (its pass decides), or by backpressure and the destination has not taken enough yet.
+        if (_kernelTaken >= 0 || _pressure is { Paused: true } && !Relieve())
+            return source.Ending && !source.PeerClosed ? PumpOutcome.Failed : PumpOutcome.Waiting;
+        // Drained after a pause: the loop relays the rest.
+        if (_kernel is null) return null;
         if (!source.Ending) return PumpOutcome.Waiting;
         if (!source.PeerClosed) return PumpOutcome.Failed;
         Draining = !_kernel!.Drained(source.Fd, destination.Fd);
@@ -182,34 +210,43 @@ internal sealed unsafe class RelayDirection(
     }
 
     /// <summary>
-    /// Takeover: the kernel stops redirecting this direction's source. The bytes it took are known exactly only when no
-    /// segment came between the readings before and after the pause; if one did, the kernel takes the direction back
-    /// (what came meanwhile follows what went before) and it tries again. False when it never read clean.
+    /// Backpressure: looks whether the destination has taken every byte the kernel took from the paused source (see
+    /// <see cref="SockmapPressure.Look"/>); if so the direction is the loop's from now on: the rest waits, in order, in
+    /// the source's receive queue.
     /// </summary>
-    public bool PauseKernel(SockmapRelay sockmap)
+    /// <returns>True when the source is no longer paused.</returns>
+    private bool Relieve()
     {
-        const int attempts = 8;
-        if (_kernel is null) return true;
-        for (var attempt = 0; attempt < attempts; attempt++)
+        var look = _pressure!.Look(destination.Fd);
+        KernelLookDue = look == PressureLook.Moving;
+        if (look == PressureLook.Drained)
         {
-            var before = SockmapLeg.Taken(source.Fd);
-            if (before < 0 || !sockmap.Pause(source.Fd)) return false;
-            if (SockmapLeg.Taken(source.Fd) == before)
-            {
-                _kernelTaken = before;
-                return true;
-            }
-            if (!sockmap.Unpause(source.Fd)) return false;
+            QuitKernel(_pressure.PausedTaken);
+            (source.Readable, destination.Writable) = (true, true);
         }
-        return false;
+        return look is PressureLook.Flowing or PressureLook.Drained;
     }
 
-    /// <summary>Undoes <see cref="PauseKernel"/> (the relay stays in this process, relayed by the kernel).</summary>
-    public bool UnpauseKernel(SockmapRelay sockmap)
+    /// <summary>
+    /// Takeover: the kernel stops redirecting this direction's source, counting exactly what it took (see
+    /// <see cref="SockmapRelay.PauseCounted"/>); one backpressure paused already stays so. False when it never read clean.
+    /// </summary>
+    public bool PauseKernel()
     {
-        if (_kernelTaken < 0) return true;
+        if (_kernel is null) return true;
+        _kernelTaken = _pressure!.Pause(source.Fd) ? _pressure.PausedTaken : -1;
+        return _kernelTaken >= 0;
+    }
+
+    /// <summary>
+    /// Undoes <see cref="PauseKernel"/>: the relay stays in this process, and the source stays paused as backpressure
+    /// pauses one; the loop relays the direction once the destination has what the kernel took.
+    /// </summary>
+    public void UnpauseKernel()
+    {
+        if (_kernelTaken < 0) return;
         _kernelTaken = -1;
-        return sockmap.Unpause(source.Fd);
+        Relieve();
     }
 
     /// <summary>Paused, and every byte the kernel took from the source has reached the destination's send queue.</summary>
@@ -221,9 +258,14 @@ internal sealed unsafe class RelayDirection(
     /// </summary>
     public void LeaveKernel()
     {
-        if (_kernelTaken < 0) return;
-        if (_kernelTaken > _kernelReported) Delivered(_kernelTaken - _kernelReported);
-        (_kernel, _kernelTaken, Draining) = (null, -1, false);
+        if (_kernelTaken >= 0) QuitKernel(_kernelTaken);
+    }
+
+    /// <summary>The direction is the event loop's from now on; the kernel took <paramref name="taken"/> bytes in all.</summary>
+    private void QuitKernel(long taken)
+    {
+        if (taken > _kernelReported) Delivered(taken - _kernelReported);
+        (_kernel, _pressure, _kernelTaken, Draining, KernelLookDue) = (null, null, -1, false, false);
     }
 
     /// <summary>

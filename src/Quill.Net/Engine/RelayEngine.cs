@@ -31,8 +31,10 @@ internal sealed class RelayEngine : IDisposable
         ArgumentNullException.ThrowIfNull(host);
         _sockmap = sockmap;
         _loops = new EngineLoop[Math.Max(1, loops)];
+        var pressure = sockmap is null ? null : new KernelPressure(sockmap);
         for (var i = 0; i < _loops.Length; i++)
-            _loops[i] = new EngineLoop(host, Math.Max(1, multiAccept), _loops.Length > 1, onError, time, sockmap);
+            _loops[i] = new EngineLoop(host, Math.Max(1, multiAccept), _loops.Length > 1, onError, time, pressure);
+        pressure?.ReadOn(_loops[0].Loop);
     }
 
     public void Start()
@@ -50,32 +52,33 @@ internal sealed class RelayEngine : IDisposable
         return OnEveryLoop(shard => shard.Intake.Listen(listener.Handle));
     }
 
-    /// <summary>Takeover or graceful stop: no loop calls accept(2) again once this completes; connections go on.</summary>
-    public Task StopAccepting() => OnEveryLoop(shard => shard.Intake.Detach());
+    /// <summary>
+    /// Takeover or graceful stop: no loop calls accept(2) again once this completes; connections go on (and those that
+    /// stayed in the kernel through an earlier takeover may try to leave it again).
+    /// </summary>
+    public Task StopAccepting() => OnEveryLoop(shard =>
+    {
+        shard.Intake.Detach();
+        foreach (var relay in shard.Live) relay.MayLeaveKernel();
+    });
 
     /// <summary>
-    /// Takeover: how long a loop waits, in all, for the kernel to send the bytes it redirected already on the
-    /// connections it relays, before they move; those not drained by then stay here until --grace.
+    /// Takeover, old side, one pass: takes every relaying plain connection that can move out of its loop (see
+    /// <see cref="Relay.HandOver"/>). Also says how many may be able to on a later pass: still connecting, or still
+    /// leaving the kernel.
     /// </summary>
-    private static readonly TimeSpan KernelDrainLimit = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// Takeover, old side: takes every relaying plain connection out of its loop (see <see cref="Relay.HandOver"/>).
-    /// Also says how many are still connecting: they can move once connected.
-    /// </summary>
-    public async Task<(List<MovedRelay> Moved, int Connecting)> HandOver()
+    public async Task<(List<MovedRelay> Moved, int Pending)> HandOver()
     {
         var moved = new List<MovedRelay>();
-        var connecting = 0;
+        var pending = 0;
         await OnEveryLoop(shard =>
         {
-            var drainDeadline = Environment.TickCount64 + (long)KernelDrainLimit.TotalMilliseconds;
             foreach (var relay in shard.Live.ToArray())
             {
                 MovedRelay? one;
                 try
                 {
-                    one = relay.HandOver(drainDeadline);
+                    one = relay.HandOver();
                 }
                 catch (IOException)
                 {
@@ -86,11 +89,11 @@ internal sealed class RelayEngine : IDisposable
                 lock (moved)
                 {
                     if (one is not null) moved.Add(one);
-                    else if (relay.Connecting) connecting++;
+                    else if (relay.Connecting || relay.LeavingKernel) pending++;
                 }
             }
         }).ConfigureAwait(false);
-        return (moved, connecting);
+        return (moved, pending);
     }
 
     /// <summary>Takeover, new side: carries on a relay the previous process handed over, on the next loop in turn.</summary>

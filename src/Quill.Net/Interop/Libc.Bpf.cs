@@ -4,11 +4,14 @@ namespace Quill.Net.Interop;
 
 /// <summary>
 /// bpf(2), raw: the few commands the sockmap relay needs (create a map, load and attach a program, add and remove a
-/// socket), and the socket facts it reads back (the socket cookie, TCP_INFO's byte counters, the unsent queue).
+/// socket or a budget, map a ring buffer), and the socket facts it reads back (the socket cookie, TCP_INFO's byte
+/// counters, the unsent queue).
 /// </summary>
 internal static unsafe partial class Libc
 {
+    public const int BpfMapTypeHash = 1;
     public const int BpfMapTypeSockHash = 18;
+    public const int BpfMapTypeRingBuffer = 27;
     public const int BpfProgTypeSkSkb = 14;
     public const int BpfSkSkbStreamVerdict = 5;
 
@@ -94,6 +97,17 @@ internal static unsafe partial class Libc
         return Bpf(BpfMapUpdateElem, attr);
     }
 
+    /// <summary>Sets a hash map's 64-bit value under <paramref name="key"/>. 0 or -errno.</summary>
+    public static int BpfPut(int map, ulong key, long value)
+    {
+        var attr = stackalloc byte[BpfAttrSize];
+        new Span<byte>(attr, BpfAttrSize).Clear();
+        *(uint*)attr = (uint)map;
+        *(ulong*)(attr + 8) = (ulong)&key;
+        *(ulong*)(attr + 16) = (ulong)&value;
+        return Bpf(BpfMapUpdateElem, attr);
+    }
+
     /// <summary>Takes the entry under <paramref name="key"/> out of a map. 0 or -errno.</summary>
     public static int BpfDelete(int map, ulong key)
     {
@@ -147,12 +161,34 @@ internal static unsafe partial class Libc
         return (returned & EpollRdHup) != 0 && (returned & EpollErr) == 0;
     }
 
+    /// <summary>
+    /// The socket's send queue has room (poll(2), POLLOUT). Asked of a TCP socket that has none, this marks it so that
+    /// it reports EPOLLOUT once its peer has acknowledged enough.
+    /// </summary>
+    public static bool Writable(int fd)
+    {
+        var entry = stackalloc int[2];
+        entry[0] = fd;
+        entry[1] = (int)EpollOut;
+        return poll(entry, 1, 0) == 1 && ((uint)(ushort)(entry[1] >> 16) & EpollOut) != 0;
+    }
+
     /// <summary>SIOCOUTQ: bytes in the send queue not yet acknowledged by the peer; 0 if unknown.</summary>
     public static int UnackedBytes(int fd)
     {
         var queued = 0;
         return ioctl(fd, SiocOutq, &queued) == 0 ? queued : 0;
     }
+
+    /// <summary>mmap(2) of a shared mapping of <paramref name="fd"/>; null on failure.</summary>
+    public static byte* MapShared(int fd, long length, long offset, bool writable)
+    {
+        const int protRead = 1, protWrite = 2, mapShared = 1;
+        var address = mmap(null, (nuint)length, protRead | (writable ? protWrite : 0), mapShared, fd, offset);
+        return address == (void*)-1 ? null : (byte*)address;
+    }
+
+    public static void Unmap(byte* address, long length) => _ = munmap(address, (nuint)length);
 
     private static int Bpf(int command, byte* attr)
     {
@@ -166,6 +202,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int poll(int* entries, ulong count, int timeoutMs);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial void* mmap(void* address, nuint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int munmap(void* address, nuint length);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int ioctl(int fd, uint request, int* value);

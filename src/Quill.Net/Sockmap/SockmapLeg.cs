@@ -61,7 +61,10 @@ internal sealed class SockmapLeg
     public static long Taken(int sourceFd) => Read(sourceFd, finReceived: false) is var (data, _) ? data : -1;
 
     /// <summary>The destination's send queue has taken the first <paramref name="taken"/> bytes of the source.</summary>
-    public bool Delivered(int destinationFd, long taken) => (long)(Delivered(destinationFd) - _destinationBase) >= taken;
+    public bool Delivered(int destinationFd, long taken) => DeliveredSoFar(destinationFd) >= taken;
+
+    /// <summary>The bytes of this direction the destination's send queue has taken.</summary>
+    public long DeliveredSoFar(int destinationFd) => (long)(Delivered(destinationFd) - _destinationBase);
 
     /// <summary>Bytes written to the socket: acknowledged ones plus those still queued.</summary>
     private static ulong Delivered(int fd) =>

@@ -7,8 +7,10 @@ namespace Quill.Net.Sockmap;
 /// Kernel-side relaying: a plain TCP connection's two sockets go into a sockhash whose stream-verdict program
 /// (<see cref="SockmapProgram"/>) sends what arrives on one out of the other, so its bytes pass without waking quill.
 /// Quill still sees each socket's FIN and errors (epoll reports them as before) and reads the byte counters from
-/// TCP_INFO. Opened once at start-up; where the kernel refuses (no CAP_BPF/CAP_NET_ADMIN, a seccomp filter, no
-/// sockmap support) the event loop relays every connection, as it always did.
+/// TCP_INFO. What the kernel holds for a destination that does not read is bounded per direction
+/// (<see cref="SockmapPressure"/>): the program spends a budget per source socket and names the source in a ring
+/// buffer (<see cref="Spent"/>) when it runs out. Opened once at start-up; where the kernel refuses (no
+/// CAP_BPF/CAP_NET_ADMIN, a seccomp filter, no sockmap support) the event loop relays every connection, as it always did.
 /// </summary>
 internal sealed class SockmapRelay : IDisposable
 {
@@ -18,11 +20,17 @@ internal sealed class SockmapRelay : IDisposable
     /// <summary>Each socket under its own cookie; the program is attached here, so joining this map starts it.</summary>
     private readonly int _verdicts;
 
+    /// <summary>Each source socket's budget under its own cookie: the bytes the kernel may still take before quill looks.</summary>
+    private readonly int _budgets;
+
     private readonly int _program;
     private readonly BalancerCounters _counters;
 
-    private SockmapRelay(int targets, int verdicts, int program, BalancerCounters counters) =>
-        (_targets, _verdicts, _program, _counters) = (targets, verdicts, program, counters);
+    private SockmapRelay(int targets, int verdicts, int budgets, SpentBudgetRing spent, int program, BalancerCounters counters) =>
+        (_targets, _verdicts, _budgets, Spent, _program, _counters) = (targets, verdicts, budgets, spent, program, counters);
+
+    /// <summary>Where the program names a source whose budget it has spent.</summary>
+    public SpentBudgetRing Spent { get; }
 
     /// <summary>Creates the maps, loads and attaches the program; null and why when the kernel refuses.</summary>
     /// <param name="connections">The most connections relayed in the kernel at once; beyond it the loop relays.</param>
@@ -30,22 +38,31 @@ internal sealed class SockmapRelay : IDisposable
     public static SockmapRelay? TryOpen(int connections, BalancerCounters counters, out string refusal)
     {
         var entries = Math.Max(2, 2 * connections);
-        int verdicts = -1, program = -1;
+        int verdicts = -1, budgets = -1, program = -1;
+        SpentBudgetRing? spent = null;
         var verifier = "";
         var targets = Libc.BpfCreateMap(Libc.BpfMapTypeSockHash, sizeof(ulong), sizeof(int), entries);
         var result = targets;
         if (result >= 0) result = verdicts = Libc.BpfCreateMap(Libc.BpfMapTypeSockHash, sizeof(ulong), sizeof(int), entries);
-        if (result >= 0) result = program = Libc.BpfLoadProgram(Libc.BpfProgTypeSkSkb, SockmapProgram.Verdict(targets), out verifier);
+        // Twice the sockets: a closed connection's budgets leave just after its sockets (see ForgetBudgets).
+        if (result >= 0) result = budgets = Libc.BpfCreateMap(Libc.BpfMapTypeHash, sizeof(ulong), sizeof(long), 2 * entries);
+        if (result >= 0) spent = SpentBudgetRing.TryOpen(out result);
+        if (result >= 0)
+        {
+            result = program = Libc.BpfLoadProgram(Libc.BpfProgTypeSkSkb,
+                SockmapProgram.Verdict(targets, budgets, spent!.Fd, SockmapPressure.Budget), out verifier);
+        }
         if (result >= 0) result = Libc.BpfAttach(program, verdicts, Libc.BpfSkSkbStreamVerdict);
         if (result >= 0)
         {
             refusal = "";
             counters.SockmapReady();
-            return new SockmapRelay(targets, verdicts, program, counters);
+            return new SockmapRelay(targets, verdicts, budgets, spent!, program, counters);
         }
         refusal = $"bpf: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(-result)}"
             + (verifier.Length > 0 ? $" ({verifier.ReplaceLineEndings(" ").Trim()})" : "");
-        foreach (var fd in new[] { program, verdicts, targets })
+        spent?.Dispose();
+        foreach (var fd in new[] { program, budgets, verdicts, targets })
         {
             if (fd >= 0) Libc.Close(fd);
         }
@@ -59,10 +76,10 @@ internal sealed class SockmapRelay : IDisposable
     /// reordering its bytes, so if only the server's joins, the client's direction stays with the loop.
     /// </summary>
     /// <remarks>Loop thread; the relay must not have read from either socket.</remarks>
-    public SockmapJoin Join(int clientFd, int serverFd)
+    public SockmapJoin Join(int clientFd, int serverFd, out ulong client, out ulong server)
     {
-        var client = Libc.SocketCookie(clientFd);
-        var server = Libc.SocketCookie(serverFd);
+        client = Libc.SocketCookie(clientFd);
+        server = Libc.SocketCookie(serverFd);
         if (client == 0 || server == 0) return SockmapJoin.None;
         if (Libc.BpfPutSocket(_targets, client, serverFd) < 0) return SockmapJoin.None;
         if (Libc.BpfPutSocket(_targets, server, clientFd) < 0
@@ -80,18 +97,48 @@ internal sealed class SockmapRelay : IDisposable
     }
 
     /// <summary>
-    /// Takeover: the kernel stops redirecting what arrives on <paramref name="fd"/>, which waits in its receive queue
-    /// from now on. What it redirected already still goes out of the partner: the socket stays in the targets map.
+    /// Takeover or backpressure: the kernel stops redirecting what arrives on <paramref name="fd"/>, which waits in its
+    /// receive queue from now on. What it redirected already still goes out of the partner: the socket stays in the
+    /// targets map. The bytes it took are known exactly only when no segment came between the readings before and
+    /// after the pause; if one did, the kernel takes the source back (what came meanwhile follows what went before)
+    /// and it tries again.
     /// </summary>
-    public bool Pause(int fd) => Libc.SocketCookie(fd) is var cookie and not 0 && Libc.BpfDelete(_verdicts, cookie) >= 0;
+    /// <returns>The bytes the kernel took from the source (less a FIN); -1 when it never read clean (not paused then).</returns>
+    public long PauseCounted(int fd)
+    {
+        const int attempts = 8;
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            var before = SockmapLeg.Taken(fd);
+            if (before < 0 || !Pause(fd)) return -1;
+            if (SockmapLeg.Taken(fd) == before) return before;
+            if (!Unpause(fd)) return -1;
+        }
+        return -1;
+    }
+
+    private bool Pause(int fd) => Libc.SocketCookie(fd) is var cookie and not 0 && Libc.BpfDelete(_verdicts, cookie) >= 0;
 
     /// <summary>Undoes <see cref="Pause"/>: what queued meanwhile is redirected after what went before.</summary>
-    public bool Unpause(int fd)
+    private bool Unpause(int fd)
     {
         var cookie = Libc.SocketCookie(fd);
         if (cookie == 0 || Libc.BpfPutSocket(_verdicts, cookie, fd) < 0) return false;
         _ = Libc.NudgeReceiver(fd);
         return true;
+    }
+
+    /// <summary>The source may hand the kernel <paramref name="bytes"/> more before quill looks again.</summary>
+    public void Refill(ulong sourceCookie, long bytes) => _ = Libc.BpfPut(_budgets, sourceCookie, bytes);
+
+    /// <summary>
+    /// A connection's sockets are closed or have left the kernel: their budgets go. After the sockets leave the maps,
+    /// or a last skb would make the program create a budget again.
+    /// </summary>
+    public void ForgetBudgets(ulong clientCookie, ulong serverCookie)
+    {
+        _ = Libc.BpfDelete(_budgets, clientCookie);
+        _ = Libc.BpfDelete(_budgets, serverCookie);
     }
 
     /// <summary>
@@ -108,6 +155,8 @@ internal sealed class SockmapRelay : IDisposable
     {
         // Sockets still in the maps leave them as the maps go; their connections were closed first.
         Libc.Close(_program);
+        Spent.Dispose();
+        Libc.Close(_budgets);
         Libc.Close(_verdicts);
         Libc.Close(_targets);
     }

@@ -24,7 +24,7 @@ internal interface ITakeoverTransport<TMoved> where TMoved : IMovedConnection
     Task StopAccepting();
 
     /// <summary>Running side: the connections that can move now, taken out of this process, and how many more may be
-    /// able to soon (still connecting).</summary>
+    /// able to soon (still connecting, or leaving the kernel).</summary>
     Task<(List<TMoved> Moved, int Pending)> HandOver();
 
     /// <summary>Running side, the takeover failed: carries on the connections it had handed and takes clients again.</summary>

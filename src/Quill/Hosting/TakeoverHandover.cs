@@ -18,8 +18,9 @@ namespace Quill.Hosting;
 internal sealed class TakeoverHandover<TMoved>(ITakeoverTransport<TMoved> transport, ControlPlane control, ObservationEndpoint web,
     Peers.PeerSync peers, BalancerState state, PidFile? pidFile, DebugLog log) where TMoved : IMovedConnection
 {
-    /// <summary>Connections accepted just before accepting stopped may still be connecting to their server: they
-    /// move once connected, looked at this often, this many times; any left then drain here.</summary>
+    /// <summary>Connections accepted just before accepting stopped may still be connecting to their server, and
+    /// kernel-relayed ones wait for the kernel to send what it took: they move once connected or drained, looked at
+    /// this often, this many times; any left then drain here.</summary>
     private static readonly TimeSpan PassInterval = TimeSpan.FromMilliseconds(20);
     private const int MaxPasses = 100;
 
